@@ -1,0 +1,1 @@
+"""The Textual app: a thin driver of the search engine."""

@@ -1,0 +1,1 @@
+"""Problems: the model, TOML load/validate/write, importers, the starter-set index."""

@@ -1,0 +1,1 @@
+"""The judge: isolation, runner, checkers, profiler, static metrics. No Textual here."""

@@ -1,0 +1,1 @@
+"""The ORPS engine: tree, prompts, parsing, scoring, baselines, sessions. No Textual here."""

@@ -1,0 +1,154 @@
+"""Typed events the engine emits and typed commands it accepts.
+
+The UI and the headless CLI subscribe to events; both steer only by sending commands.
+Events name nodes by id; a subscriber reads the node itself from `engine.tree`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from orps_tui.search.tree import NodeState
+
+# ---- events (engine -> subscribers) ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Event:
+    pass
+
+
+@dataclass(frozen=True)
+class SearchStarted(Event):
+    problem_id: str
+    model: str
+    session_path: str | None
+
+
+@dataclass(frozen=True)
+class NodeAdded(Event):
+    node_id: int
+    parent_id: int | None
+
+
+@dataclass(frozen=True)
+class TextStreamed(Event):
+    """Coalesced model output for one node (emitted at most every ~75 ms per node)."""
+
+    node_id: int
+    role: str  # programmer | critic
+    text: str  # the new text since the last TextStreamed for this node and role
+
+
+@dataclass(frozen=True)
+class NodeJudged(Event):
+    node_id: int
+
+
+@dataclass(frozen=True)
+class NodeCritiqued(Event):
+    node_id: int
+
+
+@dataclass(frozen=True)
+class NodeStateChanged(Event):
+    node_id: int
+    old: NodeState
+    new: NodeState
+
+
+@dataclass(frozen=True)
+class RoundFinished(Event):
+    round: int
+    kept: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class SearchFinished(Event):
+    answer_id: int | None
+    reason: str  # budget | finished | solved | cancelled | error | nothing-active
+
+
+@dataclass(frozen=True)
+class SearchPaused(Event):
+    paused: bool
+
+
+@dataclass(frozen=True)
+class EngineError(Event):
+    """Something went wrong that the user should see; the search goes on unless fatal."""
+
+    message: str
+    node_id: int | None = None
+    fatal: bool = False
+
+
+# ---- commands (steering -> engine) ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Command:
+    pass
+
+
+@dataclass(frozen=True)
+class Prune(Command):
+    node_id: int
+
+
+@dataclass(frozen=True)
+class Unprune(Command):
+    node_id: int
+
+
+@dataclass(frozen=True)
+class Boost(Command):
+    node_id: int
+
+
+@dataclass(frozen=True)
+class ExpandNow(Command):
+    node_id: int
+
+
+@dataclass(frozen=True)
+class AddHint(Command):
+    node_id: int
+    text: str
+
+
+@dataclass(frozen=True)
+class AddHandWritten(Command):
+    """A person-written child of `parent_id` (None: a new root), judged and critiqued."""
+
+    parent_id: int | None
+    code: str
+    reasoning: str = ""
+
+
+@dataclass(frozen=True)
+class Pause(Command):
+    pass
+
+
+@dataclass(frozen=True)
+class Resume(Command):
+    pass
+
+
+@dataclass(frozen=True)
+class CancelInFlight(Command):
+    """Cancel every in-flight model call; their nodes become CANCELLED, not lost."""
+
+
+@dataclass(frozen=True)
+class SetBudget(Command):
+    samples: int | None = None
+    beam: int | None = None
+    rounds: int | None = None
+    concurrency: int | None = None
+
+
+@dataclass(frozen=True)
+class Stop(Command):
+    """End the search now (after cancelling in-flight calls) and pick the answer."""
