@@ -3,15 +3,58 @@
 from __future__ import annotations
 
 import argparse
+import sys
+import threading
 
-from orps_tui.cli import not_available
+from orps_tui.cli import CliError
 
 HELP = "receive problems from the Competitive Companion browser extension"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("listen", help=HELP, description=HELP)
+    parser = subparsers.add_parser(
+        "listen",
+        help=HELP,
+        description=f"{HELP}: listens on 127.0.0.1 and saves each problem sent as TOML. "
+        "In the extension's settings, add the port as a custom port. Ctrl-C stops.",
+    )
+    parser.add_argument("--port", type=int, default=10043, help="port to listen on (default 10043)")
+    parser.add_argument(
+        "--out", metavar="DIR", help="where to save problems (default: <data dir>/problems/inbox)"
+    )
     parser.set_defaults(func=run)
 
 
-run = not_available("listen", "importers has not landed")
+def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from orps_tui.problems.companion_listener import CompanionListener, ListenerError, save_to
+    from orps_tui.problems.library import inbox_dir
+
+    if not 0 <= args.port <= 65535:
+        raise CliError(f"--port {args.port}: must be 0-65535")
+    out = Path(args.out) if args.out else inbox_dir()
+    if out.exists() and not out.is_dir():
+        raise CliError(f"--out {out}: exists and is not a folder")
+
+    def saved(path: Path) -> None:
+        print(path, flush=True)
+
+    def rejected(message: str) -> None:
+        print(f"rejected: {message}", file=sys.stderr, flush=True)
+
+    listener = CompanionListener(save_to(out, on_saved=saved), port=args.port, on_error=rejected)
+    try:
+        listener.start()
+    except ListenerError as exc:
+        raise CliError(str(exc)) from None
+    print(
+        f"listening on {listener.url}, saving to {out} (Ctrl-C stops)", file=sys.stderr, flush=True
+    )
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        print("stopped", file=sys.stderr)
+    finally:
+        listener.stop()
+    return 0

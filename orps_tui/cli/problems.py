@@ -3,15 +3,265 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from typing import TYPE_CHECKING
 
-from orps_tui.cli import not_available
+from orps_tui.cli import CliError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from orps_tui.problems.model import Problem
 
 HELP = "list, show and validate problem files"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("problems", help=HELP, description=HELP)
-    parser.set_defaults(func=run)
+    actions = parser.add_subparsers(dest="action", metavar="ACTION")
+    listing = actions.add_parser(
+        "list", help="a table of the problems in a folder", description="List problems."
+    )
+    listing.add_argument("dir", nargs="?", help="problems folder (default: the starter set)")
+    show = actions.add_parser(
+        "show",
+        help="statement, limits and public tests of one problem",
+        description="Show one problem: statement, limits, public tests. Hidden tests and "
+        "the reference solution are counted, never shown.",
+    )
+    show.add_argument("problem", metavar="ID|PATH")
+    validate = actions.add_parser(
+        "validate",
+        help="check problem files and folders, listing every error",
+        description="Check problem files; exit 1 and list every error if any is bad.",
+    )
+    validate.add_argument("paths", nargs="+", metavar="PATH")
+    parser.set_defaults(func=run, _parser=parser)
 
 
-run = not_available("problems", "the problem library has not landed")
+def run(args: argparse.Namespace) -> int:
+    action = getattr(args, "action", None)
+    if action == "list":
+        return _list(args.dir)
+    if action == "show":
+        return _show(args.problem)
+    if action == "validate":
+        return _validate(args.paths)
+    args._parser.print_help()
+    return 2
+
+
+def _console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def _list(folder: str | None) -> int:
+    from pathlib import Path
+
+    from rich.table import Table
+
+    from orps_tui import locations
+    from orps_tui.problems.library import scan
+
+    target = Path(folder) if folder else locations.starter_problems_dir()
+    if not target.exists():
+        raise CliError(f"no such folder: {target}")
+    result = scan(target)
+    out = _console()
+    if not result.problems and not result.errors:
+        out.print(f"No problems in {target}.")
+        return 0
+    table = Table(title=f"Problems in {target}", title_justify="left", box=None, pad_edge=False)
+    for name, justify in (
+        ("id", "left"),
+        ("title", "left"),
+        ("kind", "left"),
+        ("difficulty", "left"),
+        ("tags", "left"),
+        ("tests pub/hid", "right"),
+    ):
+        table.add_column(name, justify=justify, overflow="fold")
+    for p in sorted(result.problems, key=lambda p: p.id):
+        table.add_row(
+            p.id,
+            p.title,
+            p.kind.value,
+            p.difficulty.value if p.difficulty else "-",
+            ", ".join(p.tags) or "-",
+            f"{len(p.public_tests)}/{len(p.hidden_tests)}",
+        )
+    out.print(table)
+    summary = f"{len(result.problems)} problem(s)"
+    if result.errors:
+        summary += (
+            f"; {len(result.errors)} file(s) with errors, not listed "
+            f"(run `orps problems validate {target}`)"
+        )
+    out.print(summary)
+    return 0
+
+
+def _show(ref: str) -> int:
+    from orps_tui.problems.library import ProblemNotFound, find_problem
+    from orps_tui.problems.model import ProblemError
+
+    try:
+        problem = find_problem(ref)
+    except ProblemNotFound as exc:
+        raise CliError(str(exc)) from None
+    except ProblemError as exc:
+        for issue in exc.issues:
+            print(issue, file=sys.stderr)
+        return 1
+    _print_problem(problem, _console())
+    return 0
+
+
+def _print_problem(p: Problem, out: Console) -> None:
+    from rich.markdown import Markdown
+    from rich.rule import Rule
+    from rich.text import Text
+
+    from orps_tui.problems.model import ProblemKind
+
+    out.print(Rule(Text(f"{p.title}  ({p.id})", style="bold"), align="left"))
+    facts = [f"kind: {p.kind.value}"]
+    if p.difficulty:
+        facts.append(f"difficulty: {p.difficulty.value}")
+    if p.rating:
+        facts.append(f"rating: {p.rating}")
+    if p.tags:
+        facts.append(f"tags: {', '.join(p.tags)}")
+    out.print("  ".join(facts))
+    source = f"source: {p.source.dataset}"
+    if p.source.original_id:
+        source += f" ({p.source.original_id})"
+    source += f", licence {p.source.license}"
+    out.print(source)
+    if p.source.url:
+        out.print(f"url: {p.source.url}")
+    if p.path:
+        out.print(f"file: {p.path}")
+    lim = p.limits
+    out.print(
+        f"limits: {lim.time_s:g} s CPU per test, {lim.memory_mb} MB memory, "
+        f"{lim.output_kb} KB output"
+    )
+    checker = f"checker: {p.checker.type.value}"
+    if p.checker.type.value == "float":
+        checker += f" (abs_tol {p.checker.abs_tol:g}, rel_tol {p.checker.rel_tol:g})"
+    if p.checker.program:
+        checker += f" ({p.checker.program})"
+    out.print(checker)
+    if p.kind is ProblemKind.FUNCTION and p.function:
+        out.print(f"function: {p.function.signature}")
+
+    out.print(Rule("statement", align="left"))
+    if p.statement.format == "markdown":
+        out.print(Markdown(p.statement.text))
+    elif p.statement.format == "html":
+        out.print(Text(html_to_text(p.statement.text)))
+    else:
+        out.print(Text(p.statement.text))
+
+    public, hidden = p.public_tests, p.hidden_tests
+    out.print(Rule(f"public tests ({len(public)})", align="left"))
+    if not public:
+        out.print("No public tests: the model sees only the statement; grading uses hidden tests.")
+    for test in public:
+        out.print(Text(test.name, style="bold"))
+        if test.code is not None:
+            out.print(Text(_indent(test.code)))
+        else:
+            out.print(Text("  input:"))
+            out.print(Text(_indent(_clip(test.input or ""), "    ")))
+            out.print(Text("  expected output:"))
+            out.print(Text(_indent(_clip(test.output or ""), "    ")))
+    out.print(Rule(align="left"))
+    tail = f"{len(hidden)} hidden test(s), not shown"
+    tail += "; reference solution present, not shown" if p.reference else "; no reference solution"
+    out.print(tail)
+
+
+def _indent(text: str, prefix: str = "  ") -> str:
+    return "\n".join(prefix + line for line in text.rstrip("\n").splitlines()) or prefix
+
+
+def _clip(text: str, limit: int = 2000) -> str:
+    return (
+        text if len(text) <= limit else text[:limit] + f"\n… ({len(text) - limit} more characters)"
+    )
+
+
+def html_to_text(html: str) -> str:
+    """A readable plain-text rendering of an HTML statement (paragraphs, lists, pre)."""
+    import re
+    from html.parser import HTMLParser
+
+    paragraph = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "ul", "ol", "table"}
+
+    class _Text(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.parts: list[str] = []
+            self.pre = 0
+            self.skip = 0
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag in ("script", "style"):
+                self.skip += 1
+            elif tag == "pre":
+                self.pre += 1
+            if tag in paragraph:
+                self.parts.append("\n\n")
+            elif tag in ("br", "tr"):
+                self.parts.append("\n")
+            elif tag == "li":
+                self.parts.append("\n  - ")
+            elif tag == "img":
+                alt = dict(attrs).get("alt")
+                self.parts.append(f"[image{': ' + alt if alt else ''}]")
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag in ("script", "style"):
+                self.skip = max(0, self.skip - 1)
+            elif tag == "pre":
+                self.pre = max(0, self.pre - 1)
+            if tag in paragraph:
+                self.parts.append("\n\n")
+
+        def handle_data(self, data: str) -> None:
+            if not self.skip:
+                self.parts.append(data if self.pre else re.sub(r"\s+", " ", data))
+
+    parser = _Text()
+    parser.feed(html)
+    parser.close()
+    lines = [line.rstrip() for line in "".join(parser.parts).splitlines()]
+    text = "\n".join(line if line.startswith("  - ") else line.lstrip(" ") for line in lines)
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def _validate(paths: list[str]) -> int:
+    from pathlib import Path
+
+    from orps_tui.problems.library import scan
+
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:
+        raise CliError(f"no such file or folder: {', '.join(missing)}")
+    result = scan(*paths)
+    # One stream, file by file, so errors and warnings read in order in a terminal.
+    for file in sorted({*result.errors, *result.warnings}, key=str):
+        for issue in (*result.errors.get(file, []), *result.warnings.get(file, [])):
+            print(issue)
+    if result.errors:
+        bad = len(result.errors)
+        print(f"{bad} of {result.files_checked} problem file(s) have errors")
+        return 1
+    if not result.problems:
+        raise CliError(f"no problem files found in {', '.join(paths)}")
+    print(f"{len(result.problems)} problem(s) OK")
+    return 0

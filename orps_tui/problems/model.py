@@ -74,6 +74,7 @@ class Checker:
 
 @dataclass(frozen=True)
 class TestCase:
+    __test__ = False  # tells pytest this is not a test class
     name: str
     public: bool
     input: str | None = None
@@ -141,13 +142,20 @@ class ProblemIssue:
     message: str
     field: str | None = None
     line: int | None = None
+    severity: str = "error"
+    """`error` (the file cannot be used) or `warning` (it loads, but look at it)."""
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
 
     def __str__(self) -> str:
         where = str(self.file)
         if self.line is not None:
             where += f":{self.line}"
+        level = "warning: " if self.severity == "warning" else ""
         what = f"{self.field}: " if self.field else ""
-        return f"{where}: {what}{self.message}"
+        return f"{where}: {level}{what}{self.message}"
 
 
 class ProblemError(Exception):

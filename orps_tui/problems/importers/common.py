@@ -1,0 +1,115 @@
+"""What every importer shares: options, the error type, ids, and all-or-nothing writing."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from orps_tui.problems.load import check_problem
+from orps_tui.problems.model import Problem
+from orps_tui.problems.write import problem_target, write_problem
+
+
+class ImportFailure(Exception):
+    """The source cannot be imported; the message says what is wrong and where."""
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    limit: int | None = None
+    """Import at most this many problems (the first ones in source order)."""
+    public: int = 1
+    """LBPP/MBPP: how many of the asserts become public tests (the rest are hidden)."""
+    license: str | None = None
+    """Licence to record when the source does not state one (Kattis packages often don't)."""
+    time_s: float | None = None
+    """Override the CPU time limit per test."""
+
+
+@dataclass
+class ImportResult:
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """Things worth telling the user that are not errors (skipped rows, lost details)."""
+
+
+def slugify(text: str, fallback: str = "problem") -> str:
+    """A lower-case id made of letters, digits and '-': "A. Two Sum!" -> "a-two-sum"."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:80].rstrip("-") or fallback
+
+
+def id_from_task_id(task_id: str) -> str:
+    """ "HumanEval/0" -> "humaneval-0", "lbpp/41" -> "lbpp-41"."""
+    return slugify(task_id.replace("/", "-"))
+
+
+def take(items: Iterable, limit: int | None) -> list:
+    out = []
+    for item in items:
+        if limit is not None and len(out) >= limit:
+            break
+        out.append(item)
+    return out
+
+
+def write_all(problems: list[Problem], out_dir: str | Path, *, force: bool = False) -> list[Path]:
+    """Write every problem into `out_dir`, or nothing at all.
+
+    The problems are written to a staging folder inside `out_dir`, each loaded back and
+    validated, and only then moved into place. Existing targets are an error unless `force`.
+    Returns the problem files (TOML) written, in order.
+    """
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ImportFailure(f"--out {out_dir} exists and is not a folder")
+    ids: dict[str, int] = {}
+    for index, problem in enumerate(problems):
+        if problem.id in ids:
+            raise ImportFailure(
+                f"two problems would get the id {problem.id!r} (items {ids[problem.id] + 1} "
+                f"and {index + 1}); nothing was written"
+            )
+        ids[problem.id] = index
+    targets = [problem_target(p, out_dir) for p in problems]
+    existing = [t for t in targets if t.exists()]
+    if existing and not force:
+        shown = ", ".join(str(t) for t in existing[:3])
+        more = f" and {len(existing) - 3} more" if len(existing) > 3 else ""
+        raise ImportFailure(
+            f"{shown}{more} already exist(s); use --force to overwrite. Nothing was written."
+        )
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".orps-import-", dir=out_dir))
+    except OSError as exc:
+        raise ImportFailure(f"cannot write to {out_dir}: {exc.strerror or exc}") from None
+    try:
+        staged: list[Path] = []
+        for problem, target in zip(problems, targets, strict=True):
+            dest = staging / target.name
+            written = write_problem(problem, dest)
+            checked = check_problem(written)
+            if checked.problem is None:
+                details = "; ".join(str(i) for i in checked.errors[:3])
+                raise ImportFailure(f"{problem.id}: the written problem does not load: {details}")
+            staged.append(dest)
+        results = []
+        for dest, target in zip(staged, targets, strict=True):
+            if target.is_dir() and not target.is_symlink():
+                shutil.rmtree(target)
+            elif target.exists():
+                target.unlink()
+            dest.replace(target)
+            results.append(target / "problem.toml" if target.is_dir() else target)
+        return results
+    except OSError as exc:
+        raise ImportFailure(f"cannot write to {out_dir}: {exc.strerror or exc}") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

@@ -1,0 +1,66 @@
+"""Import the real data sets in /work/shared/datasets and load every written problem back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from orps_tui.problems.importers import ImportOptions, import_problems, read_source
+from orps_tui.problems.library import scan
+from orps_tui.problems.load import load_problem
+from orps_tui.problems.model import ProblemKind
+
+CASES = [
+    # format, path inside the data sets folder, problems expected, options
+    ("humaneval", "humaneval/HumanEval.jsonl.gz", 164, ImportOptions()),
+    ("lbpp", "lbpp/test.csv", 161, ImportOptions()),
+    ("mbpp", "mbpp/test.csv", 257, ImportOptions(public=2)),
+    ("kattis", "kickstart", 26, ImportOptions(license="Apache-2.0")),
+]
+
+
+@pytest.mark.parametrize(("fmt", "rel", "count", "options"), CASES, ids=[c[0] for c in CASES])
+def test_import_whole_data_set_and_load_back(
+    datasets: Path, tmp_path: Path, fmt: str, rel: str, count: int, options: ImportOptions
+) -> None:
+    source = datasets / rel
+    originals = read_source(fmt, source, options).problems
+    assert len(originals) == count
+    written, _ = import_problems(fmt, source, tmp_path, options)
+    assert len(written) == count
+    scanned = scan(tmp_path)
+    assert scanned.errors == {} and len(scanned.problems) == count
+    for path, original in zip(written, originals, strict=True):
+        loaded = load_problem(path)
+        assert loaded.id == original.id and loaded.source == original.source
+        assert len(loaded.tests) == len(original.tests)
+        assert [(t.name, t.public) for t in loaded.tests] == [
+            (t.name, t.public) for t in original.tests
+        ]
+        assert [t.input for t in loaded.tests] == [t.input for t in original.tests]
+        assert [t.output for t in loaded.tests] == [t.output for t in original.tests]
+        assert [t.code for t in loaded.tests] == [t.code for t in original.tests]
+        assert loaded.function == original.function
+        assert loaded.reference == original.reference
+        assert loaded.hidden_tests, f"{path}: no hidden test to grade on"
+
+
+def test_data_set_specifics(datasets: Path) -> None:
+    he = read_source("humaneval", datasets / "humaneval/HumanEval.jsonl.gz", ImportOptions())
+    with_examples = [p for p in he.problems if p.public_tests]
+    assert len(with_examples) >= 100  # 123 at the time of writing
+    assert all(len(p.hidden_tests) == 1 for p in he.problems)
+    assert all(p.kind is ProblemKind.FUNCTION for p in he.problems)
+
+    lbpp = read_source("lbpp", datasets / "lbpp/test.csv", ImportOptions()).problems
+    assert all(p.source.license == "Apache-2.0" and p.tags for p in lbpp)
+    assert all(p.function and p.function.signature.startswith("def ") for p in lbpp)
+    assert all(len(p.public_tests) == 1 for p in lbpp)
+
+    ks = read_source("kattis", datasets / "kickstart", ImportOptions()).problems
+    assert all(p.public_tests and p.hidden_tests for p in ks)
+    assert all(p.statement.format == "html" for p in ks)
+    assert sum(p.checker.type.value == "float" for p in ks) == 26
+    # Limits come from the statements ("Time limit: 20 seconds", "Memory limit: 1 GB").
+    assert all(p.limits.time_s >= 10 and p.limits.memory_mb == 1024 for p in ks)
