@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-CORE = ("problems", "sandbox", "llm", "search")
+CORE = ("problems", "sandbox", "llm", "search", "practice")
 PKG = Path(__file__).resolve().parents[2] / "orps_tui"
 
 

@@ -1,0 +1,1 @@
+"""Practice mode core: history, custom tests, stress testing. No Textual here."""
