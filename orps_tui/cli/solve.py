@@ -1,17 +1,327 @@
-"""`orps solve`: run the ORPS search on a problem, headless."""
+"""`orps solve`: run the ORPS search on a problem, headless.
+
+Progress goes to stderr (a live bar on a terminal, plain lines otherwise); the answer, or
+with `--json` one JSON object, goes to stdout. Ctrl-C cancels cleanly: the session is kept
+and can be continued with `--resume`.
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
 
-from orps_tui.cli import not_available
+from orps_tui.cli import CliError
+
+if TYPE_CHECKING:
+    from orps_tui.problems.model import Problem
+    from orps_tui.search.engine import SearchEngine, SearchResult
+    from orps_tui.search.events import Event
 
 HELP = "run the ORPS search on a problem, headless"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("solve", help=HELP, description=HELP)
+    parser.add_argument("problem", nargs="?", metavar="PROBLEM",
+                        help="a problem file or folder, or a starter-set id")
+    add_search_arguments(parser)
+    parser.add_argument("--json", action="store_true",
+                        help="print one JSON object at the end instead of text")
+    parser.add_argument("--resume", metavar="SESSION",
+                        help="continue a saved session (its folder, or its name)")
     parser.set_defaults(func=run)
 
 
-run = not_available("solve", "the search engine has not landed")
+def add_search_arguments(parser: argparse.ArgumentParser) -> None:
+    """The model and K/B/R options `solve` and `bench` share."""
+    parser.add_argument("--model", metavar="URI",
+                        help="ollama:NAME, embedded, embedded:coder or openai:URL#NAME "
+                             "(default: the configured model)")
+    parser.add_argument("--samples", "-k", type=_positive, metavar="K",
+                        help="programmer samples per expansion")
+    parser.add_argument("--beam", "-b", type=_positive, metavar="B", help="nodes kept per round")
+    parser.add_argument("--rounds", "-r", type=_non_negative, metavar="R",
+                        help="rounds of expansion after the first")
+    parser.add_argument("--concurrency", "-c", type=_positive, metavar="C",
+                        help="model calls in flight at once")
+    parser.add_argument("--seed", type=int, metavar="S", help="sampling seed")
+    parser.add_argument("--ranking", choices=("lexicographic", "weighted"),
+                        help="how the beam ranks nodes")
+
+
+def _positive(text: str) -> int:
+    value = _int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _non_negative(text: str) -> int:
+    value = _int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative, got {value}")
+    return value
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+
+
+# ---- shared helpers (bench uses them too) ----------------------------------------------
+
+
+def load_settings_or_fail() -> Any:
+    from orps_tui.config import ConfigError, load_settings
+
+    try:
+        return load_settings()
+    except ConfigError as exc:
+        raise CliError(str(exc)) from None
+
+
+def find_problem_or_fail(ref: str) -> Problem:
+    from orps_tui.problems.library import ProblemNotFound, find_problem
+    from orps_tui.problems.model import ProblemError
+
+    try:
+        return find_problem(ref)
+    except ProblemNotFound as exc:
+        raise CliError(str(exc)) from None
+    except ProblemError as exc:
+        first = exc.issues[0] if exc.issues else exc
+        more = f" (and {len(exc.issues) - 1} more)" if len(exc.issues) > 1 else ""
+        raise CliError(f"{first}{more}") from None
+
+
+def open_model_or_fail(uri: str, settings: Any) -> Any:
+    from orps_tui.llm.base import ModelError
+    from orps_tui.llm.registry import open_model
+
+    try:
+        return open_model(uri, settings.model)
+    except ModelError as exc:
+        raise CliError(str(exc)) from None
+
+
+def make_judge(problem: Problem, settings: Any) -> Any:
+    try:
+        from orps_tui.sandbox.judge import Judge
+    except ImportError:
+        raise CliError("the judge is not available in this build (orps_tui.sandbox.judge)") from None
+    return Judge(problem, jobs=settings.judge.jobs, warm=settings.judge.warm)
+
+
+async def close_quietly(*things: Any) -> None:
+    for thing in things:
+        for name in ("aclose", "close"):
+            method = getattr(thing, name, None)
+            if callable(method):
+                try:
+                    result = method()
+                    if asyncio.iscoroutine(result):
+                        await result
+                except Exception:  # closing is best effort at exit
+                    pass
+                break
+
+
+def config_overrides(args: argparse.Namespace) -> dict[str, Any]:
+    return {name: getattr(args, name, None)
+            for name in ("samples", "beam", "rounds", "concurrency", "seed", "ranking")}
+
+
+# ---- progress ---------------------------------------------------------------------------
+
+
+class Progress:
+    """Prints the search as it goes: a bar redrawn in place on a terminal, plain lines
+    (one per finished node and per round) otherwise."""
+
+    def __init__(self, engine: SearchEngine, out: TextIO, live: bool) -> None:
+        self.engine = engine
+        self.out = out
+        self.live = live
+        self._drawn = False
+
+    def __call__(self, event: Event) -> None:
+        from orps_tui.search import events as ev
+
+        if isinstance(event, ev.NodeCritiqued | ev.NodeJudged | ev.NodeStateChanged):
+            if isinstance(event, ev.NodeStateChanged) and not event.new.busy \
+                    and event.old.busy and not self.live:
+                self._line(self._node_line(event.node_id))
+            elif self.live:
+                self._bar()
+        elif isinstance(event, ev.RoundFinished):
+            self._line(self._round_line(event))
+        elif isinstance(event, ev.EngineError):
+            self._line(f"{'fatal: ' if event.fatal else 'warning: '}{event.message}")
+        elif isinstance(event, ev.SearchFinished):
+            self._clear()
+
+    def _node_line(self, node_id: int) -> str:
+        node = self.engine.tree[node_id]
+        if node.error:
+            return f"  node {node.id}: {node.state} - {node.error}"
+        passed = f"{node.report.passed}/{node.report.total}" if node.report else "-"
+        score = f"{node.process_score:g}" if node.process_score is not None else "-"
+        return f"  node {node.id} (round {node.round}): public {passed}, critic {score}, {node.state}"
+
+    def _round_line(self, event: Any) -> str:
+        tree = self.engine.tree
+        nodes = [n for n in tree.nodes.values() if n.round == event.round]
+        best = max((n.pass_rate or 0.0 for n in nodes), default=0.0)
+        errors = sum(1 for n in nodes if n.error)
+        s = self.engine.stats
+        return (f"round {event.round}: {len(nodes)} nodes, best public pass rate {best:.0%}, "
+                f"{errors} errors, kept {list(event.kept)}; {s.llm_calls}/{s.budget} calls, "
+                f"{s.elapsed_s:.1f} s")
+
+    def _bar(self) -> None:
+        s = self.engine.stats
+        width = 24
+        done = min(width, int(width * s.llm_calls / max(1, s.budget)))
+        busy = sum(1 for n in self.engine.tree.nodes.values() if n.state.busy)
+        self.out.write(f"\r\x1b[2K[{'#' * done}{'.' * (width - done)}] round {s.round} "
+                       f"calls {s.llm_calls}/{s.budget} nodes {s.nodes} busy {busy} "
+                       f"{s.elapsed_s:.0f}s")
+        self.out.flush()
+        self._drawn = True
+
+    def _clear(self) -> None:
+        if self._drawn:
+            self.out.write("\r\x1b[2K")
+            self.out.flush()
+            self._drawn = False
+
+    def _line(self, text: str) -> None:
+        self._clear()
+        self.out.write(text + "\n")
+        self.out.flush()
+
+
+# ---- the command --------------------------------------------------------------------------
+
+
+def run(args: argparse.Namespace) -> int:
+    from orps_tui.search.engine import SearchConfig, SearchEngine
+    from orps_tui.search.session import SessionError, SessionWriter, load_session
+
+    settings = load_settings_or_fail()
+    restore = None
+    if args.resume:
+        try:
+            restore = load_session(args.resume)
+        except SessionError as exc:
+            raise CliError(str(exc)) from None
+        problem_file = restore.problem_file
+        if problem_file is None or not problem_file.exists():
+            raise CliError(f"{restore.directory}: the session's problem file is missing")
+        problem = find_problem_or_fail(str(problem_file))
+        if args.problem and args.problem not in (problem.id, str(problem_file)):
+            raise CliError(f"--resume continues {problem.id!r}; leave PROBLEM out")
+        uri = args.model or restore.model
+        try:
+            config = SearchConfig.from_dict(restore.header.get("config", {})).with_overrides(
+                **config_overrides(args))
+        except (TypeError, ValueError) as exc:
+            raise CliError(f"{restore.directory}: bad config in the session: {exc}") from None
+    else:
+        if not args.problem:
+            raise CliError("give a PROBLEM (a path or a starter-set id), or --resume SESSION")
+        problem = find_problem_or_fail(args.problem)
+        uri = args.model or settings.model.default
+        try:
+            config = SearchConfig.from_settings(settings, **config_overrides(args))
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
+
+    model = open_model_or_fail(uri, settings)
+    judge = make_judge(problem, settings)
+    session = (SessionWriter.append_to(restore.directory) if restore is not None
+               else SessionWriter.create(problem, uri, config))
+    engine = SearchEngine(problem, model, judge=judge, config=config, session=session,
+                          restore=restore)
+    live = sys.stderr.isatty()
+    engine.subscribe(Progress(engine, sys.stderr, live))
+    if not args.json:
+        print(f"solving {problem.id} with {uri}: K={config.samples} B={config.beam} "
+              f"R={config.rounds}, up to {config.budget} model calls; session {session.directory}",
+              file=sys.stderr)
+
+    async def main() -> SearchResult:
+        try:
+            return await engine.run()
+        finally:
+            await close_quietly(model, judge)
+
+    try:
+        result = asyncio.run(main())
+    except KeyboardInterrupt:
+        session.close()
+        print(f"orps solve: cancelled; session saved: {session.directory}\n"
+              f"continue with: orps solve --resume {session.directory}", file=sys.stderr)
+        return 130
+    session.close()
+    if args.json:
+        print(json.dumps(result_json(problem.id, uri, result), indent=None))
+    else:
+        print_result(result, sys.stdout)
+    return 0 if result.answer is not None else 1
+
+
+def result_json(problem_id: str, uri: str, result: SearchResult) -> dict[str, Any]:
+    answer = result.answer
+    body: dict[str, Any] | None = None
+    if answer is not None:
+        public = answer.report
+        hidden = result.hidden
+        body = {
+            "node_id": answer.id,
+            "code": answer.code,
+            "public": {"verdict": str(public.verdict), "passed": public.passed,
+                       "total": public.total} if public else None,
+            "hidden": {"verdict": str(hidden.verdict), "passed": hidden.passed,
+                       "total": hidden.total} if hidden else None,
+            "process_score": answer.process_score,
+            "outcome_score": answer.outcome_score,
+        }
+    s = result.stats
+    return {
+        "problem": problem_id, "model": uri, "answer": body,
+        "stats": {"llm_calls": s.llm_calls, "prompt_tokens": s.prompt_tokens,
+                  "completion_tokens": s.completion_tokens, "nodes": s.nodes,
+                  "wall_s": round(s.elapsed_s, 3), "retries": s.retries, "rounds": s.round},
+        "reason": result.reason, "message": result.message,
+        "session": str(Path(result.session_path).parent) if result.session_path else None,
+    }
+
+
+def print_result(result: SearchResult, out: TextIO) -> None:
+    s = result.stats
+    out.write(f"search ended ({result.reason}{': ' + result.message if result.message else ''})"
+              f" after {s.llm_calls} model calls, {s.nodes} nodes, {s.elapsed_s:.1f} s\n")
+    answer = result.answer
+    if answer is None:
+        out.write("no answer: no node produced runnable code\n")
+        return
+    out.write(f"\nanswer: node {answer.id} (round {answer.round}, critic "
+              f"{answer.process_score if answer.process_score is not None else '-'})\n")
+    out.write(f"```python\n{answer.code.rstrip()}\n```\n")
+    if answer.report is not None:
+        r = answer.report
+        out.write(f"public tests: {r.verdict} {r.passed}/{r.total}\n")
+    if result.hidden is not None:
+        h = result.hidden
+        out.write(f"hidden tests: {h.verdict} {h.passed}/{h.total}\n")
+    else:
+        out.write("hidden tests: none\n")
+    if result.session_path:
+        out.write(f"session: {Path(result.session_path).parent}\n")

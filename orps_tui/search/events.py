@@ -38,6 +38,8 @@ class TextStreamed(Event):
     node_id: int
     role: str  # programmer | critic
     text: str  # the new text since the last TextStreamed for this node and role
+    reset: bool = False
+    """True when a retried call starts over: drop what was streamed before, then append."""
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ class RoundFinished(Event):
 @dataclass(frozen=True)
 class SearchFinished(Event):
     answer_id: int | None
-    reason: str  # budget | finished | solved | cancelled | error | nothing-active
+    reason: str  # budget | finished | solved | stopped | cancelled | error | nothing-active
 
 
 @dataclass(frozen=True)

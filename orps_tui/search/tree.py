@@ -57,6 +57,8 @@ class Node:
     reasoning: str = ""
     code: str = ""
     raw_output: str = ""
+    thinking: str = ""
+    """Reasoning a thinking model streamed separately (Chunk.thinking), if any."""
     prompt: list[dict[str, str]] = field(default_factory=list)
     """The messages sent to the programmer (role/content), for the Prompt tab."""
     report: JudgeReport | None = None
@@ -75,7 +77,91 @@ class Node:
     calls: list[CallStats] = field(default_factory=list)
     children: list[int] = field(default_factory=list)
     round: int = 0
+    seed: int = 0
+    """The sampling seed of this node's programmer call (siblings differ)."""
+    issues: list[str] = field(default_factory=list)
+    """Notes from parsing (several code blocks, clamped score, ...), for the detail view."""
+    started_s: float = 0.0
+    """Seconds after the search started when the node's work began."""
+    finished_s: float = 0.0
+    """Seconds after the search started when the node settled (0 while busy)."""
 
     @property
     def pass_rate(self) -> float | None:
         return self.report.pass_rate if self.report else None
+
+    @property
+    def settled(self) -> bool:
+        return not self.state.busy
+
+
+class SearchTree:
+    """All nodes of one search, by id, with parent/child links. Ids grow from 0."""
+
+    def __init__(self) -> None:
+        self.nodes: dict[int, Node] = {}
+        self.roots: list[int] = []
+        self._next_id = 0
+
+    def __len__(self) -> int:
+        return len(self.nodes)
+
+    def __getitem__(self, node_id: int) -> Node:
+        return self.nodes[node_id]
+
+    def __contains__(self, node_id: object) -> bool:
+        return node_id in self.nodes
+
+    def new_node(self, parent_id: int | None, **fields: object) -> Node:
+        """Create a node with the next id and link it under `parent_id` (None: a root)."""
+        parent = self.nodes[parent_id] if parent_id is not None else None
+        node = Node(id=self._next_id, parent_id=parent_id,
+                    depth=parent.depth + 1 if parent else 0, **fields)  # type: ignore[arg-type]
+        self.add(node)
+        return node
+
+    def add(self, node: Node) -> None:
+        """Insert an existing node (used when loading a session)."""
+        self.nodes[node.id] = node
+        self._next_id = max(self._next_id, node.id + 1)
+        if node.parent_id is None:
+            if node.id not in self.roots:
+                self.roots.append(node.id)
+        else:
+            parent = self.nodes.get(node.parent_id)
+            if parent is not None and node.id not in parent.children:
+                parent.children.append(node.id)
+
+    def children(self, node_id: int) -> list[Node]:
+        return [self.nodes[c] for c in self.nodes[node_id].children]
+
+    def subtree(self, node_id: int) -> list[Node]:
+        """The node and all its descendants, parents before children."""
+        out: list[Node] = []
+        stack = [node_id]
+        while stack:
+            node = self.nodes[stack.pop()]
+            out.append(node)
+            stack.extend(reversed(node.children))
+        return out
+
+    def path_to(self, node_id: int) -> list[Node]:
+        """Root first, ending with the node itself: the branch's history."""
+        path: list[Node] = []
+        current: int | None = node_id
+        while current is not None:
+            node = self.nodes[current]
+            path.append(node)
+            current = node.parent_id
+        path.reverse()
+        return path
+
+    def best_id(self) -> int | None:
+        """The answer by DESIGN §4: best public pass rate, then lower time, then outcome."""
+        from orps_tui.search.scoring import answer_key
+
+        usable = [n for n in self.nodes.values()
+                  if n.report is not None and n.code and n.state is not NodeState.PRUNED]
+        if not usable:
+            return None
+        return max(usable, key=lambda n: (answer_key(n), -n.id)).id

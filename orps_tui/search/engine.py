@@ -1,0 +1,677 @@
+"""The ORPS search engine (DESIGN §4): a beam search over programmer answers, each judged on
+the public tests, scored from real execution and reviewed by a critic call.
+
+One engine runs one search on one asyncio event loop. Everything it does is a task on that
+loop: model calls stream concurrently up to `concurrency`, the judge runs in its own threads
+(its `arun` is awaited, never called blocking), and nothing here blocks the loop.
+
+Talking to it: `subscribe(callback)` for typed events (events.py), `send(command)` for typed
+steering commands. Both must be used from the engine's own event loop thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import deque
+from collections.abc import AsyncIterator, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
+
+from orps_tui.llm.base import (
+    ChatModel,
+    Completion,
+    GenOptions,
+    Message,
+    ModelError,
+    ModelErrorKind,
+    Usage,
+)
+from orps_tui.problems.model import Problem, ProblemKind
+from orps_tui.sandbox.report import JudgeReport
+from orps_tui.search import events as ev
+from orps_tui.search.parsing import CRITIC_SCHEMA, parse_critique, parse_program
+from orps_tui.search.prompts import critic_messages, programmer_messages, strategy_for
+from orps_tui.search.scoring import outcome_score, select_beam
+from orps_tui.search.search_config import SearchConfig, SearchResult, SearchStats
+from orps_tui.search.steering import SteeringMixin
+from orps_tui.search.tree import Author, CallStats, Node, NodeState, SearchTree
+
+if TYPE_CHECKING:
+    from orps_tui.search.session import LoadedSession, SessionWriter
+
+__all__ = ["JudgeLike", "SearchConfig", "SearchEngine", "SearchResult", "SearchStats"]
+
+log = logging.getLogger(__name__)
+
+STREAM_INTERVAL_S = 0.075
+"""At most one TextStreamed event per node and role in this many seconds."""
+
+_FATAL_KINDS = {ModelErrorKind.NOT_FOUND, ModelErrorKind.NOT_INSTALLED}
+_ENGINE_RETRIES = {ModelErrorKind.STREAM_CUT, ModelErrorKind.TIMEOUT}
+"""Backends retry transient errors themselves until the first chunk arrives; what is left
+for the engine is a stream cut after chunks, and its own whole-call timeout."""
+
+
+class JudgeLike(Protocol):
+    """What the engine needs of a judge: `orps_tui.sandbox.judge.Judge` fits, and so does a
+    test double. `arun` never raises on bad code: it reports CE/RE/... instead."""
+
+    async def arun(self, code: str, which: str = "public") -> JudgeReport: ...
+
+
+class _Fatal(Exception):
+    pass
+
+
+class _Gate:
+    """A FIFO semaphore whose limit can change and which holds everyone while paused.
+    Entirely synchronous bookkeeping on the loop, so `send()` can change it."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.busy = 0
+        self.paused = False
+        self._waiters: deque[asyncio.Future[None]] = deque()
+
+    async def acquire(self) -> None:
+        if not self._waiters and not self.paused and self.busy < self.limit:
+            self.busy += 1
+            return
+        fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiters.append(fut)
+        try:
+            await fut
+        except asyncio.CancelledError:
+            if fut.done() and not fut.cancelled():
+                self.release()
+            else:
+                with contextlib.suppress(ValueError):
+                    self._waiters.remove(fut)
+            raise
+
+    def release(self) -> None:
+        self.busy -= 1
+        self.pump()
+
+    def pump(self) -> None:
+        while self._waiters and not self.paused and self.busy < self.limit:
+            fut = self._waiters.popleft()
+            if not fut.done():
+                self.busy += 1
+                fut.set_result(None)
+
+
+class _Stream:
+    """Coalesces one node's streamed text for one role into at most one event per interval."""
+
+    __slots__ = ("parts", "last", "handle")
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.last = 0.0
+        self.handle: asyncio.TimerHandle | None = None
+
+
+@contextlib.asynccontextmanager
+async def _closing(stream: Any) -> AsyncIterator[None]:
+    """Close an async-generator stream at once when the call ends early (cancel, timeout,
+    error), so the backend drops its HTTP connection now rather than at garbage collection."""
+    try:
+        yield
+    finally:
+        aclose = getattr(stream, "aclose", None)
+        if aclose is not None:
+            with contextlib.suppress(Exception):
+                await aclose()
+
+
+class SearchEngine(SteeringMixin):
+    """One ORPS search on one problem. Create it, `subscribe`, then `await run()`.
+
+    `tree` holds every node; `stats`, `paused` and `running` can be read at any time.
+    Pass `restore=load_session(path)` (and a `session` writer appending to that session)
+    to continue a saved search: nodes that were in flight are generated again.
+    """
+
+    def __init__(self, problem: Problem, model: ChatModel, *, judge: JudgeLike,
+                 config: SearchConfig, session: SessionWriter | None = None,
+                 restore: LoadedSession | None = None) -> None:
+        config.validate()
+        self.problem = problem
+        self.model = model
+        self.judge = judge
+        self.config = config
+        self.session = session
+        self.tree = SearchTree()
+        self.stats = SearchStats(budget=config.budget)
+        self.paused = False
+        self.running = False
+        self.result: SearchResult | None = None
+        self._restore = restore
+        self._subscribers: list[Callable[[ev.Event], None]] = []
+        self._tasks: dict[int, asyncio.Task[None]] = {}
+        self._cancel_as: dict[int, NodeState] = {}
+        self._boosted: list[int] = []
+        self._pruned_from: dict[int, NodeState] = {}
+        self._round_ids: list[int] = []
+        self._gate = _Gate(config.concurrency)
+        self._wake: asyncio.Event | None = None
+        self._stop_reason: str | None = None
+        self._stop_message = ""
+        self._failures_in_a_row = 0
+        self._critic_json = config.critic_json
+        self._streams: dict[tuple[int, str], _Stream] = {}
+        self._function_name = (problem.function.name
+                               if problem.kind is ProblemKind.FUNCTION and problem.function else None)
+
+    # ---- public API --------------------------------------------------------------------
+
+    def subscribe(self, callback: Callable[[ev.Event], None]) -> Callable[[], None]:
+        """Call `callback(event)` for every event, on the engine's loop; returns an
+        unsubscribe function. A callback that raises is logged and kept."""
+        self._subscribers.append(callback)
+
+        def unsubscribe() -> None:
+            with contextlib.suppress(ValueError):
+                self._subscribers.remove(callback)
+
+        return unsubscribe
+
+    def send(self, command: ev.Command) -> None:
+        """Apply a steering command now. Call it from the engine's event loop thread
+        (a Textual app on the same loop can call it directly; another thread must use
+        `loop.call_soon_threadsafe(engine.send, command)`). Commands naming an unknown or
+        unsuitable node produce an EngineError event and change nothing."""
+        if self.session is not None:
+            self.session.command(command)
+        handler = getattr(self, f"_cmd_{type(command).__name__}", None)
+        if handler is None:
+            self._emit(ev.EngineError(f"unknown command {type(command).__name__}"))
+            return
+        handler(command)
+        self._poke()
+
+    def save(self) -> str | None:
+        """Where the session is saved. Every record is already on disk (fsync'd as written),
+        so there is nothing left to do; None when this search has no session."""
+        return str(self.session.directory) if self.session is not None else None
+
+    async def run(self) -> SearchResult:
+        """Run the search to its end and return the answer (graded once on hidden tests).
+        Cancelling the task running this cancels in-flight calls (nodes become CANCELLED)
+        and still writes the session, then re-raises. Either way the session writer is
+        closed when this returns (later commands are not recorded)."""
+        if self.running:
+            raise RuntimeError("this search is already running")
+        self.running = True
+        self._wake = asyncio.Event()
+        self.stats.started_at = time.monotonic()
+        self._emit(ev.SearchStarted(self.problem.id, self.model.uri,
+                                    str(self.session.path) if self.session else None))
+        try:
+            await self._search()
+            result = await self._conclude()
+        except asyncio.CancelledError:
+            self._stop_reason = "cancelled"
+            await self._cancel_all(NodeState.CANCELLED)
+            self._finish_stats()
+            if self.session is not None:
+                self.session.finished(None, "cancelled", None, self.stats, "")
+                self.session.close()
+            self.running = False
+            self._emit(ev.SearchFinished(None, "cancelled"))
+            raise
+        if self.session is not None:
+            self.session.close()
+        self.running = False
+        return result
+
+    # ---- the search loop ---------------------------------------------------------------
+
+    async def _search(self) -> None:
+        if self._restore is not None:
+            if not self._resume_from(self._restore):
+                return
+        else:
+            self._start_round(0, [None])
+        while True:
+            await self._drain()
+            if self._stop_reason:
+                return
+            kept = self._select_beam()
+            self._emit(ev.RoundFinished(self.stats.round, tuple(n.id for n in kept)))
+            if self.session is not None:
+                self.session.round(self.stats.round, [n.id for n in kept])
+            stop = self._early_stop_reason()
+            if stop:
+                self._stop_reason = stop
+                return
+            if self.stats.round >= self.config.rounds:
+                self._stop_reason = "budget"
+                return
+            if not kept:
+                self._stop_reason = "nothing-active"
+                return
+            self._start_round(self.stats.round + 1, [n.id for n in kept])
+
+    def _start_round(self, round_no: int, parents: Sequence[int | None]) -> None:
+        self.stats.round = round_no
+        # nodes a person added while the last round was closing join this one
+        self._round_ids = [i for i in self._round_ids if i in self._tasks]
+        for node_id in self._round_ids:
+            self.tree[node_id].round = round_no
+        for parent in parents:
+            if parent is None or self.tree[parent].state is not NodeState.PRUNED:
+                self._spawn_children(parent, self.config.samples)
+
+    def _spawn_children(self, parent_id: int | None, count: int, first_index: int = 0) -> None:
+        for j in range(first_index, first_index + count):
+            hint = strategy_for(j) if self.config.strategy_hints else ""
+            node = self._new_node(parent_id, strategy=hint)
+            self._launch(node)
+
+    def _new_node(self, parent_id: int | None, **values: Any) -> Node:
+        node = self.tree.new_node(parent_id, round=self.stats.round, **values)
+        node.seed = (self.config.seed * 1_000_003 + node.id * 7_919) % 2**31
+        self._round_ids.append(node.id)
+        self.stats.nodes = len(self.tree)
+        if self.session is not None:
+            self.session.node_added(node)
+        self._emit(ev.NodeAdded(node.id, parent_id))
+        return node
+
+    def _launch(self, node: Node) -> None:
+        self._tasks[node.id] = asyncio.get_running_loop().create_task(
+            self._pipeline(node), name=f"orps-node-{node.id}")
+
+    async def _drain(self) -> None:
+        assert self._wake is not None
+        while self._tasks:
+            self._wake.clear()
+            await self._wake.wait()
+
+    def _poke(self) -> None:
+        if self._wake is not None:
+            self._wake.set()
+
+    def _select_beam(self) -> list[Node]:
+        candidates = [self.tree[i] for i in self._round_ids
+                      if self.tree[i].state in (NodeState.ACTIVE, NodeState.BOOSTED)]
+        boosted = [self.tree[i] for i in self._boosted
+                   if self.tree[i].state is NodeState.BOOSTED]
+        kept = select_beam(candidates, boosted, self.config.beam, self.config.ranking)
+        kept_ids = {n.id for n in kept}
+        for node in kept:
+            self._set_state(node, NodeState.KEPT, record=True)
+        for node in candidates:
+            if node.id not in kept_ids:
+                self._set_state(node, NodeState.STOPPED, record=True)
+        self._boosted = [i for i in self._boosted if i not in kept_ids]
+        return kept
+
+    def _early_stop_reason(self) -> str | None:
+        for i in self._round_ids:
+            node = self.tree[i]
+            if node.report is None or node.report.total == 0 or node.report.pass_rate < 1.0:
+                continue
+            if self.config.stop_on_public_pass:
+                return "solved"
+            if not self.config.early_stop:
+                continue
+            if node.critic_finished:
+                return "finished"
+            if node.process_score is not None and node.process_score >= 5:
+                return "solved"
+        return None
+
+    async def _conclude(self) -> SearchResult:
+        reason = self._stop_reason or "budget"
+        answer_id = self.tree.best_id()
+        answer = self.tree[answer_id] if answer_id is not None else None
+        hidden = None
+        if answer is not None and self.config.grade_hidden and self.problem.hidden_tests:
+            if answer.hidden_report is None:
+                try:
+                    answer.hidden_report = await self.judge.arun(answer.code, "hidden")
+                except Exception as exc:  # the judge promises not to raise; be safe anyway
+                    self._emit(ev.EngineError(f"grading on hidden tests failed: {exc}", answer.id))
+                if self.session is not None:
+                    self.session.node(answer)
+            hidden = answer.hidden_report
+        self._finish_stats()
+        if self.session is not None:
+            self.session.finished(answer_id, reason, hidden, self.stats, self._stop_message)
+        self.result = SearchResult(answer_id, answer, hidden, self.stats, reason,
+                                   self._stop_message,
+                                   str(self.session.path) if self.session else None)
+        self._emit(ev.SearchFinished(answer_id, reason))
+        return self.result
+
+    def _finish_stats(self) -> None:
+        self.stats.ended_at = time.monotonic()
+        self.stats.nodes = len(self.tree)
+
+    # ---- one node: generate, judge, critique --------------------------------------------
+
+    async def _pipeline(self, node: Node) -> None:
+        node.started_s = self.stats.elapsed_s
+        if node.state is not NodeState.PENDING:  # pruned or cancelled before it started
+            self._tasks.pop(node.id, None)
+            self._poke()
+            return
+        try:
+            if node.author is Author.MODEL and not await self._generate(node):
+                return
+            if not await self._judge_node(node):
+                return
+            if self.config.critic:
+                await self._critique(node)
+            if node.critic_finished:
+                final = NodeState.FINISHED
+            elif node.id in self._boosted:
+                final = NodeState.BOOSTED
+            else:
+                final = NodeState.ACTIVE
+            self._set_state(node, final)
+        except asyncio.CancelledError:
+            self._set_state(node, self._cancel_as.pop(node.id, NodeState.CANCELLED))
+        except _Fatal:
+            if node.state.busy:
+                self._set_state(node, NodeState.ACTIVE if node.report else NodeState.ERROR)
+        finally:
+            for role in ("programmer", "critic"):
+                self._flush(node, role)
+            node.finished_s = self.stats.elapsed_s
+            self._tasks.pop(node.id, None)
+            if self.session is not None:
+                self.session.node(node)
+            self._poke()
+
+    async def _generate(self, node: Node) -> bool:
+        self._set_state(node, NodeState.GENERATING)
+        parent_branch = self.tree.path_to(node.parent_id) if node.parent_id is not None else []
+        messages = programmer_messages(self.problem, parent_branch, node.strategy)
+        node.prompt = [{"role": m.role, "content": m.content} for m in messages]
+        try:
+            done = await self._call(node, "programmer", messages, self._options(node.seed))
+        except ModelError as exc:
+            self._model_failed(node, exc)
+            return False
+        node.raw_output = done.text
+        node.thinking = done.thinking
+        parsed = parse_program(done.text, self._function_name,
+                               truncated=done.finish_reason == "length")
+        node.issues.extend(parsed.issues)
+        if not parsed.ok:
+            node.error = parsed.error
+            self._set_state(node, NodeState.ERROR)
+            return False
+        node.reasoning, node.code = parsed.reasoning, parsed.code
+        return True
+
+    async def _judge_node(self, node: Node) -> bool:
+        self._set_state(node, NodeState.JUDGING)
+        try:
+            report = await self.judge.arun(node.code, "public")
+        except Exception as exc:  # the judge promises not to raise; never let it end the search
+            node.error = f"the judge failed: {exc}"
+            self._set_state(node, NodeState.ERROR)
+            self._emit(ev.EngineError(node.error, node.id))
+            return False
+        node.report = report
+        node.outcome_score = outcome_score(report, self.config.scales)
+        self._emit(ev.NodeJudged(node.id))
+        return True
+
+    async def _critique(self, node: Node) -> None:
+        self._set_state(node, NodeState.CRITIQUING)
+        use_json = self._critic_json
+        messages = critic_messages(self.problem, self.tree.path_to(node.id), use_json)
+        options = self._options(node.seed + 1)
+        try:
+            try:
+                done = await self._call(node, "critic", messages, options,
+                                        CRITIC_SCHEMA if use_json else None)
+            except ModelError as exc:
+                if not (use_json and exc.kind is ModelErrorKind.BAD_REQUEST):
+                    raise
+                self._critic_json = False
+                node.issues.append("the backend refused JSON output: asked for text")
+                messages = critic_messages(self.problem, self.tree.path_to(node.id), False)
+                done = await self._call(node, "critic", messages, options)
+        except ModelError as exc:
+            self._note_failure(exc)
+            node.issues.append(f"no critique: {exc.message}")
+            self._emit(ev.EngineError(f"node {node.id}: critic call failed: {exc}", node.id))
+            return
+        node.critic_raw = done.text
+        parsed = parse_critique(done.text)
+        node.issues.extend(f"critic: {i}" for i in parsed.issues)
+        node.critique = parsed.critique
+        node.process_score = parsed.score
+        node.critic_finished = parsed.finished
+        if parsed.error:
+            node.issues.append(f"critic: {parsed.error}")
+        self._emit(ev.NodeCritiqued(node.id))
+
+    def _options(self, seed: int) -> GenOptions:
+        c = self.config
+        return GenOptions(temperature=c.temperature, seed=seed, max_tokens=c.max_tokens,
+                          num_ctx=c.num_ctx, timeout_s=c.timeout_s)
+
+    async def _call(self, node: Node, role: str, messages: Sequence[Message], options: GenOptions,
+                    schema: dict[str, Any] | None = None) -> Completion:
+        """One model call with bounded retries of transient errors; each retry starts the
+        streamed text over. Raises ModelError when it gives up."""
+        self.stats.llm_calls += 1
+        attempt = 0
+        while True:
+            if attempt:
+                self._reset_stream(node, role)
+            try:
+                done = await self._attempt(node, role, messages, options, schema)
+            except ModelError as exc:
+                if exc.kind not in _ENGINE_RETRIES or attempt >= self.config.retries:
+                    raise
+                attempt += 1
+                self.stats.retries += 1
+                node.issues.append(f"{role} call failed ({exc.message}); retry {attempt}")
+                await asyncio.sleep(self.config.retry_backoff_s * 2 ** (attempt - 1))
+                continue
+            self._failures_in_a_row = 0
+            return done
+
+    async def _attempt(self, node: Node, role: str, messages: Sequence[Message],
+                       options: GenOptions, schema: dict[str, Any] | None) -> Completion:
+        await self._gate.acquire()
+        started = time.monotonic()
+        ttft: float | None = None
+        text: list[str] = []
+        thinking: list[str] = []
+        usage: Usage | None = None
+        finish: str | None = None
+        stream = self.model.stream_chat(messages, options, json_schema=schema)
+        try:
+            async with asyncio.timeout(options.timeout_s), _closing(stream):
+                async for chunk in stream:
+                    if ttft is None and (chunk.text or chunk.thinking):
+                        ttft = time.monotonic() - started
+                    if chunk.text:
+                        text.append(chunk.text)
+                        self._stream(node, role, chunk.text)
+                    if chunk.thinking:
+                        thinking.append(chunk.thinking)
+                    if chunk.done:
+                        usage, finish = chunk.usage, chunk.finish_reason
+        except TimeoutError:
+            raise ModelError(ModelErrorKind.TIMEOUT,
+                             f"no complete answer within {options.timeout_s:g} s") from None
+        except (ModelError, asyncio.CancelledError):
+            raise
+        except Exception as exc:  # a backend bug or an unexpected transport error
+            raise ModelError(ModelErrorKind.SERVER, f"{type(exc).__name__}: {exc}") from exc
+        finally:
+            self._gate.release()
+        total = time.monotonic() - started
+        usage = usage or Usage()
+        node.calls.append(CallStats(role, usage.prompt_tokens, usage.completion_tokens,
+                                    ttft or total, total))
+        self.stats.prompt_tokens += usage.prompt_tokens
+        self.stats.completion_tokens += usage.completion_tokens
+        self._flush(node, role)
+        return Completion("".join(text), "".join(thinking), usage, finish)
+
+    def _model_failed(self, node: Node, exc: ModelError) -> None:
+        node.error = exc.message + (f" ({exc.fix})" if exc.fix else "")
+        self._set_state(node, NodeState.ERROR)
+        self._emit(ev.EngineError(f"node {node.id}: {node.error}", node.id))
+        self._note_failure(exc)
+
+    def _note_failure(self, exc: ModelError) -> None:
+        self._failures_in_a_row += 1
+        if exc.kind in _FATAL_KINDS or self._failures_in_a_row >= self.config.fatal_after:
+            why = str(exc) if exc.kind in _FATAL_KINDS else \
+                f"{self._failures_in_a_row} model calls in a row failed; last: {exc}"
+            self._fatal(why)
+            raise _Fatal(why)
+
+    def _fatal(self, message: str) -> None:
+        if self._stop_reason == "error":
+            return
+        self._stop_reason = "error"
+        self._stop_message = message
+        self._emit(ev.EngineError(message, fatal=True))
+        current = asyncio.current_task()
+        for node_id, task in list(self._tasks.items()):
+            if task is not current:
+                self._cancel_as[node_id] = NodeState.CANCELLED
+                task.cancel()
+
+    async def _cancel_all(self, state: NodeState) -> None:
+        tasks = list(self._tasks.items())
+        for node_id, task in tasks:
+            self._cancel_as[node_id] = state
+            task.cancel()
+        if tasks:
+            await asyncio.gather(*(t for _, t in tasks), return_exceptions=True)
+
+    # ---- streaming text, coalesced -------------------------------------------------------
+
+    def _stream(self, node: Node, role: str, text: str) -> None:
+        key = (node.id, role)
+        stream = self._streams.get(key)
+        if stream is None:
+            stream = self._streams[key] = _Stream()
+        stream.parts.append(text)
+        now = time.monotonic()
+        wait = STREAM_INTERVAL_S - (now - stream.last)
+        if wait <= 0:
+            self._flush(node, role)
+        elif stream.handle is None:
+            stream.handle = asyncio.get_running_loop().call_later(wait, self._flush, node, role)
+
+    def _flush(self, node: Node, role: str) -> None:
+        stream = self._streams.get((node.id, role))
+        if stream is None:
+            return
+        if stream.handle is not None:
+            stream.handle.cancel()
+            stream.handle = None
+        if not stream.parts:
+            return
+        text = "".join(stream.parts)
+        stream.parts.clear()
+        stream.last = time.monotonic()
+        if role == "programmer":
+            node.raw_output += text
+        else:
+            node.critic_raw += text
+        self._emit(ev.TextStreamed(node.id, role, text))
+
+    def _reset_stream(self, node: Node, role: str) -> None:
+        stream = self._streams.pop((node.id, role), None)
+        if stream is not None and stream.handle is not None:
+            stream.handle.cancel()
+        if role == "programmer":
+            node.raw_output = ""
+        else:
+            node.critic_raw = ""
+        self._emit(ev.TextStreamed(node.id, role, "", reset=True))
+
+    # ---- events and states --------------------------------------------------------------
+
+    def _emit(self, event: ev.Event) -> None:
+        for callback in list(self._subscribers):
+            try:
+                callback(event)
+            except Exception:  # a broken subscriber must not stop the search
+                log.exception("event subscriber failed on %s", type(event).__name__)
+
+    def _set_state(self, node: Node, new: NodeState, *, record: bool = False) -> None:
+        old = node.state
+        if old is new:
+            return
+        node.state = new
+        if record and self.session is not None:
+            self.session.state(node.id, old, new)
+        self._emit(ev.NodeStateChanged(node.id, old, new))
+
+    # ---- resuming a saved session -------------------------------------------------------
+
+    def _resume_from(self, saved: LoadedSession) -> bool:
+        """Rebuild the tree from `saved` and queue what was unfinished. False: nothing to do
+        (the saved search had already finished)."""
+        self.tree = saved.tree
+        for node in self.tree.nodes.values():
+            for call in node.calls:
+                self.stats.llm_calls += 1
+                self.stats.prompt_tokens += call.prompt_tokens
+                self.stats.completion_tokens += call.completion_tokens
+            if node.state is NodeState.BOOSTED:
+                self._boosted.append(node.id)
+        self.stats.nodes = len(self.tree)
+        if saved.finished is not None:
+            self._stop_reason = saved.finished.get("reason") or "finished"
+            self._stop_message = saved.finished.get("message", "")
+            if self._stop_reason in ("cancelled", "error"):
+                self._stop_reason = None  # goes on where it was interrupted
+                self._stop_message = ""
+            else:
+                return False
+        last_round, kept = (saved.rounds[-1] if saved.rounds else (-1, []))
+        current = last_round + 1
+        self.stats.round = current
+        in_round = [n for n in self.tree.nodes.values() if n.round == current]
+        self._round_ids = [n.id for n in in_round]
+        if current > self.config.rounds and not in_round:
+            self._stop_reason = "budget"
+            return True
+        if current == 0:
+            missing = self.config.samples - len([n for n in in_round if n.parent_id is None])
+            if missing > 0:
+                self._spawn_children(None, missing, first_index=self.config.samples - missing)
+        else:
+            for parent_id in kept:
+                have = len([c for c in self.tree[parent_id].children
+                            if self.tree[c].round == current])
+                if have < self.config.samples:
+                    self._spawn_children(parent_id, self.config.samples - have, first_index=have)
+        for node in in_round:
+            if node.state.busy or node.state is NodeState.CANCELLED:
+                self._requeue(node)
+        return True
+
+    def _requeue(self, node: Node) -> None:
+        node.state = NodeState.PENDING
+        node.error = ""
+        node.raw_output = node.critic_raw = node.thinking = ""
+        if node.author is Author.MODEL:
+            node.code = node.reasoning = ""
+        node.report = None
+        node.critique = ""
+        node.process_score = node.outcome_score = None
+        node.critic_finished = False
+        self._launch(node)
+

@@ -1,0 +1,88 @@
+"""Scores: the outcome score from real execution, the beam ranking and the answer key (DESIGN §4).
+
+outcome = pass_rate x (1 + mean(static, dynamic)) in [0, 2), where each part is a mean of
+1 / (1 + metric / scale) terms: dynamic over CPU time and peak memory on the public tests,
+static over AST size, cyclomatic complexity and lines of code. Smaller is better in every
+metric, so a term is 1 for a zero metric and 0.5 when the metric equals its scale.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from orps_tui.sandbox.report import JudgeReport
+from orps_tui.search.tree import Node
+
+
+class Ranking(StrEnum):
+    LEXICOGRAPHIC = "lexicographic"
+    """(critic score, outcome score), as the reference code sorts."""
+    WEIGHTED = "weighted"
+    """0.5 x critic/5 + 0.5 x outcome/2, as the paper states."""
+
+
+@dataclass(frozen=True)
+class Scales:
+    time_s: float = 1.0
+    memory_mb: float = 64.0
+    ast_nodes: float = 200.0
+    complexity: float = 10.0
+    loc: float = 50.0
+
+
+def _term(metric: float, scale: float) -> float:
+    return 1.0 / (1.0 + max(metric, 0.0) / scale) if scale > 0 else 0.0
+
+
+def mean_cpu_s(report: JudgeReport) -> float:
+    """Mean CPU seconds over the tests that ran (0 when none ran)."""
+    ran = [t.cpu_s for t in report.tests if t.wall_s > 0 or t.cpu_s > 0]
+    return sum(ran) / len(ran) if ran else 0.0
+
+
+def dynamic_score(report: JudgeReport, scales: Scales) -> float:
+    return (_term(mean_cpu_s(report), scales.time_s) + _term(report.max_rss_mb, scales.memory_mb)) / 2
+
+
+def static_score(report: JudgeReport, scales: Scales) -> float:
+    s = report.static
+    return (_term(s.ast_nodes, scales.ast_nodes) + _term(s.cyclomatic, scales.complexity)
+            + _term(s.loc, scales.loc)) / 3
+
+
+def outcome_score(report: JudgeReport, scales: Scales) -> float:
+    """pass_rate x (1 + mean(static, dynamic)), in [0, 2)."""
+    quality = (static_score(report, scales) + dynamic_score(report, scales)) / 2
+    return report.pass_rate * (1.0 + quality)
+
+
+def beam_key(node: Node, ranking: Ranking) -> tuple[float, ...]:
+    """Larger is better. A missing critic score ranks below every given score."""
+    critic = node.process_score if node.process_score is not None else 0.0
+    outcome = node.outcome_score or 0.0
+    if ranking is Ranking.WEIGHTED:
+        return (0.5 * critic / 5.0 + 0.5 * outcome / 2.0, outcome)
+    return (critic, outcome)
+
+
+def answer_key(node: Node) -> tuple[float, float, float]:
+    """Larger is better: public pass rate, then lower mean CPU time, then outcome score."""
+    if node.report is None:
+        return (-1.0, 0.0, 0.0)
+    return (node.report.pass_rate, -mean_cpu_s(node.report), node.outcome_score or 0.0)
+
+
+def select_beam(candidates: list[Node], boosted: list[Node], width: int,
+                ranking: Ranking) -> list[Node]:
+    """Boosted nodes first (in the order they were boosted), then the best of the rest
+    up to `width` in all. Ties go to the older node (lower id), so selection is deterministic."""
+    chosen = list(boosted)
+    seen = {n.id for n in chosen}
+    rest = sorted((n for n in candidates if n.id not in seen),
+                  key=lambda n: (tuple(-k for k in beam_key(n, ranking)), n.id))
+    for node in rest:
+        if len(chosen) >= max(width, len(boosted)):
+            break
+        chosen.append(node)
+    return chosen

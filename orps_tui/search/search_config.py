@@ -1,0 +1,155 @@
+"""The numbers of one search (`SearchConfig`), its running counts (`SearchStats`) and its
+outcome (`SearchResult`). Re-exported by `orps_tui.search.engine`."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import TYPE_CHECKING, Any
+
+from orps_tui.sandbox.report import JudgeReport
+from orps_tui.search.scoring import Ranking, Scales
+from orps_tui.search.tree import Node
+
+if TYPE_CHECKING:
+    from orps_tui.config import Settings
+
+
+@dataclass
+class SearchConfig:
+    """Every number of one search. `from_settings` builds it from the user's settings."""
+
+    samples: int = 3
+    """K: programmer samples per expansion."""
+    beam: int = 2
+    """B: nodes kept per round."""
+    rounds: int = 3
+    """R: rounds of expansion after the root round."""
+    concurrency: int = 2
+    """Model calls in flight at once."""
+    seed: int = 0
+    temperature: float = 0.5
+    max_tokens: int = 1500
+    num_ctx: int | None = 16384
+    timeout_s: float = 300.0
+    """Give up on one model call after this long (then retry, as for any transient error)."""
+    ranking: Ranking = Ranking.LEXICOGRAPHIC
+    scales: Scales = field(default_factory=Scales)
+    retries: int = 3
+    """Retries of a whole call whose stream was cut after it began, or that timed out
+    (backends retry unreachable/5xx errors before the first chunk themselves)."""
+    retry_backoff_s: float = 0.5
+    """First retry waits this long; each next one twice as long."""
+    fatal_after: int = 3
+    """End the search when this many nodes in a row failed on the model with no call
+    succeeding in between (a dead server), instead of producing error node after error node."""
+    early_stop: bool = True
+    """Stop after a round in which a node passes every public test and the critic either
+    declared it finished or gave it the top score (5)."""
+    critic_json: bool = True
+    """Ask the critic for JSON by schema; falls back to text if the backend refuses."""
+    grade_hidden: bool = True
+    """Grade the answer once on the hidden tests at the end."""
+    critic: bool = True
+    """Review each node with a critic call (off for the best-of-n and one-shot baselines:
+    nodes are then ranked by outcome score alone)."""
+    strategy_hints: bool = True
+    """Nudge each sibling with a different strategy hint (off: siblings differ by seed only)."""
+    stop_on_public_pass: bool = False
+    """Stop after a round in which some node passes every public test (reflexion does)."""
+
+    @property
+    def budget(self) -> int:
+        """The most LLM calls the configured K/B/R can take: K roots, then R rounds of B x K
+        children, each node one programmer and one critic call (the paper's 640 for 20/3/5)."""
+        per_node = 2 if self.critic else 1
+        return per_node * self.samples * (1 + self.rounds * self.beam)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **overrides: Any) -> SearchConfig:
+        """The config the user's settings describe; keyword overrides (None is ignored) win."""
+        s, m = settings.search, settings.model
+        config = cls(
+            samples=s.samples, beam=s.beam, rounds=s.rounds, concurrency=m.concurrency,
+            seed=s.seed, temperature=m.temperature, max_tokens=m.max_tokens, num_ctx=m.num_ctx,
+            timeout_s=m.timeout_s, ranking=Ranking(s.ranking), retries=m.retries,
+            scales=Scales(time_s=s.time_scale_s, memory_mb=s.memory_scale_mb,
+                          ast_nodes=s.ast_scale, complexity=s.complexity_scale, loc=s.loc_scale),
+        )
+        return config.with_overrides(**overrides)
+
+    def with_overrides(self, **overrides: Any) -> SearchConfig:
+        known = {f.name for f in fields(self)}
+        unknown = set(overrides) - known
+        if unknown:
+            raise ValueError(f"unknown search setting(s): {', '.join(sorted(unknown))}")
+        changes = {k: v for k, v in overrides.items() if v is not None}
+        if "ranking" in changes:
+            changes["ranking"] = Ranking(changes["ranking"])
+        config = replace(self, **changes)
+        config.validate()
+        return config
+
+    def validate(self) -> None:
+        for name in ("samples", "beam", "concurrency"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
+        if self.rounds < 0 or self.retries < 0:
+            raise ValueError("rounds and retries must not be negative")
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["ranking"] = str(self.ranking)
+        return d
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SearchConfig:
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        if isinstance(values.get("scales"), dict):
+            values["scales"] = Scales(**values["scales"])
+        if "ranking" in values:
+            values["ranking"] = Ranking(values["ranking"])
+        return cls(**values)
+
+
+@dataclass
+class SearchStats:
+    round: int = 0
+    nodes: int = 0
+    llm_calls: int = 0
+    """Model calls made (one per programmer or critic call; retries counted apart)."""
+    retries: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    budget: int = 0
+    """The most LLM calls the configured K/B/R can take (see SearchConfig.budget)."""
+    started_at: float | None = None
+    ended_at: float | None = None
+
+    @property
+    def elapsed_s(self) -> float:
+        if self.started_at is None:
+            return 0.0
+        end = self.ended_at if self.ended_at is not None else time.monotonic()
+        return end - self.started_at
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"round": self.round, "nodes": self.nodes, "llm_calls": self.llm_calls,
+                "retries": self.retries, "prompt_tokens": self.prompt_tokens,
+                "completion_tokens": self.completion_tokens, "budget": self.budget,
+                "wall_s": round(self.elapsed_s, 3)}
+
+
+@dataclass
+class SearchResult:
+    answer_id: int | None
+    answer: Node | None
+    hidden: JudgeReport | None
+    """The answer graded on the hidden tests (None without hidden tests or an answer)."""
+    stats: SearchStats
+    reason: str
+    """budget | finished | solved | stopped | cancelled | error | nothing-active"""
+    message: str = ""
+    """For reason `error`: what went wrong, in words for the user."""
+    session_path: str | None = None

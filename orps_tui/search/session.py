@@ -1,0 +1,372 @@
+"""Search sessions on disk: an append-only JSONL log, written as the search runs.
+
+`<sessions_dir>/<UTC timestamp>-<problem id>/session.jsonl`, plus a copy of the problem
+(`problem.toml`, or the whole problem folder as `problem/`). Every record is one JSON object
+on one line, written and flushed to the OS before the engine goes on, so a search killed at
+any moment (even by SIGKILL) keeps every node that had finished; a background thread then
+fsyncs the file (within milliseconds) against power loss, without ever blocking the event
+loop. A torn last line is ignored on load.
+The format is documented (and versioned) in docs/search.md.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from orps_tui import locations
+from orps_tui.problems.model import Problem
+from orps_tui.sandbox.report import (
+    FunctionMetrics,
+    IsolationStatus,
+    JudgeReport,
+    StaticMetrics,
+    SyntaxIssue,
+    TestResult,
+    Verdict,
+)
+from orps_tui.search import events as ev
+from orps_tui.search.tree import Author, CallStats, Node, NodeState, SearchTree
+
+if TYPE_CHECKING:
+    from orps_tui.search.engine import SearchConfig, SearchStats
+
+FORMAT = "orps-session"
+VERSION = 1
+LOG_NAME = "session.jsonl"
+
+
+class SessionError(Exception):
+    """A session folder or file that cannot be read; the message names it."""
+
+
+# ---- (de)serialising nodes and reports ------------------------------------------------
+
+
+def report_to_dict(report: JudgeReport | None) -> dict[str, Any] | None:
+    return report.to_dict() if report is not None else None
+
+
+def report_from_dict(data: dict[str, Any] | None) -> JudgeReport | None:
+    if data is None:
+        return None
+    static = dict(data.get("static") or {})
+    static["functions"] = [FunctionMetrics(**f) for f in static.get("functions", [])]
+    static["syntax_errors"] = [SyntaxIssue(**s) for s in static.get("syntax_errors", [])]
+    tests = []
+    for t in data.get("tests", []):
+        t = dict(t)
+        t["verdict"] = Verdict(t["verdict"])
+        tests.append(TestResult(**t))
+    ce = data.get("compile_error")
+    return JudgeReport(
+        verdict=Verdict(data["verdict"]), passed=data["passed"], total=data["total"], tests=tests,
+        static=StaticMetrics(**static), isolation=IsolationStatus(**(data.get("isolation") or {})),
+        compile_error=SyntaxIssue(**ce) if ce else None,
+    )
+
+
+_PLAIN_FIELDS = ("id", "parent_id", "depth", "strategy", "error", "reasoning", "code",
+                 "raw_output", "thinking", "prompt", "critique", "critic_raw", "process_score",
+                 "outcome_score", "critic_finished", "hints", "children", "round", "seed",
+                 "issues", "started_s", "finished_s")
+
+
+def node_to_dict(node: Node) -> dict[str, Any]:
+    d: dict[str, Any] = {name: getattr(node, name) for name in _PLAIN_FIELDS}
+    d["author"] = str(node.author)
+    d["state"] = str(node.state)
+    d["report"] = report_to_dict(node.report)
+    d["hidden_report"] = report_to_dict(node.hidden_report)
+    d["calls"] = [asdict(c) for c in node.calls]
+    return d
+
+
+def node_from_dict(d: dict[str, Any]) -> Node:
+    values = {name: d[name] for name in _PLAIN_FIELDS if name in d}
+    values["children"] = list(values.get("children", []))
+    node = Node(**values)
+    node.author = Author(d.get("author", "model"))
+    node.state = NodeState(d.get("state", "pending"))
+    node.report = report_from_dict(d.get("report"))
+    node.hidden_report = report_from_dict(d.get("hidden_report"))
+    node.calls = [CallStats(**c) for c in d.get("calls", [])]
+    return node
+
+
+def command_to_dict(command: ev.Command) -> dict[str, Any]:
+    return {"command": type(command).__name__, "args": asdict(command)}
+
+
+def command_from_dict(d: dict[str, Any]) -> ev.Command | None:
+    cls = getattr(ev, d.get("command", ""), None)
+    if not (isinstance(cls, type) and issubclass(cls, ev.Command)):
+        return None
+    return cls(**d.get("args", {}))
+
+
+# ---- writing --------------------------------------------------------------------------
+
+
+class SessionWriter:
+    """Appends records to one session's log; each record is fsync'd before returning."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.path = directory / LOG_NAME
+        self._started = time.monotonic()
+        self._trim_torn_tail()
+        self._file = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 - kept open
+        self._dirty = threading.Event()
+        self._closing = False
+        self._syncer = threading.Thread(target=self._sync_loop, name="orps-session-fsync",
+                                        daemon=True)
+        self._syncer.start()
+
+    @classmethod
+    def create(cls, problem: Problem, model_uri: str, config: SearchConfig,
+               root: Path | None = None) -> SessionWriter:
+        """A new session folder under `root` (default: the sessions dir) with a header."""
+        root = root or locations.sessions_dir()
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        safe_id = "".join(c if c.isalnum() or c in "-_." else "_" for c in problem.id)[:60]
+        directory = root / f"{stamp}-{safe_id}"
+        n = 1
+        while directory.exists():
+            n += 1
+            directory = root / f"{stamp}-{safe_id}-{n}"
+        directory.mkdir(parents=True)
+        copy = _copy_problem(problem, directory)
+        writer = cls(directory)
+        writer._write({
+            "type": "header", "format": FORMAT, "version": VERSION,
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "problem": {"id": problem.id, "title": problem.title,
+                        "path": str(problem.path) if problem.path else None, "copy": copy},
+            "model": model_uri, "config": config.to_dict(),
+        })
+        return writer
+
+    @classmethod
+    def append_to(cls, directory: Path) -> SessionWriter:
+        """Continue an existing session (resume): appends a `resumed` record."""
+        writer = cls(directory)
+        writer._write({"type": "resumed",
+                       "at": datetime.now(UTC).isoformat(timespec="seconds")})
+        return writer
+
+    def _trim_torn_tail(self) -> None:
+        if not self.path.exists():
+            return
+        data = self.path.read_bytes()
+        if data and not data.endswith(b"\n"):
+            with open(self.path, "r+b") as f:
+                f.truncate(data.rfind(b"\n") + 1)
+
+    def _write(self, record: dict[str, Any]) -> None:
+        record.setdefault("t", round(time.monotonic() - self._started, 3))
+        if self._file.closed:
+            return
+        self._file.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+        self._file.flush()
+        self._dirty.set()
+
+    def _sync_loop(self) -> None:
+        fd = self._file.fileno()
+        while True:
+            self._dirty.wait()
+            if self._closing:
+                return
+            self._dirty.clear()
+            try:
+                os.fsync(fd)
+            except OSError:  # closed under us at exit; close() fsyncs itself
+                return
+
+    def node_added(self, node: Node) -> None:
+        self._write({"type": "node_added", "node": node_to_dict(node)})
+
+    def node(self, node: Node) -> None:
+        """The whole node, as it stands (written whenever it settles or changes)."""
+        self._write({"type": "node", "node": node_to_dict(node)})
+
+    def state(self, node_id: int, old: NodeState, new: NodeState) -> None:
+        self._write({"type": "state", "node_id": node_id, "old": str(old), "new": str(new)})
+
+    def command(self, command: ev.Command) -> None:
+        self._write({"type": "command", **command_to_dict(command)})
+
+    def round(self, round_no: int, kept: list[int]) -> None:
+        self._write({"type": "round", "round": round_no, "kept": kept})
+
+    def finished(self, answer_id: int | None, reason: str, hidden: JudgeReport | None,
+                 stats: SearchStats, message: str) -> None:
+        self._write({"type": "finished", "answer_id": answer_id, "reason": reason,
+                     "message": message, "hidden": report_to_dict(hidden),
+                     "stats": stats.to_dict()})
+
+    def close(self) -> None:
+        """Fsync what is left and close the file. Safe to call twice."""
+        if self._file.closed:
+            return
+        self._closing = True
+        self._dirty.set()
+        self._syncer.join(timeout=5)
+        self._file.flush()
+        os.fsync(self._file.fileno())
+        self._file.close()
+
+
+def _copy_problem(problem: Problem, directory: Path) -> str | None:
+    """Copy the problem's files into the session so it can be resumed anywhere."""
+    if problem.path is None or not problem.path.exists():
+        return None
+    src = problem.path
+    if src.name == "problem.toml":  # a directory problem: its test files come along
+        shutil.copytree(src.parent, directory / "problem")
+        return "problem/problem.toml"
+    shutil.copy2(src, directory / "problem.toml")
+    return "problem.toml"
+
+
+# ---- reading --------------------------------------------------------------------------
+
+
+@dataclass
+class LoadedSession:
+    """A session read back: the tree (nodes in flight at the end are left busy), the
+    rounds' beams, the steering commands and the end record, if the search finished."""
+
+    directory: Path
+    header: dict[str, Any]
+    tree: SearchTree
+    rounds: list[tuple[int, list[int]]] = field(default_factory=list)
+    commands: list[ev.Command] = field(default_factory=list)
+    finished: dict[str, Any] | None = None
+    skipped_lines: int = 0
+    """Lines that could not be read (a torn last line after a crash)."""
+
+    @property
+    def problem_id(self) -> str:
+        return str(self.header.get("problem", {}).get("id", "?"))
+
+    @property
+    def model(self) -> str:
+        return str(self.header.get("model", "?"))
+
+    @property
+    def problem_file(self) -> Path | None:
+        """The session's own copy of the problem, else the original path."""
+        problem = self.header.get("problem", {})
+        if problem.get("copy"):
+            copy = self.directory / problem["copy"]
+            if copy.exists():
+                return copy
+        return Path(problem["path"]) if problem.get("path") else None
+
+
+def _session_dir(path: Path) -> Path:
+    path = Path(path).expanduser()
+    if path.is_file():
+        return path.parent
+    if not path.is_dir():
+        named = locations.sessions_dir() / str(path)
+        if named.is_dir():
+            return named
+        raise SessionError(f"{path}: no such session folder")
+    return path
+
+
+def load_session(path: Path | str) -> LoadedSession:
+    """Read a session folder (or its session.jsonl, or its name under the sessions dir)."""
+    directory = _session_dir(Path(path))
+    log_path = directory / LOG_NAME
+    if not log_path.exists():
+        raise SessionError(f"{directory}: not a session (no {LOG_NAME})")
+    lines = log_path.read_text(encoding="utf-8", errors="replace").split("\n")
+    records: list[dict[str, Any]] = []
+    skipped = 0
+    for line in lines:
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            skipped += 1
+            continue
+        if isinstance(record, dict):
+            records.append(record)
+    if not records or records[0].get("type") != "header":
+        raise SessionError(f"{log_path}: no header record")
+    header = records[0]
+    if header.get("format") != FORMAT:
+        raise SessionError(f"{log_path}: not an orps session file")
+    if int(header.get("version", 0)) > VERSION:
+        raise SessionError(f"{log_path}: session format version {header.get('version')} is "
+                           f"newer than this orps reads ({VERSION}); upgrade orps")
+    loaded = LoadedSession(directory, header, SearchTree(), skipped_lines=skipped)
+    tree = loaded.tree
+    for record in records[1:]:
+        kind = record.get("type")
+        try:
+            if kind in ("node_added", "node"):
+                node = node_from_dict(record["node"])
+                if kind == "node_added" and node.id in tree:
+                    continue
+                old = tree.nodes.get(node.id)
+                if old is not None:
+                    node.children = sorted(set(old.children) | set(node.children))
+                tree.add(node)
+            elif kind == "state" and record["node_id"] in tree:
+                tree[record["node_id"]].state = NodeState(record["new"])
+            elif kind == "round":
+                loaded.rounds.append((int(record["round"]), [int(i) for i in record["kept"]]))
+            elif kind == "command":
+                command = command_from_dict(record)
+                if command is not None:
+                    loaded.commands.append(command)
+            elif kind == "finished":
+                loaded.finished = record
+            elif kind == "resumed":
+                loaded.finished = None
+        except (KeyError, TypeError, ValueError):
+            loaded.skipped_lines += 1
+    return loaded
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    directory: Path
+    problem_id: str
+    model: str
+    created: str
+    nodes: int
+    finished: bool
+    reason: str | None
+
+
+def list_sessions(root: Path | None = None) -> list[SessionSummary]:
+    """Every readable session under `root` (default: the sessions dir), newest first."""
+    root = root or locations.sessions_dir()
+    if not root.is_dir():
+        return []
+    out = []
+    for directory in sorted(root.iterdir(), reverse=True):
+        if not (directory / LOG_NAME).is_file():
+            continue
+        try:
+            s = load_session(directory)
+        except (SessionError, OSError):
+            continue
+        out.append(SessionSummary(directory, s.problem_id, s.model,
+                                  str(s.header.get("created", "")), len(s.tree),
+                                  s.finished is not None,
+                                  s.finished.get("reason") if s.finished else None))
+    return out

@@ -1,0 +1,142 @@
+"""Steering: how the engine applies each typed command (DESIGN §4, "Human steering").
+
+A mixin of `SearchEngine`: `send()` dispatches `Prune` to `_cmd_Prune` and so on. Every
+handler runs synchronously on the engine's loop, changes states at once, and starts tasks
+for commands that add work (expand, hand-written child).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from orps_tui.search import events as ev
+from orps_tui.search.tree import Author, Node, NodeState
+
+if TYPE_CHECKING:
+    from orps_tui.search.engine import SearchEngine
+
+    _Base = SearchEngine
+else:
+    _Base = object
+
+
+class SteeringMixin(_Base):
+    """The `_cmd_<Command>` handlers `SearchEngine.send` dispatches to."""
+
+    def _node_or_error(self, node_id: int | None, what: str) -> Node | None:
+        if node_id is None or node_id not in self.tree:
+            self._emit(ev.EngineError(f"{what}: no node {node_id}"))
+            return None
+        return self.tree[node_id]
+
+    def _cmd_Prune(self, cmd: ev.Prune) -> None:
+        if self._node_or_error(cmd.node_id, "prune") is None:
+            return
+        for node in self.tree.subtree(cmd.node_id):
+            if node.state is NodeState.PRUNED:
+                continue
+            self._pruned_from[node.id] = node.state
+            if node.id in self._boosted:
+                self._boosted.remove(node.id)
+            task = self._tasks.get(node.id)
+            if task is not None:
+                self._cancel_as[node.id] = NodeState.PRUNED
+                task.cancel()
+            else:
+                self._set_state(node, NodeState.PRUNED, record=True)
+
+    def _cmd_Unprune(self, cmd: ev.Unprune) -> None:
+        if self._node_or_error(cmd.node_id, "unprune") is None:
+            return
+        for node in self.tree.subtree(cmd.node_id):
+            if node.state is not NodeState.PRUNED:
+                continue
+            old = self._pruned_from.pop(node.id, NodeState.ACTIVE)
+            if old.busy:
+                old = NodeState.CANCELLED
+            elif old is NodeState.BOOSTED:
+                old = NodeState.ACTIVE
+            self._set_state(node, old, record=True)
+
+    def _cmd_Boost(self, cmd: ev.Boost) -> None:
+        node = self._node_or_error(cmd.node_id, "boost")
+        if node is None:
+            return
+        if node.state in (NodeState.PRUNED, NodeState.ERROR, NodeState.CANCELLED):
+            self._emit(ev.EngineError(f"boost: node {node.id} is {node.state}", node.id))
+            return
+        if node.id not in self._boosted:
+            self._boosted.append(node.id)
+        if not node.state.busy:
+            self._set_state(node, NodeState.BOOSTED, record=True)
+
+    def _cmd_ExpandNow(self, cmd: ev.ExpandNow) -> None:
+        node = self._node_or_error(cmd.node_id, "expand")
+        if node is None:
+            return
+        if not self._can_grow("expand"):
+            return
+        if node.state.busy or node.state in (NodeState.PRUNED, NodeState.ERROR) or not node.code:
+            self._emit(ev.EngineError(f"expand: node {node.id} is {node.state}", node.id))
+            return
+        self._spawn_children(node.id, self.config.samples, first_index=len(node.children))
+
+    def _cmd_AddHint(self, cmd: ev.AddHint) -> None:
+        node = self._node_or_error(cmd.node_id, "hint")
+        if node is not None and cmd.text.strip():
+            node.hints.append(cmd.text.strip())
+            if self.session is not None:
+                self.session.node(node)
+
+    def _cmd_AddHandWritten(self, cmd: ev.AddHandWritten) -> None:
+        if cmd.parent_id is not None and self._node_or_error(cmd.parent_id, "edit") is None:
+            return
+        if not self._can_grow("edit"):
+            return
+        if not cmd.code.strip():
+            self._emit(ev.EngineError("edit: the code is empty"))
+            return
+        node = self._new_node(cmd.parent_id, author=Author.PERSON, strategy="written by a person",
+                              code=cmd.code, raw_output=cmd.code, reasoning=cmd.reasoning)
+        self._launch(node)
+
+    def _can_grow(self, what: str) -> bool:
+        if not self.running or self._stop_reason or self._wake is None:
+            self._emit(ev.EngineError(f"{what}: the search is not running"))
+            return False
+        return True
+
+    def _cmd_Pause(self, cmd: ev.Pause) -> None:
+        if not self.paused:
+            self.paused = self._gate.paused = True
+            self._emit(ev.SearchPaused(True))
+
+    def _cmd_Resume(self, cmd: ev.Resume) -> None:
+        if self.paused:
+            self.paused = self._gate.paused = False
+            self._gate.pump()
+            self._emit(ev.SearchPaused(False))
+
+    def _cmd_CancelInFlight(self, cmd: ev.CancelInFlight) -> None:
+        for node_id, task in list(self._tasks.items()):
+            self._cancel_as[node_id] = NodeState.CANCELLED
+            task.cancel()
+
+    def _cmd_SetBudget(self, cmd: ev.SetBudget) -> None:
+        try:
+            self.config = self.config.with_overrides(samples=cmd.samples, beam=cmd.beam,
+                                                     rounds=cmd.rounds,
+                                                     concurrency=cmd.concurrency)
+        except ValueError as exc:
+            self._emit(ev.EngineError(f"budget: {exc}"))
+            return
+        self.stats.budget = self.config.budget
+        self._gate.limit = self.config.concurrency
+        self._gate.pump()
+
+    def _cmd_Stop(self, cmd: ev.Stop) -> None:
+        if self._stop_reason is None:
+            self._stop_reason = "stopped"
+        self._cmd_CancelInFlight(ev.CancelInFlight())
+        if self.paused:
+            self._cmd_Resume(ev.Resume())

@@ -1,0 +1,148 @@
+"""`orps solve` and `orps bench` end to end against the fake Ollama server and the real judge."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from orps_tui.cli import main
+from orps_tui.problems.library import find_problem
+from orps_tui.search.session import list_sessions, load_session
+from tests.integration.test_engine_ollama import MODEL, Script
+from tests.support.fake_ollama import FakeOllama
+
+REPO = Path(__file__).resolve().parents[2]
+PROBLEM = "fn-factorial-zeros"
+
+
+@pytest.fixture
+def server(monkeypatch: pytest.MonkeyPatch):
+    with FakeOllama(models=[MODEL], reply=Script(find_problem(PROBLEM))) as srv:
+        monkeypatch.setenv("OLLAMA_HOST", srv.url)
+        yield srv
+
+
+def test_solve_json(server: FakeOllama, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["solve", PROBLEM, "--model", f"ollama:{MODEL}", "-k", "2", "-b", "1", "-r", "1",
+                 "--seed", "5", "--json"])
+    out = capsys.readouterr().out
+    assert code == 0
+    result = json.loads(out)
+    assert set(result) >= {"problem", "model", "answer", "stats", "session"}
+    assert result["problem"] == PROBLEM and result["model"] == f"ollama:{MODEL}"
+    answer = result["answer"]
+    assert answer["public"] == {"verdict": "AC", "passed": 2, "total": 2}
+    assert answer["hidden"]["verdict"] == "AC" and answer["hidden"]["passed"] == answer["hidden"]["total"]
+    assert "def factorial_zeros" in answer["code"]
+    assert result["stats"]["llm_calls"] == 8 and result["stats"]["nodes"] == 4
+    assert set(result["stats"]) >= {"llm_calls", "prompt_tokens", "completion_tokens", "nodes",
+                                    "wall_s"}
+    session = load_session(result["session"])
+    assert session.finished is not None and len(session.tree) == 4
+    assert [s.directory for s in list_sessions()] == [Path(result["session"])]
+    calls = len(server.requests_to("/api/chat"))
+    assert main(["solve", "--resume", result["session"], "--json"]) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert again["answer"] == answer and again["reason"] == result["reason"]
+    assert len(server.requests_to("/api/chat")) == calls  # a finished search is not re-run
+
+
+def test_solve_text_output(server: FakeOllama, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["solve", PROBLEM, "--model", f"ollama:{MODEL}", "-k", "2", "-r", "0"]) == 0
+    captured = capsys.readouterr()
+    assert "hidden tests: AC" in captured.out and "```python" in captured.out
+    assert "round 0:" in captured.err  # plain progress lines when not a terminal
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["solve"], "give a PROBLEM"),
+    (["solve", "no-such-problem-id"], "no problem with id"),
+    (["solve", PROBLEM, "--model", "bogus:x"], "unknown backend"),
+    (["solve", "--resume", "/nonexistent/session"], "no such session"),
+    (["bench"], "give PROBLEMS"),
+    (["bench", PROBLEM, "--method", "magic"], "unknown method"),
+])
+def test_bad_input_is_one_line(argv: list[str], message: str,
+                               capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert message in err and len(err.splitlines()) == 1
+
+
+def test_bad_numbers_are_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["solve", PROBLEM, "--samples", "0"])
+    assert exc.value.code == 2
+    assert "must be at least 1" in capsys.readouterr().err
+
+
+def test_bench_methods_and_compare(server: FakeOllama, tmp_path: Path,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "results.jsonl"
+    code = main(["bench", PROBLEM, "--model", f"ollama:{MODEL}", "-k", "2", "-b", "1", "-r", "1",
+                 "--out", str(out)])
+    printed = capsys.readouterr().out
+    assert code == 0
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["method"] for r in records] == ["orps", "oneshot", "bestofn", "reflexion"]
+    by = {r["method"]: r for r in records}
+    orps_calls = by["orps"]["llm_calls"]
+    assert by["oneshot"]["llm_calls"] == 1
+    assert by["bestofn"]["llm_calls"] == orps_calls  # same budget, all programmer calls
+    assert by["reflexion"]["llm_calls"] <= orps_calls
+    for r in records:
+        assert r["valid"] in (True, False) and r["hidden"]["total"] == 14
+    assert by["bestofn"]["hidden"]["verdict"] == "AC"
+    assert by["orps"]["time_rel"] is not None and by["orps"]["time_rel"] > 0
+    assert "pass@1 (hidden)" in printed and "reflexion" in printed
+    main(["bench", "--compare", str(out), str(out)])
+    table = capsys.readouterr().out
+    assert "results:orps" in table and table.count("results:bestofn") == 2
+
+
+def test_compare_names_a_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"x": 1}\n')
+    assert main(["bench", "--compare", str(bad)]) == 2
+    assert "bad.jsonl:1: not an orps bench record" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_ctrl_c_cancels_cleanly_and_keeps_the_session(tmp_path: Path) -> None:
+    problem = find_problem(PROBLEM)
+    with FakeOllama(models=[MODEL], reply=Script(problem, chunk_delay_s=0.05)) as srv:
+        env = dict(os.environ, OLLAMA_HOST=srv.url, ORPS_DATA_DIR=str(tmp_path / "data"),
+                   PYTHONPATH=str(REPO))
+        code = "import sys; from orps_tui.cli import main; sys.exit(main())"
+        proc = subprocess.Popen([sys.executable, "-c", code, "solve", PROBLEM, "--model",
+                                 f"ollama:{MODEL}", "-k", "2", "-r", "1"], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            assert srv.wait_for(lambda: len(srv.requests_to("/api/chat")) >= 1, 30)
+            time.sleep(0.2)
+            proc.send_signal(signal.SIGINT)
+            out, err = proc.communicate(timeout=30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+    assert proc.returncode == 130, err
+    assert "continue with: orps solve --resume" in err
+    assert "Traceback" not in err
+    (session,) = list((tmp_path / "data" / "sessions").iterdir())
+    loaded = load_session(session)
+    assert loaded.finished is not None and loaded.finished["reason"] == "cancelled"
+    assert all(not n.state.busy for n in loaded.tree.nodes.values())
+
+
+def test_bench_collects_problems_from_folders_and_ids() -> None:
+    from orps_tui.cli.bench import collect_problems
+
+    problems = collect_problems([str(REPO / "problems"), PROBLEM])
+    assert len(problems) > 10 and problems[-1].id == PROBLEM

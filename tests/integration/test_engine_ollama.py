@@ -1,0 +1,177 @@
+"""The real engine through the real `ollama` client (`open_model("ollama:NAME")`) against the
+fake Ollama HTTP server, with the real sandboxed judge on a starter problem."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import threading
+
+import pytest
+
+from orps_tui.config import ModelSettings
+from orps_tui.llm.registry import open_model
+from orps_tui.problems.library import find_problem
+from orps_tui.problems.model import Problem
+from orps_tui.sandbox.judge import Judge
+from orps_tui.search import events as ev
+from orps_tui.search.engine import SearchConfig, SearchEngine
+from orps_tui.search.prompts import CRITIC_SYSTEM
+from orps_tui.search.tree import NodeState
+from tests.support.fake_ollama import FakeOllama, Reply, Request, text_reply
+
+MODEL = "qwen2.5-coder:7b"
+WRONG = "def factorial_zeros(n: int, base: int) -> int:\n    return 0\n"
+
+
+@pytest.fixture(scope="module")
+def problem() -> Problem:
+    return find_problem("fn-factorial-zeros")
+
+
+def is_critic(request: Request) -> bool:
+    messages = request.messages
+    return bool(messages) and str(messages[0].get("content", "")).startswith(CRITIC_SYSTEM[:40])
+
+
+class Script:
+    """Replies like a model that is wrong on the first root sample and right elsewhere;
+    `fault(n, request)` may replace the n-th chat reply (0-based) with a faulty one."""
+
+    def __init__(self, problem: Problem, fault=None, chunk_delay_s: float = 0.0) -> None:
+        self.problem = problem
+        self.fault = fault
+        self.chunk_delay_s = chunk_delay_s
+        self.count = 0
+        self.lock = threading.Lock()
+
+    def __call__(self, request: Request) -> Reply:
+        with self.lock:
+            n = self.count
+            self.count += 1
+        if self.fault is not None:
+            faulty = self.fault(n, request)
+            if faulty is not None:
+                return faulty
+        if is_critic(request):
+            reply = text_reply(json.dumps({"critique": "Looks right.", "score": 4,
+                                           "finished": False}))
+        else:
+            first = "most efficient" in request.last_user and len(request.messages) == 2
+            code = WRONG if first else self.problem.reference
+            reply = text_reply(f"Count prime factors.\n\n```python\n{code}\n```\n")
+        reply.chunk_delay_s = self.chunk_delay_s
+        return reply
+
+
+async def run_search(server: FakeOllama, problem: Problem, backend_retries: int = 1,
+                     **config: object):
+    settings = ModelSettings(ollama_host=server.url, timeout_s=20, retries=backend_retries)
+    model = open_model(f"ollama:{MODEL}", settings)
+    judge = Judge(problem)
+    cfg = SearchConfig(retry_backoff_s=0.01, **config)  # type: ignore[arg-type]
+    engine = SearchEngine(problem, model, judge=judge, config=cfg)
+    events: list[ev.Event] = []
+    engine.subscribe(events.append)
+    try:
+        result = await asyncio.wait_for(engine.run(), 60)
+    finally:
+        await model.aclose()
+        judge.close()
+    return engine, result, events
+
+
+async def test_a_search_through_ollama_and_the_real_judge(problem: Problem) -> None:
+    with FakeOllama(models=[MODEL], reply=Script(problem)) as server:
+        engine, result, _ = await run_search(server, problem, samples=3, beam=2, rounds=1,
+                                             concurrency=2, seed=3)
+        chats = server.requests_to("/api/chat")
+    assert result.reason == "budget" and result.stats.llm_calls == 18
+    assert len(chats) >= 18  # a keep-alive connection reset may make the client resend one
+    wrong = engine.tree[0]
+    assert wrong.report is not None and wrong.report.passed < wrong.report.total
+    answer = result.answer
+    assert answer is not None and answer.report.passed == answer.report.total
+    assert result.hidden is not None and result.hidden.verdict == "AC"
+    assert result.hidden.total == len(problem.hidden_tests)
+    critic = [r for r in chats if is_critic(r)]
+    programmer = [r for r in chats if not is_critic(r)]
+    assert critic and all(r.body.get("format") for r in critic)
+    assert all(r.options.get("num_ctx") == 16384 for r in chats)
+    assert len({r.options.get("seed") for r in programmer}) == len(programmer)
+    roots = [r for r in programmer if len(r.messages) == 2]
+    assert len({json.dumps(r.messages[:-1]) for r in roots}) == 1
+    assert server.stats.max_in_flight <= 2
+    prompts = ["\n".join(str(m.get("content", "")) for m in r.messages) for r in chats]
+    hidden = [t.code for t in problem.hidden_tests if t.code]
+    assert hidden and not any(code in text for code in hidden for text in prompts)
+    public = [t.code for t in problem.public_tests if t.code]
+    assert all(code in prompts[0] for code in public)
+
+
+async def test_server_errors_and_cut_streams_are_retried(problem: Problem) -> None:
+    def fault(n: int, request: Request) -> Reply | None:
+        if n in (0, 3):
+            return Reply(status=503, error="overloaded")
+        if n in (1, 5):
+            reply = text_reply("Count prime factors, carefully, with a long preamble here.")
+            reply.cut_after = 3
+            return reply
+        return None
+
+    with FakeOllama(models=[MODEL], reply=Script(problem, fault)) as server:
+        engine, result, events = await run_search(server, problem, samples=2, beam=1, rounds=0,
+                                                  concurrency=1)
+        chats = server.requests_to("/api/chat")
+    # the backend retries a 5xx before the first chunk itself; a stream cut after chunks
+    # comes back to the engine, which retries the whole call
+    assert result.stats.retries == 2
+    assert len(chats) == result.stats.llm_calls + 4
+    assert all(n.state is not NodeState.ERROR for n in engine.tree.nodes.values())
+    resets = [e for e in events if isinstance(e, ev.TextStreamed) and e.reset]
+    assert resets
+    for node in engine.tree.nodes.values():
+        assert "long preamble" not in node.raw_output  # the cut attempt's text was dropped
+        assert node.code and node.report is not None
+    assert result.hidden is not None
+
+
+async def test_too_many_failures_end_in_error_nodes_then_the_search_goes_on(problem: Problem) -> None:
+    def fault(n: int, request: Request) -> Reply | None:
+        first = "most efficient" in request.last_user and not is_critic(request)
+        return Reply(status=500, error="boom") if first else None
+
+    with FakeOllama(models=[MODEL], reply=Script(problem, fault)) as server:
+        engine, result, _ = await run_search(server, problem, samples=2, beam=1, rounds=0,
+                                             retries=2)
+    assert engine.tree[0].state is NodeState.ERROR and "boom" in engine.tree[0].error
+    assert result.answer_id == 1 and result.reason == "budget"
+
+
+async def test_a_model_that_is_not_pulled_ends_the_search_with_the_fix(problem: Problem) -> None:
+    with FakeOllama(models=["other:1b"], reply=Script(problem)) as server:
+        engine, result, events = await run_search(server, problem, samples=3, beam=1, rounds=2)
+    assert result.reason == "error"
+    assert MODEL in result.message
+    assert len([n for n in engine.tree.nodes.values() if n.state is NodeState.ERROR]) <= 2
+    assert any(isinstance(e, ev.EngineError) and e.fatal for e in events)
+
+
+async def test_no_server_ends_the_search_instead_of_hanging(problem: Problem) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    settings = ModelSettings(ollama_host=f"http://127.0.0.1:{port}", timeout_s=5, retries=0)
+    model = open_model(f"ollama:{MODEL}", settings)
+    judge = Judge(problem)
+    engine = SearchEngine(problem, model, judge=judge,
+                          config=SearchConfig(samples=3, beam=1, rounds=2, retries=1,
+                                              retry_backoff_s=0.01))
+    try:
+        result = await asyncio.wait_for(engine.run(), 30)
+    finally:
+        await model.aclose()
+        judge.close()
+    assert result.reason == "error" and result.answer is None
+    assert result.message

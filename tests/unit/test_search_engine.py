@@ -1,0 +1,313 @@
+"""The search loop with a scripted model and an in-process judge: rounds, beam, early stop,
+the answer, determinism, model failures, streaming and concurrency."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+import pytest
+
+from orps_tui.llm.base import GenOptions, Message, ModelErrorKind
+from orps_tui.search import events as ev
+from orps_tui.search.engine import SearchConfig, SearchEngine
+from orps_tui.search.prompts import STRATEGIES
+from orps_tui.search.session import node_to_dict
+from orps_tui.search.tree import NodeState
+from tests.support.scripted_model import (
+    CallRecord,
+    FakeJudge,
+    Fault,
+    ScriptedModel,
+    code_reply,
+    critic_json,
+    sample_problem,
+)
+
+RIGHT = code_reply("def add(a, b):\n    return a + b")
+WRONG = code_reply("def add(a, b):\n    return a - b")
+
+
+def engine_for(model: ScriptedModel, **config: object) -> tuple[SearchEngine, FakeJudge, list]:
+    problem = sample_problem()
+    judge = FakeJudge(problem)
+    cfg = SearchConfig(retry_backoff_s=0.001, **config)  # type: ignore[arg-type]
+    engine = SearchEngine(problem, model, judge=judge, config=cfg)
+    events: list[ev.Event] = []
+    engine.subscribe(events.append)
+    return engine, judge, events
+
+
+async def test_rounds_beam_and_budget() -> None:
+    model = ScriptedModel(programmer=WRONG, critic=critic_json(3))
+    engine, judge, events = engine_for(model, samples=3, beam=2, rounds=2)
+    result = await engine.run()
+    assert result.reason == "budget"
+    # 3 roots, then 2 kept x 3 children, twice
+    assert len(engine.tree) == 3 + 6 + 6 == result.stats.nodes
+    assert result.stats.llm_calls == engine.config.budget == 2 * 3 * (1 + 2 * 2)
+    rounds = [e for e in events if isinstance(e, ev.RoundFinished)]
+    assert [r.round for r in rounds] == [0, 1, 2]
+    assert all(len(r.kept) == 2 for r in rounds)
+    states = [n.state for n in engine.tree.nodes.values()]
+    assert states.count(NodeState.KEPT) == 6 and states.count(NodeState.STOPPED) == 9
+    for node in engine.tree.nodes.values():
+        assert node.depth == node.round
+        assert len(node.calls) == 2 and {c.role for c in node.calls} == {"programmer", "critic"}
+    assert isinstance(events[-1], ev.SearchFinished)
+
+
+async def test_siblings_get_different_seeds_and_strategies() -> None:
+    model = ScriptedModel(programmer=WRONG)
+    engine, _, _ = engine_for(model, samples=4, beam=1, rounds=0)
+    await engine.run()
+    calls = model.calls_by("programmer")
+    assert len({c.options.seed for c in calls}) == 4
+    assert len({c.messages[-1].content for c in calls}) == 4
+    assert len({tuple(c.messages[:-1]) for c in calls}) == 1
+
+
+async def test_early_stop_when_the_critic_finishes_a_passing_node() -> None:
+    model = ScriptedModel(programmer=[WRONG, RIGHT, WRONG],
+                          critic=lambda m, o: critic_json(4, finished="a + b" in m[-1].content))
+    engine, _, _ = engine_for(model, samples=3, beam=2, rounds=3, concurrency=1)
+    result = await engine.run()
+    assert result.reason == "finished"
+    assert len(engine.tree) == 3
+    assert engine.tree[1].state is NodeState.FINISHED
+    assert result.answer_id == 1
+
+
+async def test_early_stop_on_top_score_but_not_for_a_failing_finished_node() -> None:
+    model = ScriptedModel(programmer=WRONG, critic=critic_json(5, finished=True))
+    engine, _, _ = engine_for(model, samples=2, beam=1, rounds=1)
+    result = await engine.run()
+    assert result.reason == "nothing-active"  # finished nodes are not expanded; none passes
+    assert len(engine.tree) == 2
+
+    model = ScriptedModel(programmer=RIGHT, critic=critic_json(5))
+    engine, _, _ = engine_for(model, samples=2, beam=1, rounds=3)
+    result = await engine.run()
+    assert result.reason == "solved" and len(engine.tree) == 2
+
+
+async def test_answer_is_best_public_then_graded_once_on_hidden() -> None:
+    model = ScriptedModel(programmer=[WRONG, RIGHT, WRONG], critic=critic_json(2))
+    engine, judge, _ = engine_for(model, samples=3, beam=1, rounds=0, concurrency=1)
+    result = await engine.run()
+    assert result.answer_id == 1
+    hidden_calls = [c for c in judge.calls if c[1] == "hidden"]
+    assert hidden_calls == [(engine.tree[1].code, "hidden")]
+    assert result.hidden is not None and result.hidden.passed == 2
+    assert all(c[1] in ("public", "hidden") for c in judge.calls)
+
+
+def _seeded(messages: Sequence[Message], options: GenOptions) -> str:
+    return code_reply(f"def add(a, b):\n    return a + b + {(options.seed or 0) % 3}")
+
+
+async def test_two_runs_give_identical_trees() -> None:
+    def critic(messages: Sequence[Message], options: GenOptions) -> str:
+        return critic_json(1 + (options.seed or 0) % 5)
+
+    trees = []
+    for _ in range(2):
+        model = ScriptedModel(programmer=_seeded, critic=critic, chunk_delay_s=0.0005)
+        engine, _, _ = engine_for(model, samples=3, beam=2, rounds=2, concurrency=3, seed=7)
+        await engine.run()
+        trees.append([_stable(node_to_dict(n)) for n in engine.tree.nodes.values()])
+    assert trees[0] == trees[1]
+    assert len({t["seed"] for t in trees[0]}) == len(trees[0])
+
+
+def _stable(d: dict) -> dict:
+    for key in ("started_s", "finished_s", "calls"):
+        d.pop(key)
+    return d
+
+
+async def test_unusable_output_becomes_an_error_node_and_the_search_goes_on() -> None:
+    model = ScriptedModel(programmer=["I cannot solve this.", RIGHT], critic=critic_json(3))
+    engine, _, _ = engine_for(model, samples=2, beam=1, rounds=0, concurrency=1)
+    result = await engine.run()
+    assert engine.tree[0].state is NodeState.ERROR and "no code" in engine.tree[0].error
+    assert engine.tree[0].raw_output == "I cannot solve this."
+    assert result.answer_id == 1
+
+
+async def test_cut_stream_is_retried_from_scratch() -> None:
+    model = ScriptedModel(programmer=RIGHT, faults={0: Fault(ModelErrorKind.STREAM_CUT, 2)})
+    engine, _, events = engine_for(model, samples=1, beam=1, rounds=0)
+    result = await engine.run()
+    node = engine.tree[0]
+    assert node.state is NodeState.KEPT and node.raw_output == RIGHT
+    assert result.stats.retries == 1 and result.stats.llm_calls == 2
+    streamed = [e for e in events if isinstance(e, ev.TextStreamed) and e.role == "programmer"]
+    assert any(e.reset for e in streamed)
+    after_reset = streamed[[e.reset for e in streamed].index(True) + 1:]
+    assert "".join(e.text for e in after_reset) == RIGHT
+
+
+async def test_exhausted_retries_make_an_error_node_not_a_crash() -> None:
+    def first_root_fails(call: CallRecord) -> Fault | None:
+        first = call.role == "programmer" and STRATEGIES[0] in call.messages[-1].content
+        return Fault(ModelErrorKind.SERVER) if first else None
+
+    model = ScriptedModel(programmer=RIGHT, fault_when=first_root_fails)
+    engine, _, _ = engine_for(model, samples=2, beam=1, rounds=0, retries=3, concurrency=1)
+    result = await engine.run()
+    assert engine.tree[0].state is NodeState.ERROR
+    assert engine.tree[1].state is NodeState.KEPT
+    assert result.answer_id == 1 and result.reason == "budget"
+
+
+async def test_model_not_found_ends_the_search_with_a_reason() -> None:
+    faults = {i: Fault(ModelErrorKind.NOT_FOUND) for i in range(50)}
+    model = ScriptedModel(programmer=RIGHT, faults=faults, chunk_delay_s=0.01)
+    engine, _, events = engine_for(model, samples=4, beam=2, rounds=3, concurrency=2)
+    result = await asyncio.wait_for(engine.run(), 5)
+    assert result.reason == "error" and "injected" in result.message
+    assert sum(n.state is NodeState.ERROR for n in engine.tree.nodes.values()) == 1
+    assert not any(n.state.busy for n in engine.tree.nodes.values())
+    assert any(isinstance(e, ev.EngineError) and e.fatal for e in events)
+
+
+async def test_a_dead_server_ends_the_search_instead_of_hanging() -> None:
+    faults = {i: Fault(ModelErrorKind.UNREACHABLE) for i in range(500)}
+    model = ScriptedModel(programmer=RIGHT, faults=faults)
+    engine, _, _ = engine_for(model, samples=5, beam=2, rounds=3, retries=1, concurrency=1,
+                              fatal_after=3)
+    result = await asyncio.wait_for(engine.run(), 5)
+    assert result.reason == "error" and "3 model calls in a row failed" in result.message
+    assert result.answer is None
+
+
+class _Hanging(ScriptedModel):
+    async def _stream(self, record):  # type: ignore[override]
+        await asyncio.sleep(3600)
+        yield  # pragma: no cover
+
+
+async def test_a_call_that_never_finishes_times_out() -> None:
+    model = _Hanging(programmer=RIGHT)
+    engine, _, _ = engine_for(model, samples=1, beam=1, rounds=0, timeout_s=0.05, retries=1,
+                              fatal_after=5)
+    result = await asyncio.wait_for(engine.run(), 5)
+    assert engine.tree[0].state is NodeState.ERROR and "within" in engine.tree[0].error
+    assert result.stats.retries == 1
+
+
+async def test_streamed_text_is_coalesced() -> None:
+    long = code_reply("def add(a, b):\n" + "    x = 1\n" * 60 + "    return a + b")
+    model = ScriptedModel(programmer=long, chunk_chars=4, chunk_delay_s=0.002)
+    engine, _, events = engine_for(model, samples=1, beam=1, rounds=0)
+    loop = asyncio.get_running_loop()
+    stamps: list[float] = []
+    engine.subscribe(lambda e: stamps.append(loop.time()) if isinstance(e, ev.TextStreamed)
+                     and e.role == "programmer" else None)
+    await engine.run()
+    streamed = [e for e in events if isinstance(e, ev.TextStreamed) and e.role == "programmer"]
+    assert "".join(e.text for e in streamed) == long == engine.tree[0].raw_output
+    chunks = len(long) // 4
+    assert len(streamed) < chunks / 5
+    gaps = [b - a for a, b in zip(stamps, stamps[1:], strict=False)]
+    assert sum(g < 0.07 for g in gaps) <= 1  # only the final flush may come early
+
+
+async def test_model_calls_stay_within_the_concurrency_limit() -> None:
+    model = ScriptedModel(programmer=RIGHT, chunk_delay_s=0.002)
+    engine, _, _ = engine_for(model, samples=6, beam=1, rounds=0, concurrency=3)
+    await engine.run()
+    assert model.max_in_flight == 3
+
+
+async def test_critic_falls_back_to_text_when_json_is_refused() -> None:
+    model = ScriptedModel(programmer=RIGHT, critic="Fine.\nScore: 4/5\nFinished: no",
+                          reject_json_schema=True)
+    engine, _, _ = engine_for(model, samples=2, beam=1, rounds=0, concurrency=1)
+    await engine.run()
+    assert engine.tree[0].process_score == 4 and engine.tree[1].process_score == 4
+    critic_calls = model.calls_by("critic")
+    assert critic_calls[0].json_schema is not None and critic_calls[-1].json_schema is None
+    assert "Score: N/5" in critic_calls[-1].messages[0].content
+
+
+async def test_a_broken_subscriber_does_not_stop_the_search() -> None:
+    model = ScriptedModel(programmer=RIGHT)
+    engine, _, _ = engine_for(model, samples=1, beam=1, rounds=0)
+
+    def broken(event: ev.Event) -> None:
+        raise RuntimeError("boom")
+
+    engine.subscribe(broken)
+    result = await engine.run()
+    assert result.answer_id == 0
+
+
+def test_config_validation_and_settings() -> None:
+    from orps_tui.config import Settings
+
+    settings = Settings()
+    settings.search.samples = 5
+    config = SearchConfig.from_settings(settings, beam=4, rounds=None)
+    assert (config.samples, config.beam, config.rounds) == (5, 4, settings.search.rounds)
+    with pytest.raises(ValueError, match="samples"):
+        SearchConfig.from_settings(settings, samples=0)
+    with pytest.raises(ValueError, match="unknown"):
+        SearchConfig.from_settings(settings, bogus=1)
+    assert SearchConfig(samples=20, beam=3, rounds=5).budget == 640
+    assert SearchConfig.from_dict(config.to_dict()) == config
+
+
+class _ThreadJudge(FakeJudge):
+    """Blocks a worker thread for a while per call, as the real judge does."""
+
+    async def arun(self, code: str, which: str = "public"):  # type: ignore[no-untyped-def]
+        import time
+
+        await asyncio.to_thread(time.sleep, 0.05)
+        return self.run(code, which)
+
+
+async def test_judging_runs_beside_generation_and_never_blocks_the_loop() -> None:
+    problem = sample_problem()
+    model = ScriptedModel(programmer=RIGHT, chunk_delay_s=0.002)
+    engine = SearchEngine(problem, model, judge=_ThreadJudge(problem),
+                          config=SearchConfig(samples=6, beam=2, rounds=1, concurrency=3))
+    loop = asyncio.get_running_loop()
+    gaps: list[float] = []
+
+    async def heartbeat() -> None:
+        last = loop.time()
+        while True:
+            await asyncio.sleep(0.005)
+            now = loop.time()
+            gaps.append(now - last)
+            last = now
+
+    beat = asyncio.ensure_future(heartbeat())
+    judging_while_generating = []
+    engine.subscribe(lambda e: judging_while_generating.append(
+        any(n.state is NodeState.JUDGING for n in engine.tree.nodes.values())
+        and any(n.state is NodeState.GENERATING for n in engine.tree.nodes.values())))
+    await engine.run()
+    beat.cancel()
+    assert max(gaps) < 0.04
+    assert any(judging_while_generating)
+
+
+def test_progress_printer_draws_a_bar_on_a_terminal_and_lines_otherwise() -> None:
+    import io
+
+    from orps_tui.cli.solve import Progress
+
+    for live in (True, False):
+        model = ScriptedModel(programmer=RIGHT)
+        engine, _, _ = engine_for(model, samples=2, beam=1, rounds=0)
+        out = io.StringIO()
+        engine.subscribe(Progress(engine, out, live))
+        asyncio.run(engine.run())
+        text = out.getvalue()
+        assert "round 0: 2 nodes, best public pass rate 100%" in text
+        assert ("\r\x1b[2K[" in text) is live
+        assert ("node 1 (round 0): public 2/2, critic 4" in text) is not live

@@ -1,0 +1,78 @@
+"""The parsing corpus: realistic good and broken model outputs with expected results."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from orps_tui.search.parsing import find_code_blocks, parse_critique, parse_program, strip_thinking
+
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "model_outputs"
+EXPECTED: dict[str, dict] = json.loads((CORPUS / "expected.json").read_text(encoding="utf-8"))
+
+
+def test_the_corpus_is_big_enough_and_complete() -> None:
+    assert len(EXPECTED) >= 25
+    files = {p.stem for p in CORPUS.glob("*.txt")}
+    assert len(files) >= 25
+    assert files == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, e in EXPECTED.items() if e["role"] == "programmer"))
+def test_programmer_output(name: str) -> None:
+    expected = EXPECTED[name]
+    raw = (CORPUS / f"{name}.txt").read_text(encoding="utf-8")
+    parsed = parse_program(raw, expected.get("function"))
+    assert parsed.ok is expected["ok"], parsed
+    if not expected["ok"]:
+        assert expected["error_has"] in parsed.error
+        assert parsed.error[0].islower() or parsed.error[0].isupper()
+        return
+    if "code_starts" in expected:
+        assert parsed.code.startswith(expected["code_starts"])
+    if "code_has" in expected:
+        assert expected["code_has"] in parsed.code
+    if "code_lacks" in expected:
+        assert expected["code_lacks"] not in parsed.code
+    if "reasoning_has" in expected:
+        assert expected["reasoning_has"] in parsed.reasoning
+    if "issues_has" in expected:
+        assert any(expected["issues_has"] in i for i in parsed.issues), parsed.issues
+    assert "```" not in parsed.code.replace('"```"', "")
+
+
+@pytest.mark.parametrize("name", sorted(n for n, e in EXPECTED.items() if e["role"] == "critic"))
+def test_critic_output(name: str) -> None:
+    expected = EXPECTED[name]
+    parsed = parse_critique((CORPUS / f"{name}.txt").read_text(encoding="utf-8"))
+    assert parsed.score == expected["score"]
+    if "finished" in expected:
+        assert parsed.finished is expected["finished"]
+    if "critique_has" in expected:
+        assert expected["critique_has"] in parsed.critique
+    if "critique_lacks" in expected:
+        assert expected["critique_lacks"] not in parsed.critique
+    if "issues_has" in expected:
+        assert any(expected["issues_has"] in i for i in parsed.issues), parsed.issues
+    if "error_has" in expected:
+        assert expected["error_has"] in parsed.error
+    if parsed.score is not None:
+        assert 1 <= parsed.score <= 5
+
+
+def test_truncated_flag_is_noted() -> None:
+    parsed = parse_program("```python\ndef solve():\n    return 1\n```", "solve", truncated=True)
+    assert parsed.ok and any("token limit" in i for i in parsed.issues)
+
+
+def test_strip_thinking_variants() -> None:
+    assert strip_thinking("<think>a</think>b<think>c</think>d") == "bd"
+    assert strip_thinking("x<think>never closed") == "x"
+    assert strip_thinking("leaked thoughts</think>answer") == "answer"
+
+
+def test_unclosed_fence_is_reported_as_not_closed() -> None:
+    blocks = find_code_blocks("```python\nprint(1)\n")
+    assert len(blocks) == 1 and not blocks[0].closed

@@ -1,0 +1,207 @@
+"""Steering, headless: every command's effect on a running search."""
+
+from __future__ import annotations
+
+import asyncio
+
+from orps_tui.search import events as ev
+from orps_tui.search.engine import SearchConfig, SearchEngine
+from orps_tui.search.tree import Author, NodeState
+from tests.support.scripted_model import (
+    FakeJudge,
+    ScriptedModel,
+    code_reply,
+    critic_json,
+    sample_problem,
+)
+
+RIGHT = code_reply("def add(a, b):\n    return a + b")
+WRONG = code_reply("def add(a, b):\n    return a - b")
+
+
+def make(model: ScriptedModel, **config: object) -> tuple[SearchEngine, list[ev.Event]]:
+    problem = sample_problem()
+    engine = SearchEngine(problem, model, judge=FakeJudge(problem),
+                          config=SearchConfig(**config))  # type: ignore[arg-type]
+    events: list[ev.Event] = []
+    engine.subscribe(events.append)
+    return engine, events
+
+
+def on(engine: SearchEngine, predicate, action) -> None:
+    """Run `action(event)` once, the first time `predicate(event)` holds."""
+    fired = False
+
+    def callback(event: ev.Event) -> None:
+        nonlocal fired
+        if not fired and predicate(event):
+            fired = True
+            action(event)
+
+    engine.subscribe(callback)
+
+
+def round_done(n: int):
+    return lambda e: isinstance(e, ev.RoundFinished) and e.round == n
+
+
+async def test_prune_removes_node_and_subtree_from_the_search() -> None:
+    model = ScriptedModel(programmer=WRONG, critic=critic_json(3), chunk_delay_s=0.002)
+    engine, _ = make(model, samples=2, beam=2, rounds=2)
+    pruned: list[int] = []
+
+    def prune_first_kept(e: ev.RoundFinished) -> None:
+        pruned.append(e.kept[0])
+        engine.send(ev.Prune(e.kept[0]))
+
+    on(engine, round_done(0), prune_first_kept)
+    await engine.run()
+    target = engine.tree[pruned[0]]
+    assert target.state is NodeState.PRUNED and target.children == []
+    assert all(n.parent_id != target.id for n in engine.tree.nodes.values())
+    assert engine.result is not None and engine.result.answer_id != target.id
+
+
+async def test_prune_cancels_in_flight_descendants_and_unprune_restores() -> None:
+    model = ScriptedModel(programmer=WRONG, critic=critic_json(3), chunk_delay_s=0.005)
+    engine, _ = make(model, samples=2, beam=1, rounds=1)
+    on(engine, lambda e: isinstance(e, ev.TextStreamed) and engine.tree[e.node_id].round == 1,
+       lambda e: engine.send(ev.Prune(engine.tree[e.node_id].parent_id)))
+    result = await engine.run()
+    parent = engine.tree[engine.tree.roots[0]] if engine.tree[0].children else engine.tree[1]
+    assert parent.state is NodeState.PRUNED
+    children = engine.tree.children(parent.id)
+    assert children and all(c.state is NodeState.PRUNED for c in children)
+    assert any(c.raw_output for c in children)  # cut short, not lost
+    assert result.reason == "budget" and result.stats.round == 1
+    engine.send(ev.Unprune(parent.id))
+    assert parent.state is NodeState.KEPT
+    assert all(c.state is NodeState.CANCELLED for c in children)
+
+
+async def test_boost_keeps_a_low_ranked_node_and_ranks_it_first() -> None:
+    model = ScriptedModel(programmer=[RIGHT, RIGHT, WRONG],
+                          critic=lambda m, o: critic_json(5 if "a + b" in m[-1].content else 1),
+                          chunk_delay_s=0.001)
+    engine, _ = make(model, samples=3, beam=1, rounds=1, concurrency=1, early_stop=False)
+    on(engine, lambda e: isinstance(e, ev.NodeCritiqued) and e.node_id == 2,
+       lambda e: engine.send(ev.Boost(2)))
+    rounds: list[ev.RoundFinished] = []
+    engine.subscribe(lambda e: rounds.append(e) if isinstance(e, ev.RoundFinished) else None)
+    await engine.run()
+    assert engine.tree[2].process_score == 1
+    assert rounds[0].kept == (2,)  # boosted wins the only slot
+    assert engine.tree[2].state is NodeState.KEPT and len(engine.tree[2].children) == 3
+
+
+async def test_expand_now_adds_k_children_in_the_current_round() -> None:
+    model = ScriptedModel(programmer=WRONG, critic=critic_json(3), chunk_delay_s=0.002)
+    engine, _ = make(model, samples=2, beam=1, rounds=0)
+    on(engine, lambda e: isinstance(e, ev.NodeStateChanged) and e.node_id == 0
+       and e.new is NodeState.ACTIVE, lambda e: engine.send(ev.ExpandNow(0)))
+    await engine.run()
+    assert len(engine.tree) == 4
+    assert [c.round for c in engine.tree.children(0)] == [0, 0]
+    assert all(c.state is not NodeState.PENDING for c in engine.tree.nodes.values())
+
+
+async def test_hint_reaches_the_next_programmer_call_as_feedback() -> None:
+    model = ScriptedModel(programmer=WRONG, critic=critic_json(3))
+    engine, _ = make(model, samples=2, beam=1, rounds=1)
+    on(engine, round_done(0), lambda e: engine.send(ev.AddHint(e.kept[0], "USE ADDITION")))
+    await engine.run()
+    children_calls = [c for c in model.calls_by("programmer") if len(c.messages) > 2]
+    assert len(children_calls) == 2
+    assert all("Feedback from the person supervising:\nUSE ADDITION" in c.messages[-1].content
+               for c in children_calls)
+    root_calls = [c for c in model.calls_by("programmer") if len(c.messages) == 2]
+    assert all("USE ADDITION" not in c.messages[-1].content for c in root_calls)
+
+
+async def test_hand_written_child_is_judged_and_critiqued() -> None:
+    model = ScriptedModel(programmer=WRONG, critic=critic_json(4), chunk_delay_s=0.002)
+    engine, _ = make(model, samples=1, beam=1, rounds=0)
+    code = "def add(a, b):\n    return sum((a, b))"
+    on(engine, lambda e: isinstance(e, ev.NodeAdded) and e.node_id == 0,
+       lambda e: engine.send(ev.AddHandWritten(0, code, "mine")))
+    result = await engine.run()
+    mine = engine.tree[1]
+    assert mine.author is Author.PERSON and mine.parent_id == 0 and mine.code == code
+    assert mine.report is not None and mine.report.passed == 2
+    assert mine.process_score == 4
+    assert len(model.calls_by("programmer")) == 1
+    assert any(code in c.messages[-1].content for c in model.calls_by("critic"))
+    assert result.answer_id == 1
+
+
+async def test_pause_holds_new_calls_and_resume_continues() -> None:
+    model = ScriptedModel(programmer=WRONG, critic=critic_json(3), chunk_delay_s=0.001)
+    engine, events = make(model, samples=2, beam=1, rounds=0)
+    engine.send(ev.Pause())
+    task = asyncio.ensure_future(engine.run())
+    await asyncio.sleep(0.1)
+    assert engine.paused and model.calls == [] and engine.running
+    engine.send(ev.Resume())
+    result = await asyncio.wait_for(task, 5)
+    assert result.stats.llm_calls == 4
+    assert [e.paused for e in events if isinstance(e, ev.SearchPaused)] == [True, False]
+
+
+async def test_cancel_in_flight_marks_nodes_cancelled_and_the_search_goes_on() -> None:
+    model = ScriptedModel(programmer=WRONG, critic=critic_json(3), chunk_delay_s=0.005)
+    engine, _ = make(model, samples=2, beam=1, rounds=1)
+    on(engine, lambda e: isinstance(e, ev.TextStreamed) and e.node_id == 0,
+       lambda e: engine.send(ev.CancelInFlight()))
+    result = await asyncio.wait_for(engine.run(), 5)
+    cancelled = [n for n in engine.tree.nodes.values() if n.state is NodeState.CANCELLED]
+    assert {n.id for n in cancelled} == {0, 1}
+    assert engine.tree[0].raw_output  # the partial text is kept
+    assert any(c.cancelled for c in model.calls)
+    assert result.reason == "nothing-active"
+
+
+async def test_set_budget_mid_run() -> None:
+    model = ScriptedModel(programmer=WRONG, critic=critic_json(3))
+    engine, _ = make(model, samples=2, beam=1, rounds=3)
+    on(engine, round_done(0), lambda e: engine.send(ev.SetBudget(rounds=1, samples=3)))
+    result = await engine.run()
+    assert result.stats.round == 1 and len(engine.tree) == 2 + 3
+    assert result.stats.budget == engine.config.budget == 2 * 3 * (1 + 1)
+    engine.send(ev.SetBudget(samples=0))  # invalid: reported, nothing changes
+    assert engine.config.samples == 3
+
+
+async def test_stop_ends_now_and_still_picks_an_answer() -> None:
+    model = ScriptedModel(programmer=RIGHT, critic=critic_json(3), chunk_delay_s=0.003)
+    engine, events = make(model, samples=2, beam=2, rounds=5)
+    on(engine, lambda e: isinstance(e, ev.NodeAdded) and engine.tree[e.node_id].round == 1,
+       lambda e: engine.send(ev.Stop()))
+    result = await asyncio.wait_for(engine.run(), 5)
+    assert result.reason == "stopped"
+    assert result.answer_id in (0, 1) and result.hidden is not None
+    assert not any(n.state.busy for n in engine.tree.nodes.values())
+
+
+async def test_bad_commands_report_an_error_and_change_nothing() -> None:
+    model = ScriptedModel(programmer=RIGHT)
+    engine, events = make(model, samples=1, beam=1, rounds=0)
+    await engine.run()
+    engine.send(ev.Prune(99))
+    engine.send(ev.ExpandNow(0))  # the search is over
+    errors = [e for e in events if isinstance(e, ev.EngineError)]
+    assert len(errors) == 2 and "no node 99" in errors[0].message
+    assert "not running" in errors[1].message
+
+
+async def test_a_node_added_while_a_round_closes_joins_the_next_round() -> None:
+    model = ScriptedModel(programmer=WRONG, critic=critic_json(3), chunk_delay_s=0.001)
+    engine, _ = make(model, samples=1, beam=1, rounds=1)
+    on(engine, round_done(0),
+       lambda e: engine.send(ev.AddHandWritten(None, "def add(a, b):\n    return b + a")))
+    rounds: list[ev.RoundFinished] = []
+    engine.subscribe(lambda e: rounds.append(e) if isinstance(e, ev.RoundFinished) else None)
+    await engine.run()
+    mine = next(n for n in engine.tree.nodes.values() if n.author is Author.PERSON)
+    assert mine.round == 1 and mine.report is not None
+    assert mine.state in (NodeState.KEPT, NodeState.STOPPED)
+    assert rounds[1].kept == (mine.id,)  # it passes, the model's child does not
