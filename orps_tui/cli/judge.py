@@ -3,15 +3,234 @@
 from __future__ import annotations
 
 import argparse
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from orps_tui.cli import not_available
+from orps_tui.cli import CliError
+
+if TYPE_CHECKING:
+    from orps_tui.problems.model import Problem
+    from orps_tui.sandbox.report import JudgeReport
 
 HELP = "judge a solution on a problem's tests in the sandbox"
+
+_STYLE = {
+    "AC": "bold green",
+    "WA": "bold red",
+    "TLE": "bold yellow",
+    "MLE": "bold magenta",
+    "RE": "bold red",
+    "CE": "bold red",
+    "OLE": "bold yellow",
+    "SKIPPED": "dim",
+    "UNAVAILABLE": "cyan",
+}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("judge", help=HELP, description=HELP)
+    parser.add_argument(
+        "problem", metavar="PROBLEM", help="problem file or folder, or a starter-set id"
+    )
+    parser.add_argument("solution", metavar="SOLUTION.py", help="the Python solution to judge")
+    parser.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    parser.add_argument(
+        "--tests",
+        choices=("public", "hidden", "all"),
+        default="all",
+        help="which tests to run (default: all, public first)",
+    )
+    parser.add_argument(
+        "--profile",
+        metavar="TEST",
+        help="also re-run this test under the profiler (a separate, labelled run)",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="tests run in parallel (default: one per core)",
+    )
+    parser.add_argument(
+        "--no-warm",
+        action="store_true",
+        help="start a fresh interpreter per test instead of forking from a warm server",
+    )
     parser.set_defaults(func=run)
 
 
-run = not_available("judge", "the judge has not landed")
+def _load_problem(ref: str) -> Problem:
+    from orps_tui.problems.model import ProblemError
+
+    try:
+        from orps_tui.problems.library import ProblemNotFound, find_problem
+    except ImportError:  # the library module is optional; a path still works
+        from orps_tui.problems.load import load_problem as find_problem
+
+        ProblemNotFound = FileNotFoundError  # noqa: N806
+    try:
+        return find_problem(ref)
+    except ProblemError as exc:
+        first = exc.issues[0] if exc.issues else exc
+        more = f" (and {len(exc.issues) - 1} more)" if len(exc.issues) > 1 else ""
+        raise CliError(f"bad problem: {first}{more}") from None
+    except (ProblemNotFound, FileNotFoundError) as exc:
+        raise CliError(str(exc)) from None
+
+
+def _read_solution(path: str) -> str:
+    file = Path(path)
+    if not file.is_file():
+        raise CliError(f"no such solution file: {path}")
+    try:
+        return file.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise CliError(f"{path}: not UTF-8 text") from None
+    except OSError as exc:
+        raise CliError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    from orps_tui.config import ConfigError, load_settings
+    from orps_tui.sandbox.judge import Judge
+
+    if args.jobs is not None and args.jobs < 1:
+        raise CliError("--jobs must be at least 1")
+    code = _read_solution(args.solution)
+    problem = _load_problem(args.problem)
+    if args.profile and not any(t.name == args.profile for t in problem.tests):
+        names = ", ".join(t.name for t in problem.tests)
+        raise CliError(f"--profile: no test named {args.profile!r} (tests: {names})")
+    try:
+        settings = load_settings().judge
+    except ConfigError as exc:
+        raise CliError(str(exc)) from None
+    jobs = args.jobs or settings.jobs
+    with Judge(problem, jobs=jobs, warm=not args.no_warm, settings=settings) as judge:
+        report = judge.run(code, args.tests)
+        profile = _profile(judge, code, args.profile) if args.profile else None
+    if args.json:
+        print(json.dumps(report_json(report, profile), indent=2))
+    else:
+        _print_human(problem, report, profile)
+    return 0 if report.verdict.passed else 1
+
+
+def _profile(judge: Any, code: str, test: str) -> Any:
+    try:
+        return judge.profile(code, test)
+    except ImportError:
+        raise CliError("--profile: the profiler is not available in this build") from None
+    except ValueError as exc:
+        raise CliError(f"--profile: {exc}") from None
+
+
+def report_json(report: JudgeReport, profile: Any = None) -> dict[str, Any]:
+    data = report.to_dict()
+    out: dict[str, Any] = {
+        "verdict": str(report.verdict),
+        "passed": report.passed,
+        "total": report.total,
+        "tests": [
+            {
+                "name": t.name,
+                "public": t.public,
+                "verdict": str(t.verdict),
+                "cpu_s": t.cpu_s,
+                "wall_s": t.wall_s,
+                "peak_rss_mb": t.peak_rss_mb,
+                "stderr_tail": t.stderr_tail,
+                "message": t.message,
+                "exit_code": t.exit_code,
+            }
+            for t in report.tests
+        ],
+        "static": data["static"],
+        "isolation": data["isolation"],
+        "compile_error": data["compile_error"],
+    }
+    if profile is not None:
+        out["profile"] = _as_dict(profile)
+    return out
+
+
+def _as_dict(value: Any) -> Any:
+    import dataclasses
+
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return json.loads(json.dumps(dataclasses.asdict(value), default=str))
+    to_dict = getattr(value, "to_dict", None)
+    return to_dict() if callable(to_dict) else str(value)
+
+
+def _print_human(problem: Problem, report: JudgeReport, profile: Any) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    if report.compile_error is not None:
+        e = report.compile_error
+        console.print(
+            f"[bold red]CE[/] line {e.line}, column {e.column}: {e.message} (nothing was run)"
+        )
+    table = Table(title=f"{problem.id}: {problem.title}", title_justify="left")
+    table.add_column("test", no_wrap=True)
+    table.add_column("verdict")
+    table.add_column("CPU ms", justify="right")
+    table.add_column("wall ms", justify="right")
+    table.add_column("peak MB", justify="right")
+    table.add_column("message", overflow="fold", max_width=60)
+    for t in report.tests:
+        style = _STYLE.get(str(t.verdict), "")
+        name = t.name if t.public else f"{t.name} [dim](hidden)[/]"
+        table.add_row(
+            name,
+            f"[{style}]{t.verdict}[/]" if style else str(t.verdict),
+            f"{t.cpu_s * 1000:.0f}",
+            f"{t.wall_s * 1000:.0f}",
+            f"{t.peak_rss_mb:.1f}",
+            "" if t.verdict.passed else t.message,
+        )
+    if report.tests:
+        console.print(table)
+    style = _STYLE.get(str(report.verdict), "")
+    console.print(
+        f"[{style}]{report.verdict}[/]  {report.passed}/{report.total} passed  "
+        f"max CPU {report.max_cpu_s * 1000:.0f} ms  max memory {report.max_rss_mb:.1f} MB"
+    )
+    for notice in report.isolation.notices:
+        console.print(f"[yellow]sandbox:[/] {notice}", highlight=False)
+    if profile is not None:
+        _print_profile(console, profile)
+
+
+def _print_profile(console: Any, profile: Any) -> None:
+    """The profiled re-run, briefly: its note, the hottest lines and functions."""
+    from rich.table import Table
+
+    console.print(
+        f"\n[bold]profile of {profile.test_name}[/] (a separate, profiled re-run): "
+        f"{profile.verdict}  CPU {profile.cpu_s * 1000:.0f} ms  peak {profile.peak_rss_mb:.1f} MB"
+    )
+    lines = sorted(profile.lines, key=lambda line: line.time_s, reverse=True)[:5]
+    if lines:
+        table = Table(title="hottest lines", title_justify="left")
+        for column in ("line", "hits", "time ms", "share"):
+            table.add_column(column, justify="right")
+        for line in lines:
+            table.add_row(
+                str(line.line), str(line.hits), f"{line.time_s * 1000:.1f}", f"{line.share:.0%}"
+            )
+        console.print(table)
+    functions = profile.functions[:5]
+    if functions:
+        table = Table(title="functions", title_justify="left")
+        for column in ("function", "calls", "cum ms"):
+            table.add_column(column, justify="right" if column != "function" else "left")
+        for fn in functions:
+            table.add_row(fn.name, str(fn.calls), f"{fn.cumtime_s * 1000:.1f}")
+        console.print(table)
+    if profile.note:
+        console.print(profile.note, style="dim", highlight=False)

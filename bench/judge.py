@@ -1,0 +1,215 @@
+"""Benchmark the judge: isolation overhead, tests/second fresh vs warm, parallel speed-up.
+
+    .venv/bin/python bench/judge.py [--runs N] [--problems DIR] [--json]
+
+(a) per-run overhead: a sandboxed `pass` (fresh interpreter, every layer) against a bare
+    `python -c pass` started with subprocess, in the same process, as a ratio of medians;
+(b) tests judged per second on the starter set's reference solutions, fresh-interpreter
+    mode against warm (fork server) mode, function and stdio problems apart;
+(c) the speed-up of 2 parallel jobs over 1 (warm mode).
+
+Ratios are what to compare between machines; absolute numbers move with the load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from orps_tui.problems.model import Limits, Problem, ProblemKind  # noqa: E402
+from orps_tui.sandbox.forkserver import ForkServer  # noqa: E402
+from orps_tui.sandbox.judge import Judge  # noqa: E402
+from orps_tui.sandbox.runner import run_isolated  # noqa: E402
+
+LIMITS = Limits(time_s=2.0, memory_mb=256, output_kb=64)
+
+
+def _timings_ms(fn, runs: int) -> tuple[float, float]:
+    """(median, minimum) milliseconds of `runs` calls after one warm-up call."""
+    fn()
+    samples = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - t)
+    return statistics.median(samples) * 1000, min(samples) * 1000
+
+
+def overhead(runs: int) -> dict[str, float]:
+    exe = sys.executable
+    figures = {
+        "bare_python_c_pass": _timings_ms(
+            lambda: subprocess.run([exe, "-c", "pass"], check=True), runs
+        ),
+        "bare_python_S_c_pass": _timings_ms(
+            lambda: subprocess.run([exe, "-S", "-c", "pass"], check=True), runs
+        ),
+        "isolated_fresh": _timings_ms(
+            lambda: run_isolated([exe, "-c", "pass"], limits=LIMITS), runs
+        ),
+    }
+    with ForkServer() as server:
+        server.ensure_started()
+        figures["isolated_warm"] = _timings_ms(
+            lambda: run_isolated([exe, "-c", "pass"], limits=LIMITS, spawner=server), runs
+        )
+    out: dict[str, float] = {}
+    for name, (median, least) in figures.items():
+        out[f"{name}_median_ms"] = round(median, 1)
+        out[f"{name}_min_ms"] = round(least, 1)
+    for stat in ("median", "min"):
+        bare, bare_s = out[f"bare_python_c_pass_{stat}_ms"], out[f"bare_python_S_c_pass_{stat}_ms"]
+        out[f"ratio_fresh_vs_bare_{stat}"] = _ratio(out[f"isolated_fresh_{stat}_ms"], bare)
+        out[f"ratio_fresh_vs_bare_S_{stat}"] = _ratio(out[f"isolated_fresh_{stat}_ms"], bare_s)
+        out[f"ratio_warm_vs_bare_{stat}"] = _ratio(out[f"isolated_warm_{stat}_ms"], bare)
+    return out
+
+
+def starter_problems(folder: Path) -> list[Problem]:
+    from orps_tui.problems.library import problem_files
+    from orps_tui.problems.load import check_problem
+
+    problems = []
+    for file in problem_files(folder):
+        result = check_problem(file)
+        if result.problem is not None and result.problem.reference:
+            problems.append(result.problem)
+    if not problems:
+        problems = built_in_problems()
+    return problems
+
+
+def built_in_problems() -> list[Problem]:
+    """Used when the starter set is empty: one stdio and one function problem."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from dataclasses import replace
+
+    from tests.support.sandbox_problems import function_problem, stdio_problem
+
+    stdio = replace(stdio_problem(), reference="print(sum(map(int, input().split())))\n")
+    function = replace(function_problem(), reference="def add(a, b):\n    return a + b\n")
+    return [stdio, function]
+
+
+def _own_cpu() -> float:
+    """CPU of this process and of the children it reaped (fresh-mode runs)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def _server_cpu(pid: int | None) -> float:
+    """CPU of a fork server and of the children it reaped (warm-mode runs)."""
+    if pid is None:
+        return 0.0
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def throughput(
+    problems: list[Problem], *, warm: bool, jobs: int, which: str = "all", repeat: int = 3
+) -> dict[str, float]:
+    """Judge every reference on `which` tests: tests per second of wall time, and CPU
+    milliseconds per test (judge + server + children: robust to a busy machine). Each
+    problem is judged `repeat` times; the fastest time and the least CPU count, the
+    usual way to take noise from other processes out of a benchmark."""
+    tests = failures = 0
+    elapsed = cpu = 0.0
+    for problem in problems:
+        with Judge(problem, jobs=jobs, warm=warm) as judge:
+            if warm:
+                judge.run(problem.reference or "", "public")  # start the server outside the clock
+            server = getattr(judge._server, "pid", None)
+            best_wall = best_cpu = float("inf")
+            for _ in range(repeat):
+                cpu0, server0, t = _own_cpu(), _server_cpu(server), time.perf_counter()
+                report = judge.run(problem.reference or "", which)
+                best_wall = min(best_wall, time.perf_counter() - t)
+                best_cpu = min(best_cpu, _own_cpu() - cpu0 + _server_cpu(server) - server0)
+            elapsed += best_wall
+            cpu += best_cpu
+        tests += report.total
+        failures += report.total - report.passed
+    return {
+        "tests": tests,
+        "tests_per_s": round(tests / elapsed, 1) if elapsed else 0.0,
+        "cpu_ms_per_test": round(cpu / tests * 1000, 1) if tests else 0.0,
+        "failures": failures,
+    }
+
+
+def _ratio(a: float, b: float) -> float:
+    return round(a / b, 2) if b else 0.0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30, help="runs per overhead figure (median)")
+    parser.add_argument(
+        "--problems", type=Path, default=Path(__file__).resolve().parent.parent / "problems"
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="judge each problem this many times, keep the best"
+    )
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+
+    results: dict[str, object] = {"cpus": os.cpu_count(), "load_avg_1m": os.getloadavg()[0]}
+    results["overhead"] = overhead(args.runs)
+    problems = starter_problems(args.problems)
+    by_kind = {
+        kind.value: [p for p in problems if p.kind is kind]
+        for kind in (ProblemKind.FUNCTION, ProblemKind.STDIO)
+    }
+    # Public tests are what the search judges for every candidate (small samples, so the
+    # judge's own cost shows); all tests include big hidden ones where the solution's own
+    # CPU time dominates whatever the mode.
+    for which in ("public", "all"):
+        speed: dict[str, dict[str, float]] = {}
+        for kind, group in by_kind.items():
+            if not group:
+                continue
+            fresh = throughput(group, warm=False, jobs=1, which=which, repeat=args.repeat)
+            warm = throughput(group, warm=True, jobs=1, which=which, repeat=args.repeat)
+            speed[kind] = {
+                "problems": len(group),
+                "tests": fresh["tests"],
+                "fresh_tests_per_s": fresh["tests_per_s"],
+                "warm_tests_per_s": warm["tests_per_s"],
+                "warm_over_fresh": _ratio(warm["tests_per_s"], fresh["tests_per_s"]),
+                "fresh_cpu_ms_per_test": fresh["cpu_ms_per_test"],
+                "warm_cpu_ms_per_test": warm["cpu_ms_per_test"],
+                "cpu_fresh_over_warm": _ratio(fresh["cpu_ms_per_test"], warm["cpu_ms_per_test"]),
+                "reference_failures": fresh["failures"] + warm["failures"],
+            }
+        results[f"throughput_{which}_tests_jobs1"] = speed
+    one = throughput(problems, warm=True, jobs=1, repeat=args.repeat)
+    two = throughput(problems, warm=True, jobs=2, repeat=args.repeat)
+    results["parallel_all_tests_warm"] = {
+        "tests": one["tests"],
+        "jobs1_tests_per_s": one["tests_per_s"],
+        "jobs2_tests_per_s": two["tests_per_s"],
+        "speedup": _ratio(two["tests_per_s"], one["tests_per_s"]),
+    }
+    results["load_avg_1m_after"] = os.getloadavg()[0]
+    if args.json:
+        print(json.dumps(results, indent=2))
+    else:
+        for key, value in results.items():
+            print(f"{key}: {json.dumps(value)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

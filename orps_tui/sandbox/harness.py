@@ -1,0 +1,636 @@
+"""Child side of the sandbox: applies the isolation layers to itself, runs one job, reports.
+
+Stdlib-only and loaded as a top-level module (`python -S -P -c BOOT`, see runner.py), so
+it never imports orps_tui. Two entry points:
+
+- `main()`: fresh mode. The job (a marshal'ed dict) arrives on fd 3, the record goes
+  to fd 4, fd 5 is the side channel a script may write to; 0/1/2 are files.
+- `serve()`: warm mode. A fork server on the Unix socket at fd 3: each request forks a
+  child that opens its own stdio files and then does exactly what `main()` does.
+
+The record is one frame `ORPS1 <nonce> <length>\\n<json>` written after the user code
+has finished. The nonce reaches the child on fd 3 (or in the server's request), never in
+argv or the environment; the parent rejects a channel holding anything but one frame
+with its nonce, so printing or writing a look-alike to other fds forges nothing.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import sys
+import time
+
+try:  # inside the package (the judge imports it only to warm the bytecode cache)
+    from orps_tui.sandbox import isolation as layers
+except ImportError:  # top-level in the sandboxed child
+    import isolation as layers  # type: ignore[no-redef]
+
+JOB_FD = 3
+REPORT_FD = 4
+SIDE_FD = 5
+_SHOWN = 300
+"""Longest test source line, call or expected string quoted in a WA message."""
+
+# Imported by the fork server before it forks, so each child starts warm.
+WARM_MODULES = (
+    "ast",
+    "array",
+    "bisect",
+    "collections",
+    "copy",
+    "dataclasses",
+    "decimal",
+    "enum",
+    "fractions",
+    "functools",
+    "heapq",
+    "itertools",
+    "json",
+    "math",
+    "operator",
+    "random",
+    "re",
+    "reprlib",
+    "statistics",
+    "string",
+    "traceback",
+    "types",
+    "typing",
+    "linecache",
+    "io",
+    "struct",
+)
+
+
+# --- records ----------------------------------------------------------------------------------
+def _dumps(value: object, enc: object) -> str:
+    """A tiny JSON encoder (the json package costs ~8 ms to import at start-up); `enc`
+    is `_json.encode_basestring_ascii`, bound before the user code ran."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int | float):
+        finite = value == value and value not in (float("inf"), float("-inf"))
+        return repr(value) if finite else "null"
+    if isinstance(value, str):
+        return enc(value)  # type: ignore[operator]
+    if isinstance(value, dict):
+        return "{" + ",".join(enc(str(k)) + ":" + _dumps(v, enc) for k, v in value.items()) + "}"  # type: ignore[operator]
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(_dumps(v, enc) for v in value) + "]"
+    return enc(str(value))  # type: ignore[operator]
+
+
+def _frame(nonce: str, record: dict[str, object], enc: object) -> bytes:
+    body = _dumps(record, enc).encode("ascii")
+    return b"ORPS1 %s %d\n" % (nonce.encode("ascii"), len(body)) + body
+
+
+def _write_all(fd: int, data: bytes, write: object) -> None:
+    while data:
+        data = data[write(fd, data) :]  # type: ignore[operator]
+
+
+# --- the job ----------------------------------------------------------------------------------
+def _isolate(job: dict, status_fd: int | None) -> tuple[layers.Applied, int]:
+    applied = layers.Applied()
+    seccomp_ok = job["seccomp"] and layers.seccomp_supported()  # reads /proc: before Landlock
+    os.chdir(job["workdir"])
+    os.environ.clear()
+    os.environ.update(job["env"])
+    # Move the record fd away from the low numbers user code might poke at; before
+    # RLIMIT_NOFILE, which forbids new fds above it (an fd already there stays usable).
+    try:
+        report_fd = os.dup2(REPORT_FD, 200 + (os.getpid() % 700), inheritable=False)
+        os.close(REPORT_FD)
+    except OSError:
+        report_fd = REPORT_FD
+    try:
+        layers.apply_rlimits(
+            cpu_s=job["cpu_s"],
+            memory_bytes=job["memory_bytes"],
+            fsize_bytes=job["fsize_bytes"],
+            nofile=job["nofile"],
+            status_fd=status_fd,
+        )
+        applied.rlimits = True
+    except (OSError, ValueError) as exc:
+        applied.errors.append(f"rlimits: {exc}")
+    if job["landlock"]:
+        try:
+            applied.landlock_abi = layers.apply_landlock(job["read_paths"], job["write_paths"])
+        except OSError as exc:
+            applied.errors.append(f"landlock: {exc}")
+    try:
+        applied.caps_dropped = layers.drop_capabilities()
+    except OSError as exc:
+        applied.errors.append(f"capabilities: {exc}")
+    if seccomp_ok:
+        try:
+            applied.seccomp = layers.apply_seccomp()
+        except OSError as exc:
+            applied.errors.append(f"seccomp: {exc}")
+    return applied, report_fd
+
+
+def run_job(job: dict) -> None:
+    """Apply the layers, run the job, write the record, exit. Never returns."""
+    try:
+        status_fd = os.open("/proc/self/status", os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        status_fd = None
+    if job["mode"] != "script":
+        try:  # noqa: SIM105
+            os.close(SIDE_FD)
+        except OSError:
+            pass
+    applied, report_fd = _isolate(job, status_fd)
+    # What runs after the user code is bound now, as locals: replacing os.write, os._exit
+    # or this module's functions from the solution then changes nothing here. (Code that
+    # digs through frames or the gc can still reach this process's memory: see docs.)
+    from _json import encode_basestring_ascii as enc
+
+    write, exit_now, frame, write_all, flush, hwm = (
+        os.write,
+        os._exit,
+        _frame,
+        _write_all,
+        _flush,
+        layers.vm_hwm_kb,
+    )
+    cpu0 = _cpu()
+    wall0 = time.monotonic()
+    nonce = job.pop("nonce")
+    result: dict[str, object] = {"status": "ok", "message": "", "exit_code": 0}
+    try:
+        mode = job["mode"]
+        if mode == "stdio":
+            _run_stdio(job, result)
+        elif mode == "function":
+            _run_function(job, result)
+        else:
+            _run_script(job, result)
+    except BaseException as exc:  # noqa: BLE001 - the harness must always report
+        result.update(status="harness_error", message=f"{type(exc).__name__}: {exc}", exit_code=1)
+    wall = time.monotonic() - wall0
+    flush()
+    result.update(
+        startup_cpu_s=cpu0,
+        user_wall_s=wall,
+        vmhwm_kb=hwm(status_fd) if status_fd is not None else 0,
+        layers={
+            "rlimits": applied.rlimits,
+            "landlock_abi": applied.landlock_abi,
+            "seccomp": applied.seccomp,
+            "caps_dropped": applied.caps_dropped,
+            "errors": applied.errors,
+        },
+    )
+    code = int(result["exit_code"]) if isinstance(result["exit_code"], int) else 1
+    try:  # noqa: SIM105
+        write_all(report_fd, frame(nonce, result, enc), write)
+    except OSError:
+        pass
+    exit_now(code & 0xFF)
+
+
+def _cpu() -> float:
+    t = os.times()
+    return t.user + t.system
+
+
+def _flush() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:  # noqa: SIM105
+            stream.flush()
+        except BaseException:  # noqa: BLE001 - EFBIG at the file-size limit, closed streams
+            pass
+
+
+def _new_module(name: str, path: str) -> object:
+    import builtins
+
+    module = type(sys)(name)
+    module.__file__ = path
+    module.__builtins__ = builtins
+    return module
+
+
+def _exit_code(exc: SystemExit) -> int:
+    code = exc.code
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    try:  # noqa: SIM105
+        print(code, file=sys.stderr)
+    except BaseException:  # noqa: BLE001
+        pass
+    return 1
+
+
+def _print_user_traceback(exc: BaseException, files: tuple[str, ...]) -> None:
+    """The traceback from the first frame of user code on (the harness's frames cut)."""
+    try:
+        import traceback
+
+        tb = exc.__traceback__
+        while tb is not None and tb.tb_frame.f_code.co_filename not in files:
+            tb = tb.tb_next
+        traceback.print_exception(type(exc), exc, tb or exc.__traceback__, file=sys.stderr)
+    except BaseException:  # noqa: BLE001
+        pass
+
+
+def _describe(exc: BaseException) -> str:
+    try:
+        text = str(exc)
+    except BaseException:  # noqa: BLE001
+        text = ""
+    name = type(exc).__name__
+    return f"{name}: {text}"[:300] if text else name
+
+
+def _is_memory_error(exc: BaseException) -> bool:
+    return isinstance(exc, MemoryError)
+
+
+def _run_stdio(job: dict, result: dict[str, object]) -> None:
+    path = os.path.join(job["workdir"], "solution.py")
+    main = _new_module("__main__", path)
+    sys.modules["__main__"] = main  # type: ignore[assignment]
+    sys.argv = [path]
+    sys.path.insert(0, job["workdir"])
+    try:
+        code = compile(job["code"], path, "exec", dont_inherit=True)
+        exec(code, main.__dict__)
+    except SystemExit as exc:
+        result["exit_code"] = _exit_code(exc)
+        result["status"] = "ok" if result["exit_code"] == 0 else "exit"
+    except BaseException as exc:  # noqa: BLE001
+        result["exit_code"] = 1
+        result["status"] = "memory" if _is_memory_error(exc) else "exception"
+        result["message"] = _describe(exc)
+        _print_user_traceback(exc, (path,))
+
+
+def _run_script(job: dict, result: dict[str, object]) -> None:
+    path = job["script_path"]
+    main = _new_module("__main__", path)
+    sys.modules["__main__"] = main  # type: ignore[assignment]
+    sys.argv = [path, *job["args"]]
+    sys.path.insert(0, job["workdir"])
+    try:
+        exec(compile(job["script"], path, "exec", dont_inherit=True), main.__dict__)
+    except SystemExit as exc:
+        result["exit_code"] = _exit_code(exc)
+        result["status"] = "ok" if result["exit_code"] == 0 else "exit"
+    except BaseException as exc:  # noqa: BLE001
+        result["exit_code"] = 1
+        result["status"] = "memory" if _is_memory_error(exc) else "exception"
+        result["message"] = _describe(exc)
+        _print_user_traceback(exc, (path,))
+
+
+# --- function problems ------------------------------------------------------------------------
+_SELF_NAMES = ("code", "solution")
+
+
+def _split_setup(setup: str) -> tuple[str, str]:
+    """(before, after): `from code import f` and friends can only run once the solution
+    is defined, so those top-level statements move after it; the rest (imports and
+    helpers the solution may use) runs before."""
+    import ast
+
+    if not setup.strip():
+        return "", ""
+    tree = ast.parse(setup)
+    before: list[ast.stmt] = []
+    after: list[ast.stmt] = []
+    for node in tree.body:
+        names: list[str] = []
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module.split(".")[0]]
+        elif isinstance(node, ast.Import):
+            names = [a.name.split(".")[0] for a in node.names]
+        (after if any(n in _SELF_NAMES for n in names) else before).append(node)
+    return (
+        ast.unparse(ast.Module(body=before, type_ignores=[])) if before else "",
+        ast.unparse(ast.Module(body=after, type_ignores=[])) if after else "",
+    )
+
+
+def _capture_equalities(source: str, filename: str) -> tuple[object, dict[int, tuple]]:
+    """Compile test code with every `assert a == b` routed through a recorder, so a
+    failure can show the actual value without calling the solution twice."""
+    import ast
+
+    captured: dict[int, tuple] = {}
+
+    def record(left: object, right: object, line: int) -> object:
+        captured[line] = (left, right)
+        return left == right
+
+    class Rewrite(ast.NodeTransformer):
+        def visit_Assert(self, node: ast.Assert) -> ast.Assert:
+            self.generic_visit(node)
+            test = node.test
+            if (
+                isinstance(test, ast.Compare)
+                and len(test.ops) == 1
+                and isinstance(test.ops[0], ast.Eq)
+            ):
+                node.test = ast.copy_location(
+                    ast.Call(
+                        func=ast.Name(id="__orps_eq__", ctx=ast.Load()),
+                        args=[test.left, test.comparators[0], ast.Constant(node.lineno)],
+                        keywords=[],
+                    ),
+                    test,
+                )
+            return node
+
+    tree = Rewrite().visit(ast.parse(source, filename))
+    ast.fix_missing_locations(tree)
+    return compile(tree, filename, "exec", dont_inherit=True), {
+        "__orps_eq__": record,
+        "_": captured,
+    }
+
+
+def _short_repr(value: object) -> str:
+    try:
+        import reprlib
+
+        r = reprlib.Repr()
+        r.maxstring = r.maxother = 160
+        r.maxlist = r.maxtuple = r.maxset = r.maxdict = 24
+        r.maxlevel = 4
+        return r.repr(value)
+    except BaseException:  # noqa: BLE001 - the solution controls __repr__
+        return f"<{type(value).__name__} object>"
+
+
+def _frames(exc: BaseException) -> list[tuple[str, int]]:
+    out = []
+    tb = exc.__traceback__
+    while tb is not None:
+        out.append((tb.tb_frame.f_code.co_filename, tb.tb_lineno))
+        tb = tb.tb_next
+    return out
+
+
+def _run_function(job: dict, result: dict[str, object]) -> None:
+    workdir = job["workdir"]
+    path = os.path.join(workdir, "solution.py")
+    setup_file, test_file = "<setup>", f"<test {job['test_name']}>"
+    module = _new_module("solution", path)
+    sys.modules["solution"] = module  # type: ignore[assignment]
+    sys.modules["code"] = module  # type: ignore[assignment]  # LBPP: `from code import f`
+    sys.argv = [path]
+    sys.path.insert(0, workdir)
+    ns = module.__dict__
+    phase = "setup"
+    test_source = job["test_code"]
+    try:
+        before, after = _split_setup(job["setup"])
+        test_code, extra = _capture_equalities(test_source, test_file)
+        setup_before = compile(before, setup_file, "exec", dont_inherit=True)
+        setup_after = compile(after, setup_file, "exec", dont_inherit=True)
+        solution = compile(job["code"], path, "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        result.update(status="test_error", exit_code=1, message=f"the test does not compile: {exc}")
+        return
+    try:
+        exec(setup_before, ns)
+        phase = "solution"
+        exec(solution, ns)
+        phase = "test"
+        test_ns = dict(ns)
+        test_ns["__name__"] = "__main__"
+        test_ns.update(extra)
+        exec(setup_after, test_ns)
+        exec(test_code, test_ns)
+    except SystemExit as exc:
+        result.update(
+            status="exit",
+            exit_code=1,
+            message=f"the code called sys.exit({exc.code!r}) during the {phase}: "
+            "the test's assertions did not run to the end",
+        )
+        return
+    except AssertionError as exc:
+        result.update(
+            status="assert", exit_code=1, message=_assert_message(exc, job, test_file, path, extra)
+        )
+        return
+    except ModuleNotFoundError as exc:
+        files = [f for f, _ in _frames(exc)]
+        if phase != "solution" and path not in files:
+            result.update(
+                status="unavailable",
+                exit_code=1,
+                message=f"the test needs the module {exc.name!r}, which the sandbox does not provide",
+            )
+            return
+        result.update(status="exception", exit_code=1, message=_describe(exc))
+        _print_user_traceback(exc, (path, setup_file, test_file))
+        return
+    except BaseException as exc:  # noqa: BLE001
+        result.update(
+            status="memory" if _is_memory_error(exc) else "exception",
+            exit_code=1,
+            message=_describe(exc) + _where(exc, path, test_file),
+        )
+        _print_user_traceback(exc, (path, setup_file, test_file))
+        return
+    result.update(status="ok", exit_code=0, message="")
+
+
+def _where(exc: BaseException, path: str, test_file: str) -> str:
+    for filename, line in reversed(_frames(exc)):
+        if filename == path:
+            return f" (solution line {line})"
+        if filename == test_file:
+            return f" (test line {line})"
+    return ""
+
+
+def _assert_message(exc: AssertionError, job: dict, test_file: str, path: str, extra: dict) -> str:
+    frames = _frames(exc)
+    lines = job["test_code"].splitlines()
+    test_line = next((ln for f, ln in reversed(frames) if f == test_file), None)
+    if frames and frames[-1][0] == path:
+        return f"AssertionError raised inside the solution (line {frames[-1][1]})"
+    source = lines[test_line - 1].strip() if test_line and 0 < test_line <= len(lines) else ""
+    source = source if len(source) <= _SHOWN else source[:_SHOWN] + "..."
+    actual = None
+    captured = extra["_"]
+    if test_line in captured:
+        actual = _short_repr(captured[test_line][0])
+    call, expected = job.get("call"), job.get("expected")
+    call = call[:_SHOWN] if call else call
+    expected = expected[:_SHOWN] if expected else expected
+    try:
+        detail = f": {str(exc)[:_SHOWN]}" if str(exc) else ""
+    except BaseException:  # noqa: BLE001 - an assertion message with a hostile __str__
+        detail = ""
+    if call and expected:
+        got = f", got {actual}" if actual is not None else ""
+        return f"{call}: expected {expected}{got}{detail}"
+    where = f"test line {test_line}: {source}" if source else "assertion failed"
+    if actual is not None:
+        return f"{where} - got {actual}{detail}"
+    return f"{where}{detail}"
+
+
+# --- entry points -----------------------------------------------------------------------------
+def main(job: dict) -> None:
+    """Fresh mode: the boot code read the job from fd 3; record to fd 4, side channel fd 5."""
+    os.closerange(SIDE_FD + 1, 1 << 16)
+    run_job(job)
+
+
+def serve(_job: object = None) -> None:
+    """Warm mode: the fork server on the Unix socket at fd 3 (parent side: forkserver.py).
+
+    Requests and replies are length-prefixed marshal'ed tuples:
+    ("run", id, job_bytes, paths) -> ("started", id, pid) ... ("exited", id, status, cpu_s, wall_s);
+    ("kill", id) kills that child's process group if it has not been reaped yet.
+    The server never runs user code itself; EOF on the socket ends it and its children.
+    """
+    import signal
+    import socket
+
+    sock = socket.socket(fileno=JOB_FD + 1)  # fd 3 held the boot code, fd 4 is the socket
+    try:  # noqa: SIM105
+        layers.set_not_dumpable()
+    except OSError:
+        pass
+    for name in WARM_MODULES:
+        try:  # noqa: SIM105
+            __import__(name)
+        except ImportError:
+            pass
+    layers.seccomp_supported()
+    layers.landlock_abi()
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_w, False)
+    signal.set_wakeup_fd(wake_w)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
+    running: dict[int, tuple[int, float]] = {}  # pid -> (request id, fork time)
+    by_id: dict[int, int] = {}
+
+    def send(message: tuple) -> None:
+        data = marshal.dumps(message)
+        sock.sendall(len(data).to_bytes(4, "little") + data)
+
+    def reap() -> None:
+        while True:
+            try:
+                info = os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+            except ChildProcessError:
+                return
+            if info is None:
+                return
+            pid = info.si_pid
+            try:  # noqa: SIM105
+                os.killpg(pid, signal.SIGKILL)  # leftovers; the zombie keeps the pgid reserved
+            except OSError:
+                pass
+            _, status, usage = os.wait4(pid, 0)
+            entry = running.pop(pid, None)
+            if entry is not None:
+                rid, t0 = entry
+                by_id.pop(rid, None)
+                send(
+                    ("exited", rid, status, usage.ru_utime + usage.ru_stime, time.monotonic() - t0)
+                )
+
+    def start(rid: int, job: bytes, paths: dict) -> None:
+        t0 = time.monotonic()
+        pid = os.fork()
+        if pid == 0:
+            _forked_child(job, paths, (sock.fileno(), wake_r, wake_w))
+        running[pid] = (rid, t0)
+        by_id[rid] = pid
+        send(("started", rid, pid))
+
+    send(("ready", os.getpid()))
+    buf = b""
+    import select
+
+    while True:
+        try:
+            ready, _, _ = select.select([sock, wake_r], [], [])
+        except InterruptedError:
+            continue
+        if wake_r in ready:
+            try:  # noqa: SIM105
+                os.read(wake_r, 4096)
+            except OSError:
+                pass
+            reap()
+        if sock in ready:
+            data = sock.recv(1 << 20)
+            if not data:
+                for pid in list(running):
+                    try:  # noqa: SIM105
+                        os.killpg(pid, signal.SIGKILL)
+                    except OSError:
+                        pass
+                os._exit(0)
+            buf += data
+            while len(buf) >= 4:
+                size = int.from_bytes(buf[:4], "little")
+                if len(buf) < 4 + size:
+                    break
+                message, buf = marshal.loads(buf[4 : 4 + size]), buf[4 + size :]
+                if message[0] == "run":
+                    start(message[1], message[2], message[3])
+                elif message[0] == "kill" and message[1] in by_id:
+                    try:  # noqa: SIM105
+                        os.killpg(by_id[message[1]], signal.SIGKILL)
+                    except OSError:
+                        pass
+        reap()
+
+
+_CHILD_FDS = (
+    ("stdin", os.O_RDONLY),
+    ("stdout", os.O_WRONLY),
+    ("stderr", os.O_WRONLY),
+    ("job", None),  # fd 3: nothing to read in warm mode (the job came in the request)
+    ("report", os.O_WRONLY),
+    ("side", os.O_WRONLY),
+)
+
+
+def _forked_child(job_bytes: bytes, paths: dict, server_fds: tuple[int, ...]) -> None:
+    """In the forked child: own session, own stdio, nothing of the server's left open."""
+    import signal
+
+    try:
+        os.setsid()
+        signal.set_wakeup_fd(-1)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        try:  # noqa: SIM105
+            layers.set_parent_death_signal(signal.SIGKILL)
+        except OSError:
+            pass
+        for fd in server_fds:
+            os.close(fd)
+        for target, (name, flags) in enumerate(_CHILD_FDS):
+            fd = os.open(os.devnull if flags is None else paths[name], flags or os.O_RDONLY)
+            if fd != target:
+                os.dup2(fd, target)
+                os.close(fd)
+        os.closerange(SIDE_FD + 1, 1 << 16)
+        job = marshal.loads(job_bytes)
+    except BaseException:  # noqa: BLE001
+        os._exit(121)
+    run_job(job)

@@ -1,0 +1,133 @@
+"""`orps judge`: JSON shape, exit codes, test selection, clear errors for bad input."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from orps_tui.cli import main
+
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="the sandbox runs on Linux"
+)
+
+PROBLEM = """\
+schema = 1
+id = "cli-sum"
+title = "Sum"
+kind = "stdio"
+
+[source]
+dataset = "orps-tui tests"
+license = "MIT"
+
+[statement]
+text = "Print the sum."
+
+[limits]
+time_s = 1.0
+memory_mb = 128
+output_kb = 64
+
+[[tests]]
+name = "sample"
+public = true
+input = "1 2\\n"
+output = "3\\n"
+
+[[tests]]
+name = "big"
+public = false
+input = "20 22\\n"
+output = "42\\n"
+"""
+
+
+@pytest.fixture
+def problem(tmp_path: Path) -> Path:
+    path = tmp_path / "sum.toml"
+    path.write_text(PROBLEM)
+    return path
+
+
+def solution(tmp_path: Path, code: str) -> Path:
+    path = tmp_path / "solution.py"
+    path.write_text(code)
+    return path
+
+
+def test_json_report_and_exit_zero(
+    problem: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sol = solution(tmp_path, "print(sum(map(int, input().split())))\n")
+    assert main(["judge", str(problem), str(sol), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["verdict"] == "AC" and data["passed"] == data["total"] == 2
+    assert [t["name"] for t in data["tests"]] == ["sample", "big"]
+    test = data["tests"][0]
+    for key in ("name", "public", "verdict", "cpu_s", "wall_s", "peak_rss_mb", "stderr_tail"):
+        assert key in test
+    assert data["static"]["loc"] == 1
+    assert {"rlimits", "landlock", "seccomp", "notices"} <= set(data["isolation"])
+
+
+def test_failing_test_exits_one_and_tests_selects(
+    problem: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sol = solution(tmp_path, "a, b = map(int, input().split())\nprint(3)\n")
+    assert main(["judge", str(problem), str(sol), "--json", "--no-warm", "--jobs", "1"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert [t["verdict"] for t in data["tests"]] == ["AC", "WA"]
+    assert main(["judge", str(problem), str(sol), "--json", "--tests", "public"]) == 0
+    assert json.loads(capsys.readouterr().out)["total"] == 1
+
+
+def test_human_output_has_a_table_and_a_summary(
+    problem: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sol = solution(tmp_path, "raise SystemExit(4)\n")
+    assert main(["judge", str(problem), str(sol)]) == 1
+    out = capsys.readouterr().out
+    assert "sample" in out and "RE" in out and "0/2 passed" in out
+
+
+def test_compile_error_position(
+    problem: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sol = solution(tmp_path, "print(1\n")
+    assert main(["judge", str(problem), str(sol), "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["verdict"] == "CE" and data["compile_error"]["line"] == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["judge", "{problem}", "{missing}"], "no such solution file"),
+        (["judge", "{missing}.toml", "{solution}"], "no such problem file"),
+        (["judge", "{bad}", "{solution}"], "bad problem"),
+        (["judge", "{problem}", "{solution}", "--jobs", "0"], "--jobs"),
+        (["judge", "{problem}", "{solution}", "--profile", "nope"], "no test named 'nope'"),
+    ],
+)
+def test_usage_errors_exit_two_with_one_line(
+    problem: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    fragment: str,
+) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("schema = 1\nid = 3\n")
+    values = {
+        "problem": str(problem),
+        "solution": str(solution(tmp_path, "print(3)\n")),
+        "missing": str(tmp_path / "missing"),
+        "bad": str(bad),
+    }
+    assert main([a.format(**values) for a in args]) == 2
+    err = capsys.readouterr().err.strip()
+    assert fragment in err and "Traceback" not in err and len(err.splitlines()) == 1
