@@ -1,10 +1,101 @@
-"""`orps [PROBLEM.toml] [--model M] [...]` with no subcommand: open the app."""
+"""`orps [PROBLEM] [--model M] [--samples K --beam B --rounds R --concurrency C]` and
+`orps --resume SESSION`: open the app (the home screen when no problem is given).
+
+Only argparse and the settings load here; Textual and the app load after parsing, so a
+usage error is reported at once and `orps --help` stays fast.
+"""
 
 from __future__ import annotations
 
-import sys
+import argparse
+from pathlib import Path
+
+from orps_tui.cli import CliError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="orps",
+        description="Open the app: the home screen, or straight into a search (PROBLEM) or a "
+                    "saved session (--resume). Subcommands: see `orps --help`.",
+    )
+    parser.add_argument("problem", nargs="?", metavar="PROBLEM",
+                        help="a problem TOML file, a problem folder, or a starter-set id")
+    parser.add_argument("--model", "-m", metavar="URI",
+                        help="model URI: embedded, embedded:coder, ollama:NAME, "
+                             "openai:BASE_URL#NAME (default: config `model.default`)")
+    parser.add_argument("--samples", "-k", type=int, metavar="K", help="children per expansion")
+    parser.add_argument("--beam", "-b", type=int, metavar="B", help="nodes kept per round")
+    parser.add_argument("--rounds", "-r", type=int, metavar="R", help="rounds of expansion")
+    parser.add_argument("--concurrency", "-c", type=int, metavar="C",
+                        help="model calls in flight at once")
+    parser.add_argument("--resume", metavar="SESSION",
+                        help="reopen a saved session (folder or name): review it if it "
+                             "finished, continue it if not")
+    parser.add_argument("--theme", metavar="NAME", help="colour theme for this run")
+    return parser
+
+
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        raise CliError(f"unknown argument {extra[0]!r} (see `orps --help` for subcommands, "
+                       "`orps PROBLEM --help` for the app's options)")
+    if args.resume and args.problem:
+        raise CliError("give either PROBLEM or --resume SESSION, not both")
+    for name, low in (("samples", 1), ("beam", 1), ("rounds", 0), ("concurrency", 1)):
+        value = getattr(args, name)
+        if value is not None and value < low:
+            raise CliError(f"--{name} must be at least {low}, got {value}")
+    if args.problem:
+        path = Path(args.problem).expanduser()
+        looks_like_path = path.suffix == ".toml" or "/" in args.problem
+        if looks_like_path and not path.exists():
+            raise CliError(f"{args.problem}: no such problem file")
+    if args.resume:
+        resume = Path(args.resume).expanduser()
+        if not resume.exists():
+            from orps_tui import locations
+
+            if not (locations.sessions_dir() / args.resume).is_dir():
+                raise CliError(f"{args.resume}: no such session (see the home screen's "
+                               "recent sessions)")
+    return args
 
 
 def run_from_argv(argv: list[str]) -> int:
-    print("orps: the app has not landed yet; try `orps --help`", file=sys.stderr)
-    return 2
+    args = parse(argv)
+    from orps_tui.config import ConfigError, load_settings
+
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        raise CliError(str(exc)) from exc
+    if args.theme:
+        settings.ui.theme = args.theme
+
+    from orps_tui.app.launch import Budget, Launch
+
+    budget = None
+    if args.problem:
+        s = settings.search
+        budget = Budget(
+            samples=args.samples or s.samples,
+            beam=args.beam or s.beam,
+            rounds=args.rounds if args.rounds is not None else s.rounds,
+            concurrency=args.concurrency or settings.model.concurrency,
+        )
+    launch = Launch(
+        problem=Path(args.problem) if args.problem else None,
+        model=args.model,
+        budget=budget,
+        resume=Path(args.resume).expanduser() if args.resume else None,
+    )
+    from orps_tui.app.app import OrpsApp
+
+    app = OrpsApp(settings, launch)
+    result = app.run()
+    return int(result or 0)

@@ -1,0 +1,186 @@
+"""UI benchmarks: first frame of `orps`, batched tree updates on a small vs a 2,000-node
+tree, and the cost of one streaming refresh.
+
+    .venv/bin/python bench/ui.py [--nodes 2000] [--batch 50] [--reps 20] [--no-tmux]
+
+Tree and streaming figures come from the real widgets in a headless app (Textual's
+`run_test`), timed in this process; the first frame is timed in a real terminal (tmux):
+from launching `orps` until the home screen's text is on the screen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from orps_tui.app.app import OrpsApp  # noqa: E402
+from orps_tui.app.search_link import SearchLink  # noqa: E402
+from orps_tui.app.widgets.search_tree import SearchTree  # noqa: E402
+from orps_tui.config import Settings  # noqa: E402
+from orps_tui.problems.model import Limits, Problem, ProblemKind, Source, Statement  # noqa: E402
+from orps_tui.sandbox.report import (  # noqa: E402
+    IsolationStatus,
+    JudgeReport,
+    StaticMetrics,
+    TestResult,
+    Verdict,
+)
+from orps_tui.search.tree import NodeState  # noqa: E402
+from orps_tui.search.tree import SearchTree as Nodes  # noqa: E402
+
+PROBLEM = Problem("bench", "Benchmark", ProblemKind.STDIO, Source("bench", "MIT"),
+                  Statement("-"), Limits(), ())
+
+
+def make_tree(n: int, k: int = 5) -> Nodes:
+    """A K-ary search tree of n scored nodes."""
+    tree = Nodes()
+    report = JudgeReport(Verdict.AC, 2, 2, [TestResult("t1", True, Verdict.AC, 0.01),
+                                             TestResult("t2", True, Verdict.AC, 0.02)],
+                         StaticMetrics(loc=5, ast_nodes=40), IsolationStatus())
+    for i in range(n):
+        parent = None if i < k else (i - k) // k
+        tree.new_node(parent, state=NodeState.ACTIVE, strategy="efficient", code="print(1)\n",
+                      report=report, process_score=3.0, outcome_score=1.5)
+    return tree
+
+
+async def tree_batch_ms(n: int, batch: int, reps: int) -> tuple[float, float]:
+    """Medians in ms, update + repaint: (adding `batch` new nodes to a tree of n - batch,
+    relabelling `batch` changed nodes of a tree of n)."""
+    nodes = make_tree(n)
+    ids = sorted(nodes.nodes)
+    link = SearchLink(PROBLEM, "bench", make_tree(1), read_only=True)
+    app = OrpsApp(Settings(), link=link, frozen_clock=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        widget = app.screen.query_one(SearchTree)
+        adds = []
+        for _ in range(max(3, reps // 4)):
+            widget.clear()
+            widget._line_of.clear()
+            view = {i: nodes.nodes[i] for i in ids[: n - batch]}
+            widget.sync(view, ())
+            await pilot.pause()
+            view.update({i: nodes.nodes[i] for i in ids[n - batch:]})
+            t0 = time.perf_counter()
+            widget.sync(view, ())
+            await pilot.pause()
+            adds.append((time.perf_counter() - t0) * 1000)
+        relabels = []
+        for r in range(reps):
+            changed = [(r * 37 + j * 13) % n for j in range(batch)]
+            for i in changed:
+                nodes.nodes[i].state = NodeState.KEPT if r % 2 else NodeState.ACTIVE
+            t0 = time.perf_counter()
+            widget.sync(nodes.nodes, changed)
+            await pilot.pause()
+            relabels.append((time.perf_counter() - t0) * 1000)
+        return statistics.median(adds), statistics.median(relabels)
+
+
+async def stream_refresh_ms(reps: int) -> tuple[float, float, float]:
+    """Medians in ms for one refresh of a node that is streaming (75 ms worth of tokens):
+    (the screen's batched update itself, update + repaint, an idle repaint for reference)."""
+    from orps_tui.app.event_buffer import EventBuffer  # noqa: F401 (the path the screen uses)
+    from orps_tui.search import events as ev
+
+    nodes = make_tree(20)
+    node = nodes.nodes[0]
+    node.state = NodeState.GENERATING
+    node.raw_output = ""
+    link = SearchLink(PROBLEM, "bench", nodes, read_only=True)
+    app = OrpsApp(Settings(), link=link, frozen_clock=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        work, total, idle = [], [], []
+        for r in range(reps):
+            piece = f"token{r} " * 12 + ("\n\n" if r % 5 == 4 else "")
+            node.raw_output += piece
+            screen.buffer.push(ev.TextStreamed(0, "programmer", piece))
+            t0 = time.perf_counter()
+            screen.flush()
+            t1 = time.perf_counter()
+            await pilot.pause()
+            t2 = time.perf_counter()
+            await pilot.pause()
+            t3 = time.perf_counter()
+            work.append((t1 - t0) * 1000)
+            total.append((t2 - t0) * 1000)
+            idle.append((t3 - t2) * 1000)
+        return statistics.median(work), statistics.median(total), statistics.median(idle)
+
+
+def first_frame_s(reps: int) -> list[float]:
+    tmux = shutil.which("tmux")
+    if tmux is None:
+        return []
+    orps = Path(sys.executable).with_name("orps")
+    out = []
+    with tempfile.TemporaryDirectory() as home:
+        env = (f"ORPS_CONFIG={home}/config.toml ORPS_DATA_DIR={home}/data "
+               f"ORPS_CACHE_DIR={home}/cache OLLAMA_HOST=127.0.0.1:9 TERM=xterm-256color "
+               f"PATH={os.environ.get('PATH', '/usr/bin:/bin')}")
+        for i in range(reps):
+            sock = f"orps-bench-{os.getpid()}-{i}"
+            t0 = time.perf_counter()
+            subprocess.run([tmux, "-L", sock, "new-session", "-d", "-s", "b", "-x", "120",
+                            "-y", "40", f"env -i {env} {orps}"], check=True)
+            try:
+                while time.perf_counter() - t0 < 20:
+                    screen = subprocess.run([tmux, "-L", sock, "capture-pane", "-p", "-t", "b"],
+                                            capture_output=True, text=True).stdout
+                    if "pick a problem" in screen:
+                        out.append(time.perf_counter() - t0)
+                        break
+                    time.sleep(0.01)
+            finally:
+                subprocess.run([tmux, "-L", sock, "kill-server"], check=False)
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--nodes", type=int, default=2000)
+    parser.add_argument("--small", type=int, default=100)
+    parser.add_argument("--batch", type=int, default=50)
+    parser.add_argument("--reps", type=int, default=20)
+    parser.add_argument("--no-tmux", action="store_true")
+    args = parser.parse_args()
+    os.environ.setdefault("ORPS_CONFIG", "/nonexistent/orps-bench/config.toml")
+
+    small_add, small_batch = asyncio.run(tree_batch_ms(args.small, args.batch, args.reps))
+    big_add, big_batch = asyncio.run(tree_batch_ms(args.nodes, args.batch, args.reps))
+    stream = asyncio.run(stream_refresh_ms(args.reps))
+    print(f"tree: {args.batch} changed nodes relabelled + repaint: {small_batch:.1f} ms in a "
+          f"{args.small}-node tree, {big_batch:.1f} ms in a {args.nodes}-node tree "
+          f"(ratio {big_batch / small_batch:.2f})")
+    print(f"tree: {args.batch} new nodes added + repaint: {small_add:.1f} ms into a "
+          f"{args.small}-node tree, {big_add:.1f} ms into a {args.nodes}-node tree "
+          f"(ratio {big_add / small_add:.2f})")
+    work, total, idle = stream
+    print(f"streaming: one batched refresh of the streaming node: {work:.1f} ms of work, "
+          f"{total:.1f} ms with the repaint (an idle repaint-wait: {idle:.1f} ms)")
+    if not args.no_tmux:
+        frames = first_frame_s(5)
+        if frames:
+            print(f"first frame of `orps` in tmux: median {statistics.median(frames):.2f} s, "
+                  f"min {min(frames):.2f} s, max {max(frames):.2f} s ({len(frames)} runs)")
+        else:
+            print("first frame: tmux not found, skipped")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

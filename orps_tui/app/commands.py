@@ -1,0 +1,47 @@
+"""Command palette entries: every key of the search screen, by its palette name, and themes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from orps_tui.app.keymap import SEARCH_KEYS, TREE_KEYS, KeySpec
+
+
+class SteeringCommands(Provider):
+    """`tree: prune branch`, `search: pause or resume`, `theme: orps-light`, ..."""
+
+    def _entries(self) -> list[tuple[str, Callable[[], object], str]]:
+        from orps_tui.app.screens.search import SearchScreen
+        from orps_tui.app.widgets.search_tree import SearchTree
+
+        entries: list[tuple[str, Callable[[], object], str]] = []
+        screen = self.screen
+        if isinstance(screen, SearchScreen):
+            tree = screen.query_one(SearchTree)
+
+            def run(target: object, spec: KeySpec) -> None:
+                self.app.call_later(target.run_action, spec.action)  # type: ignore[attr-defined]
+
+            for spec in TREE_KEYS:
+                entries.append((spec.palette, partial(run, tree, spec), spec.help))
+            for spec in SEARCH_KEYS:
+                entries.append((spec.palette, partial(run, screen, spec), spec.help))
+        for name in sorted(self.app.available_themes):
+            if name.startswith("orps") or name in getattr(self.app, "user_theme_names", ()):
+                entries.append((f"theme: {name}", partial(setattr, self.app, "theme", name),
+                                "Switch to this colour theme"))
+        return entries
+
+    async def discover(self) -> Hits:
+        for name, callback, help_text in self._entries():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, callback, help_text in self._entries():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)

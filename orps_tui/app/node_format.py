@@ -1,0 +1,118 @@
+"""How a search node looks in the app: state glyphs, colours and one-line labels.
+
+Pure functions over `Node`, kept apart from the widgets so tests and the benchmark can
+call them without a running app.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from orps_tui.search.tree import Author, Node, NodeState
+
+# One glyph per state; the colour is a theme variable name so themes recolour the tree.
+STATE_GLYPHS: dict[NodeState, str] = {
+    NodeState.PENDING: "·",
+    NodeState.GENERATING: "✎",
+    NodeState.JUDGING: "⚖",
+    NodeState.CRITIQUING: "✍",
+    NodeState.ACTIVE: "○",
+    NodeState.KEPT: "●",
+    NodeState.STOPPED: "◌",
+    NodeState.PRUNED: "✂",
+    NodeState.BOOSTED: "▲",
+    NodeState.FINISHED: "✔",
+    NodeState.CANCELLED: "⊘",
+    NodeState.ERROR: "✖",
+}
+
+# Rich styles per state. They name ANSI-independent colours that read on dark, light and
+# high-contrast backgrounds alike; the selected theme decides the rest of the palette.
+STATE_STYLES: dict[NodeState, str] = {
+    NodeState.PENDING: "dim",
+    NodeState.GENERATING: "bold #4ea1ff",
+    NodeState.JUDGING: "bold #d4a017",
+    NodeState.CRITIQUING: "bold #b06fd8",
+    NodeState.ACTIVE: "",
+    NodeState.KEPT: "bold #2fa84f",
+    NodeState.STOPPED: "dim",
+    NodeState.PRUNED: "dim strike",
+    NodeState.BOOSTED: "bold #e07b00",
+    NodeState.FINISHED: "bold #2fa84f",
+    NodeState.CANCELLED: "dim italic",
+    NodeState.ERROR: "bold #e0433a",
+}
+
+STATE_WORDS: dict[NodeState, str] = {
+    NodeState.PENDING: "waiting for a model slot",
+    NodeState.GENERATING: "the programmer is writing",
+    NodeState.JUDGING: "running on the public tests",
+    NodeState.CRITIQUING: "the critic is reviewing",
+    NodeState.ACTIVE: "scored, waiting for the beam",
+    NodeState.KEPT: "kept in the beam",
+    NodeState.STOPPED: "fell out of the beam",
+    NodeState.PRUNED: "pruned: never expands",
+    NodeState.BOOSTED: "boosted: kept in the next beam",
+    NodeState.FINISHED: "the critic declared it finished",
+    NodeState.CANCELLED: "its model call was cancelled",
+    NodeState.ERROR: "error",
+}
+
+
+def glyph(state: NodeState) -> str:
+    return STATE_GLYPHS.get(state, "?")
+
+
+def fmt_rate(rate: float | None) -> str:
+    return "  –  " if rate is None else f"{rate * 100:3.0f}%"
+
+
+def fmt_score(score: float | None, digits: int = 1) -> str:
+    return "–" if score is None else f"{score:.{digits}f}"
+
+
+def node_label(node: Node, *, best: bool = False) -> Text:
+    """`● #12 ★ 100% p4.0 o1.42 efficient` — glyph, id, best mark, pass rate, scores."""
+    state_style = STATE_STYLES.get(node.state, "")
+    text = Text()
+    text.append(glyph(node.state), style=state_style)
+    text.append(f" #{node.id}", style="bold" if best else "")
+    if best:
+        text.append(" ★", style="bold #e0b400")
+    rate = node.pass_rate
+    rate_style = ""
+    if rate is not None:
+        rate_style = "#2fa84f" if rate >= 1.0 else "#e0433a" if rate == 0 else "#d4a017"
+    text.append(f" {fmt_rate(rate)}", style=rate_style)
+    text.append(f" p{fmt_score(node.process_score)}")
+    text.append(f" o{fmt_score(node.outcome_score, 2)}")
+    if node.author is Author.PERSON:
+        text.append(" person", style="italic #e07b00")
+    elif node.strategy:
+        text.append(f" {short_strategy(node.strategy)}", style="dim")
+    if node.hints:
+        text.append(f" +{len(node.hints)} hint", style="italic")
+    if node.state is NodeState.ERROR and node.error:
+        text.append(f" {node.error[:40]}", style="#e0433a")
+    return text
+
+
+def short_strategy(strategy: str, width: int = 22) -> str:
+    """The strategy hint cut at a word boundary: `Pick the right data…`."""
+    strategy = strategy.strip()
+    if len(strategy) <= width:
+        return strategy
+    cut = strategy[:width].rsplit(" ", 1)[0].rstrip(",.;:(")
+    return cut + "…"
+
+
+def node_summary(node: Node) -> str:
+    """One plain line for notifications and the detail title."""
+    parts = [f"#{node.id}", STATE_WORDS.get(node.state, str(node.state))]
+    if node.report is not None:
+        parts.append(f"{node.report.passed}/{node.report.total} public tests")
+    if node.process_score is not None:
+        parts.append(f"critic {node.process_score:.1f}/5")
+    if node.outcome_score is not None:
+        parts.append(f"outcome {node.outcome_score:.2f}")
+    return " · ".join(parts)

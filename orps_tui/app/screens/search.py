@@ -1,0 +1,403 @@
+"""The search screen: tree, node detail and profiler, fed in batches from the engine.
+
+Engine events land in an `EventBuffer` (any thread); a timer drains it every
+`REFRESH_S` and applies one batch, so streaming and large trees never flood the UI.
+Steering keys turn into engine commands; in a read-only session they only say so.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult, SuspendNotSupported
+from textual.binding import BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer
+from textual.worker import Worker, WorkerState
+
+from orps_tui.app.event_buffer import Batch, EventBuffer
+from orps_tui.app.keymap import APP_KEYS, SEARCH_KEYS, TREE_KEYS, KeySpec, bindings
+from orps_tui.app.profile_view import heat_from_profile
+from orps_tui.app.screens.edit_modal import EditModal
+from orps_tui.app.screens.guide import GuideScreen
+from orps_tui.app.screens.help import HelpScreen, keys_markdown
+from orps_tui.app.screens.hint_modal import HintModal
+from orps_tui.app.screens.path_modal import PathModal
+from orps_tui.app.screens.pick_modal import PickModal
+from orps_tui.app.search_link import ReadOnlyError, SearchLink
+from orps_tui.app.widgets.detail_pane import DetailPane
+from orps_tui.app.widgets.profiler_pane import ProfilerPane
+from orps_tui.app.widgets.search_tree import SearchTree
+from orps_tui.app.widgets.status_header import StatusHeader
+from orps_tui.search import events as ev
+from orps_tui.search.tree import Node, NodeState
+
+REFRESH_S = 0.075
+
+
+class SearchScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = bindings(SEARCH_KEYS)
+    AUTO_FOCUS = "SearchTree"
+
+    def __init__(self, link: SearchLink, *, autostart: bool = True) -> None:
+        super().__init__()
+        self.link = link
+        self.autostart = autostart and link.engine is not None and not link.read_only
+        self.buffer = EventBuffer()
+        self.selected_id: int | None = None
+        self.state = "review" if link.read_only else "starting"
+        self.unsaved = False
+        self.flushes = 0
+        self._unsubscribe = link.subscribe(self.buffer.push)
+        self._run_worker: Worker | None = None
+
+    # ---- layout ----------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield StatusHeader(id="status-header")
+        with Horizontal(id="panes"):
+            tree = SearchTree(self.link.problem.title or self.link.problem.id, id="tree")
+            tree.border_title = "tree"
+            yield tree
+            with Vertical(id="right"):
+                yield DetailPane(id="detail")
+                yield ProfilerPane(id="profiler")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(SearchTree).sync(self.link.nodes, self.link.nodes.keys(),
+                                        self.link.best_id())
+        self._refresh_header()
+        self.set_interval(REFRESH_S, self.flush)
+        if self.autostart:
+            self.state = "running"
+            self._run_worker = self.run_worker(self._run_engine(), name="engine",
+                                               group="engine", exit_on_error=False)
+        first = self.link.best_id()
+        if first is None and self.link.nodes:
+            first = min(self.link.nodes)
+        if first is not None:
+            self.query_one(SearchTree).move_to(first)
+
+    def on_unmount(self) -> None:
+        self._unsubscribe()
+
+    async def _run_engine(self) -> None:
+        await self.link.run()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker is not self._run_worker:
+            return
+        if event.state is WorkerState.ERROR:
+            self.state = "error"
+            self.notify(f"the search stopped: {event.worker.error}", severity="error",
+                        timeout=10)
+        elif event.state in (WorkerState.SUCCESS, WorkerState.CANCELLED) and \
+                self.state in ("running", "paused", "starting"):
+            self.state = "finished"
+        self._refresh_header()
+
+    # ---- the batched refresh -------------------------------------------------------
+
+    def flush(self) -> None:
+        """Apply everything the engine reported since the last flush, in one pass."""
+        batch = self.buffer.drain()
+        self.flushes += 1
+        if not batch.empty:
+            self.apply(batch)
+        elif self.state in ("running", "paused"):
+            self._refresh_header()
+
+    def apply(self, batch: Batch) -> None:
+        nodes = self.link.nodes
+        if batch.changed and not self.link.autosaves:
+            self.unsaved = True
+        self.query_one(SearchTree).sync(nodes, batch.changed, self.link.best_id())
+        if batch.paused is not None and self.state in ("running", "paused"):
+            self.state = "paused" if batch.paused else "running"
+        if batch.finished is not None:
+            self.state = "finished"
+            answer = f"answer #{batch.finished.answer_id}" if batch.finished.answer_id is not None \
+                else "no answer"
+            self.notify(f"search finished ({batch.finished.reason}): {answer}", timeout=8)
+        for error in batch.errors:
+            self.notify(error.message, severity="error" if error.fatal else "warning",
+                        timeout=10 if error.fatal else 5)
+        if self.selected_id is None and nodes:
+            self.query_one(SearchTree).move_to(min(nodes))
+        elif self.selected_id in batch.changed:
+            self.show_selected()
+        self._refresh_header()
+
+    def _refresh_header(self) -> None:
+        frozen = bool(getattr(self.app, "frozen_clock", False))
+        self.query_one(StatusHeader).show(self.link.header(self.state, frozen_clock=frozen))
+
+    # ---- selection -------------------------------------------------------------------
+
+    def on_search_tree_node_focused(self, message: SearchTree.NodeFocused) -> None:
+        self.selected_id = message.node_id
+        self.show_selected()
+
+    def show_selected(self) -> None:
+        node = self.link.node(self.selected_id)
+        if node is None:
+            return
+        parent = self.link.node(node.parent_id)
+        self.query_one(DetailPane).show_node(
+            node, parent,
+            programmer_stream=node.raw_output if node.state.busy else "",
+            critic_stream=node.critic_raw if node.state is NodeState.CRITIQUING else "",
+        )
+        self.query_one(ProfilerPane).show_node(node, self.link.problem.limits)
+
+    def _selected(self, *, need_code: bool = False) -> Node | None:
+        node = self.link.node(self.selected_id)
+        if node is None:
+            self.notify("no node selected", severity="warning")
+            return None
+        if need_code and not node.code.strip():
+            self.notify(f"#{node.id} has no code yet", severity="warning")
+            return None
+        return node
+
+    # ---- steering --------------------------------------------------------------------
+
+    def _send(self, command: ev.Command, done: str) -> bool:
+        try:
+            self.link.send(command)
+        except ReadOnlyError:
+            self.notify("read-only session: this key changes a running search",
+                        severity="warning")
+            return False
+        self.unsaved = not self.link.autosaves
+        self.notify(done, timeout=3)
+        return True
+
+    def _read_only_refused(self) -> bool:
+        if self.link.read_only or self.link.engine is None:
+            self.notify("read-only session: this key changes a running search",
+                        severity="warning")
+            return True
+        return False
+
+    def action_prune(self) -> None:
+        node = self._selected()
+        if node is None:
+            return
+        if node.state is NodeState.PRUNED:
+            self._send(ev.Unprune(node.id), f"#{node.id} unpruned")
+        else:
+            self._send(ev.Prune(node.id), f"#{node.id} and its subtree pruned")
+
+    def action_boost(self) -> None:
+        node = self._selected()
+        if node is not None:
+            self._send(ev.Boost(node.id), f"#{node.id} boosted: kept in the next beam")
+
+    def action_expand(self) -> None:
+        node = self._selected()
+        if node is not None:
+            self._send(ev.ExpandNow(node.id), f"expanding #{node.id} now")
+
+    def action_hint(self) -> None:
+        node = self._selected()
+        if node is None or self._read_only_refused():
+            return
+
+        def done(text: str | None) -> None:
+            if text:
+                self._send(ev.AddHint(node.id, text), f"hint added to #{node.id}")
+
+        self.app.push_screen(HintModal(node.id), done)
+
+    def action_edit(self) -> None:
+        node = self._selected()
+        if node is None or self._read_only_refused():
+            return
+
+        def done(code: str | None) -> None:
+            if code is not None:
+                self._send(ev.AddHandWritten(node.id, code),
+                           f"your child of #{node.id} is being judged")
+
+        self.app.push_screen(EditModal(node.id, node.code), done)
+
+    def action_edit_external(self) -> None:
+        node = self._selected()
+        if node is None or self._read_only_refused():
+            return
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+        if not editor:
+            self.notify("set $EDITOR (or use E for the built-in editor)", severity="warning")
+            return
+        with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as handle:
+            handle.write(node.code)
+            path = Path(handle.name)
+        try:
+            with self.app.suspend():
+                result = subprocess.run([*shlex.split(editor), str(path)], check=False)
+            code = path.read_text(encoding="utf-8")
+        except SuspendNotSupported:
+            self.notify("this terminal cannot hand over to $EDITOR: use E", severity="warning")
+            return
+        except (OSError, subprocess.SubprocessError) as exc:
+            self.notify(f"could not run {editor!r}: {exc}", severity="error")
+            return
+        finally:
+            path.unlink(missing_ok=True)
+        if result.returncode != 0:
+            self.notify(f"{editor} exited with status {result.returncode}: nothing submitted",
+                        severity="warning")
+        elif code == node.code:
+            self.notify("code unchanged: nothing submitted")
+        else:
+            self._send(ev.AddHandWritten(node.id, code), f"your child of #{node.id} is being judged")
+
+    def action_pause(self) -> None:
+        if self._read_only_refused():
+            return
+        if self.state == "finished":
+            self.notify("the search has finished")
+            return
+        paused = self.link.paused
+        self._send(ev.Resume() if paused else ev.Pause(),
+                   "resumed" if paused else "paused: calls in flight finish, nothing new starts")
+        self.state = "running" if paused else "paused"
+        self._refresh_header()
+
+    def action_cancel(self) -> None:
+        if self._read_only_refused():
+            return
+        self._send(ev.CancelInFlight(), "cancelling the model calls in flight")
+
+    def action_rejudge(self) -> None:
+        node = self._selected(need_code=True)
+        if node is not None:
+            self.notify(f"judging #{node.id} on all tests…", timeout=2)
+            self._rejudge(node)
+
+    @work(group="judge", exclusive=False, exit_on_error=False)
+    async def _rejudge(self, node: Node) -> None:
+        try:
+            report = await self.link.judge_all(node.code)
+        except Exception as exc:  # the judge's own errors are messages for the user
+            self.notify(f"judge failed: {exc}", severity="error")
+            return
+        node.hidden_report = report
+        self.notify(f"#{node.id} on all tests: {report.passed}/{report.total} pass "
+                    f"({report.verdict.value})", timeout=6)
+        if node.id == self.selected_id:
+            self.show_selected()
+
+    def action_copy_code(self) -> None:
+        node = self._selected(need_code=True)
+        if node is not None:
+            self.app.copy_to_clipboard(node.code)
+            self.notify(f"copied the code of #{node.id} ({len(node.code.splitlines())} lines)")
+
+    def action_export(self) -> None:
+        node = self.link.node(self.selected_id) or self.link.node(self.link.best_id())
+        if node is None or not node.code.strip():
+            self.notify("nothing to export yet", severity="warning")
+            return
+        default = f"./{self.link.problem.id}.py"
+
+        def done(path: str | None) -> None:
+            if path:
+                self._export(node, Path(path).expanduser())
+
+        self.app.push_screen(
+            PathModal(f"Export the code of #{node.id}", default, "enter saves, esc cancels"),
+            done,
+        )
+
+    def _export(self, node: Node, path: Path) -> None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(node.code if node.code.endswith("\n") else node.code + "\n",
+                            encoding="utf-8")
+        except OSError as exc:
+            self.notify(f"cannot write {path}: {exc.strerror}", severity="error")
+            return
+        self.notify(f"exported #{node.id} to {path}")
+
+    def action_save(self) -> None:
+        try:
+            where = self.link.save()
+        except Exception as exc:  # disk full, permissions: tell the user, keep running
+            self.notify(f"could not save: {exc}", severity="error")
+            return
+        if where is None:
+            self.notify("this search has no session file", severity="warning")
+            return
+        self.unsaved = False
+        self.notify(f"saved to {where}")
+
+    def action_profile(self) -> None:
+        node = self._selected(need_code=True)
+        if node is None:
+            return
+        tests = self.link.problem.tests
+        choices = [(t.name, f"{t.name} ({'public' if t.public else 'hidden'})") for t in tests]
+        if not choices:
+            self.notify("this problem has no tests", severity="warning")
+            return
+
+        def done(test_name: str | None) -> None:
+            if test_name:
+                self.query_one(ProfilerPane).show_heat(node.id, None,
+                                                       f"profiling {test_name}…")
+                self._profile(node, test_name)
+
+        self.app.push_screen(PickModal(f"Profile #{node.id} on which test?", choices), done)
+
+    @work(group="profile", exclusive=True, exit_on_error=False)
+    async def _profile(self, node: Node, test_name: str) -> None:
+        try:
+            report = await self.link.profile(node.code, test_name)
+        except Exception as exc:  # shown, not raised: a profile is an optional view
+            self.query_one(ProfilerPane).show_heat(node.id, None, f"profiling failed: {exc}")
+            return
+        self.query_one(ProfilerPane).show_heat(node.id, heat_from_profile(report, node.code,
+                                                                          test_name))
+
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one(DetailPane).show_tab(tab)
+
+    def action_help(self) -> None:
+        focused = self.focused
+        pane, about = self._pane_of(focused)
+        keymap = dict(getattr(self.app, "_keymap", {}) or {})
+
+        def rows(specs: tuple[KeySpec, ...]) -> list[tuple[str, KeySpec]]:
+            return [(keymap.get(s.id, s.key_display or s.keys), s) for s in specs]
+
+        sections = []
+        if pane == "tree":
+            sections.append(("Tree", rows(TREE_KEYS)))
+        sections.append(("Steering and panes", rows(SEARCH_KEYS)))
+        sections.append(("App", rows(APP_KEYS)))
+        self.app.push_screen(HelpScreen(keys_markdown(pane, about, sections)))
+
+    def _pane_of(self, widget: Widget | None) -> tuple[str, str]:
+        while widget is not None:
+            if isinstance(widget, SearchTree | DetailPane | ProfilerPane):
+                return str(widget.border_title or "pane"), str(getattr(widget, "HELP", ""))
+            widget = widget.parent  # type: ignore[assignment]
+        return "search", ""
+
+    def action_guide(self) -> None:
+        self.app.push_screen(GuideScreen())
+
+    @property
+    def running_unsaved(self) -> bool:
+        return self.state in ("running", "paused", "starting") and self.unsaved

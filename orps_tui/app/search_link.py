@@ -1,0 +1,141 @@
+"""What the search screen drives: a live engine, or a loaded session (read-only).
+
+The only module of the app that knows the engine's API beyond events and commands; the
+screen asks it for nodes, header figures and the judge, and sends commands through it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from orps_tui.app.widgets.status_header import HeaderInfo
+from orps_tui.problems.model import Problem
+from orps_tui.search import events as ev
+from orps_tui.search.tree import Node
+
+
+class ReadOnlyError(Exception):
+    """A steering command was sent to a session that is only being reviewed."""
+
+
+@dataclass
+class SearchLink:
+    problem: Problem
+    model_uri: str
+    tree: Any
+    """The engine's tree (or a loaded session's): `.nodes` and `best_id()`."""
+    engine: Any | None = None
+    judge: Any | None = None
+    session_path: Path | None = None
+    read_only: bool = False
+    budget: Mapping[str, int] = field(default_factory=dict)
+    """samples, beam, rounds, concurrency as launched (for the header)."""
+    review_elapsed_s: float | None = None
+    """A loaded session's recorded wall time (None hides the clock)."""
+
+    # ---- reading ---------------------------------------------------------------------
+
+    @property
+    def current_tree(self) -> Any:
+        # A resumed engine swaps in the saved tree when it starts: always ask it.
+        return self.engine.tree if self.engine is not None else self.tree
+
+    @property
+    def nodes(self) -> Mapping[int, Node]:
+        return self.current_tree.nodes
+
+    def node(self, node_id: int | None) -> Node | None:
+        return None if node_id is None else self.current_tree.nodes.get(node_id)
+
+    def best_id(self) -> int | None:
+        return self.current_tree.best_id()
+
+    @property
+    def autosaves(self) -> bool:
+        """The engine writes the session as it goes: nothing is ever unsaved."""
+        return getattr(self.engine, "session", None) is not None
+
+    @property
+    def paused(self) -> bool:
+        return bool(getattr(self.engine, "paused", False))
+
+    def header(self, state: str, *, frozen_clock: bool = False) -> HeaderInfo:
+        stats = getattr(self.engine, "stats", None)
+        config = getattr(self.engine, "config", None)
+        rounds = int(getattr(config, "rounds", self.budget.get("rounds", 0)))
+        nodes = self.nodes.values()
+        if stats is not None:
+            return HeaderInfo(
+                problem=self.problem.id,
+                model=self.model_uri,
+                round=stats.round,
+                rounds=rounds,
+                nodes=stats.nodes,
+                llm_calls=stats.llm_calls,
+                max_calls=stats.budget,
+                tokens=stats.prompt_tokens + stats.completion_tokens,
+                elapsed_s=None if frozen_clock else stats.elapsed_s,
+                state=state,
+            )
+        return HeaderInfo(
+            problem=self.problem.id,
+            model=self.model_uri,
+            round=max((n.round for n in nodes), default=0),
+            rounds=rounds,
+            nodes=len(self.nodes),
+            llm_calls=sum(len(n.calls) for n in nodes),
+            tokens=sum(c.prompt_tokens + c.completion_tokens for n in nodes for c in n.calls),
+            elapsed_s=None if frozen_clock else self.review_elapsed_s,
+            state=state,
+        )
+
+    # ---- driving ---------------------------------------------------------------------
+
+    def subscribe(self, callback: Callable[[ev.Event], None]) -> Callable[[], None]:
+        if self.engine is None:
+            return lambda: None
+        return self.engine.subscribe(callback)
+
+    def send(self, command: ev.Command) -> None:
+        if self.read_only or self.engine is None:
+            raise ReadOnlyError("read-only session")
+        self.engine.send(command)
+
+    async def run(self) -> Any:
+        if self.engine is None:
+            return None
+        return await self.engine.run()
+
+    def save(self) -> Path | None:
+        """The session folder: the engine writes (and fsyncs) every change as it happens,
+        so saving only flushes. None when this search has no session file."""
+        session = getattr(self.engine, "session", None)
+        if session is None:
+            return self.session_path
+        file = getattr(session, "_file", None)
+        if file is not None and not file.closed:
+            file.flush()
+        self.session_path = Path(session.directory)
+        return self.session_path
+
+    def get_judge(self) -> Any:
+        """The engine's judge, or a fresh one for a reviewed session (built on first use)."""
+        if self.judge is None and self.engine is not None:
+            self.judge = getattr(self.engine, "judge", None)
+        if self.judge is None:
+            from orps_tui.sandbox.judge import Judge
+
+            self.judge = Judge(self.problem)
+        return self.judge
+
+    async def judge_all(self, code: str) -> Any:
+        judge = self.get_judge()
+        return await judge.arun(code, "all")
+
+    async def profile(self, code: str, test_name: str) -> Any:
+        judge = self.get_judge()
+        return await asyncio.to_thread(judge.profile, code, test_name)

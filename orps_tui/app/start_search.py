@@ -1,0 +1,140 @@
+"""Builds a search from what the user picked: problem, model URI, budget; or reopens a
+saved session. Heavy modules (engine, judge, model backends) are imported here, on demand,
+so the first frame of the app never waits for them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from orps_tui.app.launch import Budget
+from orps_tui.app.search_link import SearchLink
+from orps_tui.config import Settings
+from orps_tui.problems.model import Problem
+
+
+class StartError(Exception):
+    """Something the user picked cannot be used; the message says what and how to fix it."""
+
+    def __init__(self, message: str, fix: str = "") -> None:
+        self.message = message
+        self.fix = fix
+        super().__init__(f"{message} ({fix})" if fix else message)
+
+
+def load_problem_ref(ref: str | Path) -> Problem:
+    """A problem by path (file or folder) or by id in the starter set / user folder."""
+    from orps_tui.problems.library import ProblemNotFound, find_problem
+    from orps_tui.problems.model import ProblemError
+
+    try:
+        return find_problem(ref)
+    except ProblemError as exc:
+        first = exc.issues[0] if exc.issues else exc
+        more = f" (and {len(exc.issues) - 1} more)" if len(exc.issues) > 1 else ""
+        raise StartError(f"{first}{more}") from exc
+    except ProblemNotFound as exc:
+        raise StartError(str(exc)) from exc
+
+
+def default_budget(settings: Settings) -> Budget:
+    s = settings.search
+    return Budget(s.samples, s.beam, s.rounds, settings.model.concurrency)
+
+
+@dataclass
+class HealthReport:
+    ok: bool
+    message: str
+    fix: str = ""
+
+
+async def check_model(uri: str, settings: Settings) -> HealthReport:
+    """Open the model (cheap) and ask it whether it can answer."""
+    from orps_tui.llm.base import ModelError
+    from orps_tui.llm.registry import open_model
+
+    try:
+        model = open_model(uri, settings.model)
+    except ModelError as exc:
+        return HealthReport(False, exc.message, exc.fix)
+    try:
+        health = await model.health()
+    finally:
+        await model.aclose()
+    return HealthReport(health.ok, health.message, health.fix)
+
+
+def build_link(problem: Problem, model_uri: str, budget: Budget, settings: Settings, *,
+               model: object | None = None, judge: object | None = None,
+               save_session: bool = True) -> SearchLink:
+    """A live search, not started yet. `model`/`judge` replace the real ones (tests)."""
+    from orps_tui.llm.base import ModelError
+    from orps_tui.search.engine import SearchConfig, SearchEngine
+    from orps_tui.search.session import SessionWriter
+
+    try:
+        config = SearchConfig.from_settings(settings, samples=budget.samples, beam=budget.beam,
+                                            rounds=budget.rounds,
+                                            concurrency=budget.concurrency)
+    except ValueError as exc:
+        raise StartError(f"budget: {exc}") from exc
+    if model is None:
+        from orps_tui.llm.registry import open_model
+
+        try:
+            model = open_model(model_uri, settings.model)
+        except ModelError as exc:
+            raise StartError(exc.message, exc.fix) from exc
+    if judge is None:
+        from orps_tui.sandbox.judge import Judge
+
+        judge = Judge(problem, jobs=settings.judge.jobs, warm=settings.judge.warm)
+    session = SessionWriter.create(problem, model_uri, config) if save_session else None
+    engine = SearchEngine(problem, model, judge=judge, config=config,  # type: ignore[arg-type]
+                          session=session)
+    return SearchLink(problem, model_uri, engine.tree, engine=engine, judge=judge,
+                      session_path=session.directory if session else None,
+                      budget=budget.as_dict())
+
+
+def open_session(path: Path | str, settings: Settings, *, resume: bool = True,
+                 model: object | None = None, judge: object | None = None) -> SearchLink:
+    """A saved session: finished ones open read-only for review; an unfinished one
+    continues (`resume`) with its own model and budget, or opens read-only.
+    `model`/`judge` replace the real ones (tests)."""
+    from orps_tui.search.engine import SearchConfig, SearchEngine
+    from orps_tui.search.session import SessionError, SessionWriter, load_session
+
+    try:
+        saved = load_session(path)
+    except (SessionError, OSError) as exc:
+        raise StartError(str(exc)) from exc
+    problem_file = saved.problem_file
+    if problem_file is None or not problem_file.exists():
+        raise StartError(f"{saved.directory}: the session's problem file is missing")
+    problem = load_problem_ref(problem_file)
+    rounds = int(saved.header.get("config", {}).get("rounds", 0))
+    stats = (saved.finished or {}).get("stats", {})
+    # A cancelled search (quit mid-way) goes on where it stopped; any other end is final.
+    finished = saved.finished is not None and saved.finished.get("reason") != "cancelled"
+    if finished or not resume:
+        return SearchLink(problem, saved.model, saved.tree, read_only=True,
+                          session_path=saved.directory, budget={"rounds": rounds},
+                          review_elapsed_s=stats.get("wall_s"))
+    config = SearchConfig.from_dict(saved.header.get("config", {}))
+    from orps_tui.llm.base import ModelError
+    from orps_tui.llm.registry import open_model
+    from orps_tui.sandbox.judge import Judge
+
+    if model is None:
+        try:
+            model = open_model(saved.model, settings.model)
+        except ModelError as exc:
+            raise StartError(exc.message, exc.fix) from exc
+    if judge is None:
+        judge = Judge(problem, jobs=settings.judge.jobs, warm=settings.judge.warm)
+    engine = SearchEngine(problem, model, judge=judge, config=config,  # type: ignore[arg-type]
+                          session=SessionWriter.append_to(saved.directory), restore=saved)
+    return SearchLink(problem, saved.model, engine.tree, engine=engine, judge=judge,
+                      session_path=saved.directory, budget={"rounds": config.rounds})

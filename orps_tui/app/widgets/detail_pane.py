@@ -1,0 +1,90 @@
+"""The detail pane: tabs Reasoning, Code, Critique, Diff and Prompt for the selected node."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static, TabbedContent, TabPane
+
+from orps_tui.app.node_format import node_summary
+from orps_tui.app.widgets.code_view import CodeView
+from orps_tui.app.widgets.critique_view import CritiqueView, critique_markdown
+from orps_tui.app.widgets.diff_view import DiffView, diff_text
+from orps_tui.app.widgets.prompt_view import PromptView, prompt_text
+from orps_tui.app.widgets.reasoning_view import ReasoningView
+from orps_tui.search.tree import Node, NodeState
+
+TABS = ("reasoning", "code", "critique", "diff", "prompt")
+
+
+def reasoning_markdown(node: Node, streamed: str = "") -> str:
+    if node.state is NodeState.GENERATING or (streamed and not node.reasoning and not node.code):
+        return streamed or "*Waiting for the first tokens…*"
+    if node.reasoning:
+        return node.reasoning
+    if node.state is NodeState.ERROR:
+        return f"**Error:** {node.error}\n\n{node.raw_output}"
+    if node.state is NodeState.PENDING:
+        return "*Waiting for a model slot.*"
+    return "*No reasoning: the answer held code only.*"
+
+
+class DetailPane(Vertical):
+    HELP = "Node detail. Keys 1-5 switch tabs: Reasoning, Code, Critique, Diff, Prompt."
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.border_title = "detail"
+        self.node_id: int | None = None
+        self._static_key: tuple[object, ...] | None = None
+        self._summary = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static("Select a node in the tree.", id="detail-summary")
+        with TabbedContent(id="detail-tabs", initial="reasoning"):
+            with TabPane("Reasoning", id="reasoning"):
+                yield ReasoningView(id="reasoning-view")
+            with TabPane("Code", id="code"):
+                yield CodeView(id="code-view")
+            with TabPane("Critique", id="critique"):
+                yield CritiqueView(id="critique-view")
+            with TabPane("Diff", id="diff"):
+                yield DiffView(id="diff-view")
+            with TabPane("Prompt", id="prompt"):
+                yield PromptView(id="prompt-view")
+
+    def show_tab(self, tab: str) -> None:
+        if tab in TABS:
+            self.query_one(TabbedContent).active = tab
+
+    @property
+    def active_tab(self) -> str:
+        return self.query_one(TabbedContent).active
+
+    def show_node(
+        self,
+        node: Node,
+        parent: Node | None,
+        *,
+        programmer_stream: str = "",
+        critic_stream: str = "",
+    ) -> None:
+        """Show `node`; cheap to call again (each view skips unchanged content)."""
+        self.node_id = node.id
+        summary = node_summary(node)
+        if summary != self._summary:
+            self._summary = summary
+            self.query_one("#detail-summary", Static).update(summary)
+        self.query_one(ReasoningView).show(reasoning_markdown(node, programmer_stream))
+        self.query_one(CodeView).show(node.code)
+        self.query_one(CritiqueView).show(critique_markdown(node, critic_stream))
+        # Diff and prompt change only with the code and the prompt: skip them while streaming.
+        key = (node.id, node.code, id(node.prompt), len(node.prompt),
+               parent.code if parent else None)
+        if key == self._static_key:
+            return
+        self._static_key = key
+        parent_code = parent.code if parent is not None else None
+        parent_label = f"#{parent.id}" if parent is not None else "parent"
+        self.query_one(DiffView).show(diff_text(parent_code, node.code, parent_label))
+        self.query_one(PromptView).show(prompt_text(node.prompt))

@@ -1,0 +1,131 @@
+"""Pick a problem: the starter set (and the user's problems) by difficulty and tag, with a
+filter box, or any TOML file by path."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Input, Static
+
+from orps_tui.problems.model import Problem
+
+DIFFICULTY_ORDER = {"easy": 0, "medium": 1, "hard": 2, "": 3}
+DIFFICULTY_WORDS = ("easy", "medium", "hard")
+
+
+@dataclass(frozen=True)
+class ProblemRow:
+    ref: str
+    """What `load_problem_ref` takes: the file path."""
+    id: str
+    title: str
+    difficulty: str
+    tags: tuple[str, ...]
+    kind: str
+    statement: str
+
+    def matches(self, words: list[str]) -> bool:
+        """Every word matches: a difficulty word the difficulty exactly, others any of id,
+        title, kind or a tag (as a substring)."""
+        hay = " ".join([self.id, self.title, self.kind, *self.tags]).lower()
+        return all(self.difficulty == w if w in DIFFICULTY_WORDS else w in hay for w in words)
+
+    @classmethod
+    def of(cls, p: Problem) -> ProblemRow:
+        return cls(str(p.path) if p.path else p.id, p.id, p.title,
+                   p.difficulty.value if p.difficulty else "", p.tags, p.kind.value,
+                   p.statement.text)
+
+
+def sort_rows(rows: list[ProblemRow]) -> list[ProblemRow]:
+    return sorted(rows, key=lambda r: (DIFFICULTY_ORDER.get(r.difficulty, 3), r.id))
+
+
+class ProblemPicker(Vertical):
+    HELP = "Type to filter by id, title, difficulty or tag; enter picks. Or give a TOML path."
+
+    class Chosen(Message):
+        def __init__(self, ref: str, label: str) -> None:
+            self.ref = ref
+            self.label = label
+            super().__init__()
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.border_title = "problem"
+        self.rows: list[ProblemRow] = []
+        self.shown: list[ProblemRow] = []
+        self.load_errors: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="filter: easy, graph, fn-…", id="problem-filter")
+        yield DataTable(id="problem-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="problem-statement")
+        yield Input(placeholder="or a problem file: path/to/problem.toml (enter)",
+                    id="problem-path")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("difficulty", "id", "title", "tags")
+        self.set_timer(0.1, self.load)  # after the first frame
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def load(self) -> None:
+        from orps_tui.problems.library import scan, search_dirs
+
+        result = scan(*[d for d in search_dirs() if d.exists()])
+        rows = sort_rows([ProblemRow.of(p) for p in result.problems])
+        self.app.call_from_thread(self.set_rows, rows, result.error_lines())
+
+    def set_rows(self, rows: list[ProblemRow], errors: list[str] | None = None) -> None:
+        self.rows = rows
+        self.load_errors = errors or []
+        self.refilter()
+
+    def refilter(self) -> None:
+        words = self.query_one("#problem-filter", Input).value.lower().split()
+        self.shown = [r for r in self.rows if r.matches(words)]
+        table = self.query_one(DataTable)
+        table.clear()
+        for r in self.shown:
+            table.add_row(r.difficulty or "–", r.id, r.title, ", ".join(r.tags), key=r.ref)
+        self.border_subtitle = f"{len(self.shown)} of {len(self.rows)}"
+        self._preview()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "problem-filter":
+            self.refilter()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "problem-filter" and self.shown:
+            self.query_one(DataTable).focus()
+        elif event.input.id == "problem-path" and event.value.strip():
+            self.post_message(self.Chosen(event.value.strip(), event.value.strip()))
+
+    def selected(self) -> ProblemRow | None:
+        table = self.query_one(DataTable)
+        if not self.shown or table.cursor_row < 0 or table.cursor_row >= len(self.shown):
+            return None
+        return self.shown[table.cursor_row]
+
+    def _preview(self) -> None:
+        row = self.selected()
+        text = "" if row is None else row.statement.strip()
+        lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")][:6]
+        self.query_one("#problem-statement", Static).update("\n".join(lines))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._preview()
+        row = self.selected()
+        if row is not None:
+            self.post_message(self.Chosen(row.ref, f"{row.id} — {row.title}"))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        row = self.selected()
+        if row is not None:
+            self.post_message(self.Chosen(row.ref, f"{row.id} — {row.title}"))
+            self.screen.focus_next()

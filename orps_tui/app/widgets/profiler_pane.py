@@ -1,0 +1,61 @@
+"""The profiler pane: per-test table, expected vs actual, static metrics, bars, line heat."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from orps_tui.app.widgets.io_compare import IoCompare
+from orps_tui.app.widgets.line_heat import HeatInput, LineHeat
+from orps_tui.app.widgets.resource_bars import ResourceBars
+from orps_tui.app.widgets.static_metrics_view import StaticMetricsView
+from orps_tui.app.widgets.test_table import TestTable
+from orps_tui.problems.model import Limits
+from orps_tui.search.tree import Node
+
+
+class ProfilerPane(VerticalScroll):
+    HELP = ("Execution profile of the selected node on the public tests (hidden too after "
+            "`r`). P profiles one test: per-line heat next to the code.")
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.border_title = "profiler"
+        self._heat_for: int | None = None
+        self._shown_key: tuple[object, ...] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="profiler-empty")
+        yield TestTable(id="test-table")
+        yield IoCompare(id="io-compare")
+        yield StaticMetricsView(id="static-metrics")
+        yield ResourceBars(id="resource-bars")
+        yield LineHeat(id="line-heat")
+
+    def show_node(self, node: Node, limits: Limits) -> None:
+        key = (node.id, id(node.report), id(node.hidden_report), limits)
+        if key == self._shown_key:
+            return
+        self._shown_key = key
+        judged = node.report is not None
+        empty = self.query_one("#profiler-empty", Static)
+        empty.display = not judged
+        if not judged:
+            empty.update(Text(f"#{node.id} has not been judged yet "
+                              f"(limits: {limits.time_s * 1000:.0f} ms CPU, "
+                              f"{limits.memory_mb} MB per test).", style="italic"))
+        for widget in (TestTable, IoCompare, StaticMetricsView, ResourceBars):
+            self.query_one(widget).display = judged
+        self.query_one(TestTable).show(node.report, node.hidden_report, limits)
+        self.query_one(IoCompare).show(node.report)
+        self.query_one(StaticMetricsView).show(node.report)
+        self.query_one(ResourceBars).show(node.report, limits)
+        if self._heat_for != node.id:
+            self._heat_for = None
+            self.query_one(LineHeat).show(None)
+
+    def show_heat(self, node_id: int, data: HeatInput | None, message: str = "") -> None:
+        self._heat_for = node_id
+        self.query_one(LineHeat).show(data, message)

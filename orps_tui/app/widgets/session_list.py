@@ -1,0 +1,43 @@
+"""Recent sessions: finished ones open for review, unfinished ones resume."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+
+class SessionList(OptionList):
+    class Chosen(Message):
+        def __init__(self, path: str) -> None:
+            self.path = path
+            super().__init__()
+
+    def on_mount(self) -> None:
+        self.add_option(Option("looking for sessions…", disabled=True))
+        self.set_timer(0.2, self.load)  # after the first frame
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def load(self) -> None:
+        from orps_tui.search.session import list_sessions
+
+        sessions = list_sessions()[:20]
+        options = [
+            Option(f"{'review' if s.finished else 'resume'}  {s.problem_id}  ·  {s.model}  ·  "
+                   f"{s.nodes} nodes  ·  {s.created}", id=str(s.directory))
+            for s in sessions
+        ]
+        self.app.call_from_thread(self._show, options)
+
+    def _show(self, options: list[Option]) -> None:
+        self.clear_options()
+        if options:
+            self.add_options(options)
+        else:
+            self.add_option(Option("no saved session yet", disabled=True))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.post_message(self.Chosen(event.option.id))

@@ -1,0 +1,30 @@
+"""Static metrics of the node's code (from tree-sitter): size and complexity."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from orps_tui.sandbox.report import JudgeReport
+
+
+def metrics_text(report: JudgeReport | None) -> Text:
+    if report is None:
+        return Text("No judge report yet.", style="italic")
+    s = report.static
+    out = Text()
+    out.append("static  ", style="bold")
+    out.append(f"{s.loc} lines · {s.ast_nodes} AST nodes · cyclomatic {s.cyclomatic} · "
+               f"cognitive {s.cognitive}")
+    for issue in s.syntax_errors[:3]:
+        out.append(f"\nsyntax error line {issue.line}:{issue.column}: {issue.message}",
+                   style="#e0433a")
+    notices = report.isolation.notices
+    if notices:
+        out.append("\nsandbox: " + "; ".join(notices), style="dim")
+    return out
+
+
+class StaticMetricsView(Static):
+    def show(self, report: JudgeReport | None) -> None:
+        self.update(metrics_text(report))

@@ -1,0 +1,158 @@
+"""The real `orps` command in a real terminal (tmux), driven by keys, read from the screen.
+
+The model is the fake Ollama HTTP server (real sockets, real `ollama` client), answering
+with the problem's reference solution: this proves the whole path from keys to judged,
+exported answer. A second test runs the embedded SmolLM2 model (weak: it proves the
+plumbing, not that it solves anything).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.fake_ollama import FakeOllama, Request
+from tests.support.scripted_model import CRITIC_SYSTEM, code_reply, critic_json
+
+TMUX = shutil.which("tmux")
+REPO = Path(__file__).resolve().parents[2]
+ORPS = Path(sys.executable).with_name("orps")
+pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
+
+
+class Terminal:
+    """One tmux server of our own (private socket), one 120x40 window running a command."""
+
+    def __init__(self, command: list[str], env: dict[str, str], cwd: Path) -> None:
+        self.socket = f"orps-e2e-{uuid.uuid4().hex[:8]}"
+        exports = " ".join(f"{k}={_quote(v)}" for k, v in env.items())
+        line = f"cd {_quote(str(cwd))} && env -i {exports} {' '.join(_quote(c) for c in command)}" \
+               f"; echo ORPS-EXIT=$?; sleep 30"
+        self._tmux("new-session", "-d", "-s", "orps", "-x", "120", "-y", "40", line)
+
+    def _tmux(self, *args: str) -> str:
+        out = subprocess.run([TMUX, "-L", self.socket, *args], capture_output=True, text=True,
+                             timeout=20, check=False)
+        return out.stdout
+
+    def screen(self) -> str:
+        return self._tmux("capture-pane", "-p", "-t", "orps")
+
+    def keys(self, *keys: str) -> None:
+        for key in keys:
+            self._tmux("send-keys", "-t", "orps", key)
+            time.sleep(0.15)
+
+    def type(self, text: str) -> None:
+        self._tmux("send-keys", "-t", "orps", "-l", text)
+        time.sleep(0.2)
+
+    def wait_for(self, text: str, timeout: float = 60.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never appeared; the screen:\n{self.screen()}")
+
+    def close(self) -> None:
+        self._tmux("kill-server")
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "'\\''") + "'"
+
+
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: os.environ[k] for k in ("ORPS_CONFIG", "ORPS_DATA_DIR", "ORPS_CACHE_DIR")}
+    env.update({"TERM": "xterm-256color", "COLORTERM": "truecolor", "HOME": str(tmp_path),
+                "PATH": os.environ.get("PATH", "/usr/bin:/bin"), **extra})
+    return env
+
+
+@pytest.fixture
+def terminal_factory(tmp_path: Path) -> Iterator:
+    made: list[Terminal] = []
+
+    def make(command: list[str], **env: str) -> Terminal:
+        term = Terminal(command, _env(tmp_path, **env), tmp_path)
+        made.append(term)
+        return term
+
+    yield make
+    for term in made:
+        term.close()
+
+
+def _reference_answer(request: Request) -> str:
+    system = next((m.get("content", "") for m in request.messages
+                   if m.get("role") == "system"), "")
+    if system.startswith(CRITIC_SYSTEM[:40]):
+        return critic_json(5, "Correct and efficient.", finished=True)
+    from orps_tui.problems.library import find_problem
+
+    return code_reply(find_problem("fn-factorial-zeros").reference or "")
+
+
+def test_solve_a_starter_problem_from_the_home_screen(terminal_factory, tmp_path: Path) -> None:
+    with FakeOllama(models=["qwen2.5-coder:7b"], reply=_reference_answer) as server:
+        term = terminal_factory([str(ORPS), "--model", "ollama:qwen2.5-coder:7b"],
+                                OLLAMA_HOST=server.url)
+        term.wait_for("pick a problem", 30)
+        term.wait_for("ollama:qwen2.5-coder:7b", 15)
+        term.wait_for(" of ", 30)  # the problem list has loaded ("32 of 32")
+        term.type("factorial")
+        term.wait_for("─ 1 of ")  # the filter has been applied: one row left
+        term.keys("Enter", "Enter")  # into the table, pick the row
+        term.wait_for("problem: fn-factorial-zeros")
+        term.keys("C-s")
+        screen = term.wait_for("FINISHED", 90)
+        assert "fn-factorial-zeros" in screen and "ollama:qwen2.5-coder:7b" in screen
+        assert "100%" in screen
+        term.keys("n", "x")
+        term.wait_for("./fn-factorial-zeros.py")
+        term.keys("Enter")
+        exported = tmp_path / "fn-factorial-zeros.py"
+        deadline = time.monotonic() + 10
+        while not exported.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert exported.read_text().strip().startswith("def factorial_zeros")
+        term.keys("C-q")
+        term.wait_for("ORPS-EXIT=0", 15)
+    assert server.requests_to("/api/chat")
+
+
+def test_problem_argument_starts_at_once_and_help_works(terminal_factory) -> None:
+    term = terminal_factory([str(ORPS), "no-such-dir/nothing.toml"])
+    screen = term.wait_for("ORPS-EXIT=2", 20)
+    assert "no such problem file" in screen
+
+
+@pytest.mark.slow
+@pytest.mark.model
+def test_embedded_model_runs_a_search_end_to_end(terminal_factory) -> None:
+    from orps_tui.llm.embedded_models import SMOLLM2, runtime_installed
+
+    if SMOLLM2.path() is None or not runtime_installed():
+        pytest.skip("the embedded SmolLM2 model or xllamacpp is not installed")
+    config = Path(os.environ["ORPS_CONFIG"])
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text("[model]\nmax_tokens = 160\n", encoding="utf-8")  # keep calls short
+    problem = REPO / "problems" / "fn-run-length-encode.toml"
+    term = terminal_factory([str(ORPS), str(problem), "--model", "embedded", "--samples", "2",
+                             "--beam", "1", "--rounds", "0", "--concurrency", "1"])
+    term.wait_for("RUNNING", 60)
+    screen = term.wait_for("FINISHED", 240)
+    assert "embedded" in screen and "#0" in screen and "#1" in screen
+    assert "4/4 calls" in screen  # two programmer and two critic calls, all answered
+    term.keys("C-q")
+    term.wait_for("ORPS-EXIT=0", 15)

@@ -1,0 +1,128 @@
+"""Practice mode in a real terminal: the real `orps` in tmux, driven by keys, read back with
+`tmux capture-pane -p`. $EDITOR is a script that writes a planted wrong solution, so the
+suspend-and-edit path runs for real; then judge, diff, custom test, stress, export."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+TMUX = shutil.which("tmux")
+REPO = Path(__file__).resolve().parents[2]
+ORPS = Path(sys.executable).with_name("orps")
+PLANTED = REPO / "tools" / "stress" / "warm_streak_planted_bug.py"
+GEN = REPO / "tools" / "stress" / "warm_streak_gen.py"
+pytestmark = [pytest.mark.skipif(TMUX is None, reason="tmux is not installed"),
+              pytest.mark.slow]
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "'\\''") + "'"
+
+
+class Tmux:
+    """A private tmux server running one command in a 150x45 window."""
+
+    def __init__(self, command: str, env: dict[str, str], cwd: Path) -> None:
+        assert TMUX is not None
+        self.tmux = TMUX
+        self.socket = f"orps-practice-{uuid.uuid4().hex[:8]}"
+        exports = " ".join(f"{k}={_quote(v)}" for k, v in env.items())
+        line = f"cd {_quote(str(cwd))} && env -i {exports} {command}; echo ORPS-EXIT=$?; sleep 30"
+        self.run("new-session", "-d", "-s", "orps", "-x", "150", "-y", "45", line)
+
+    def run(self, *args: str) -> str:
+        return subprocess.run([self.tmux, "-L", self.socket, *args], capture_output=True,
+                              text=True, timeout=20, check=False).stdout
+
+    def screen(self) -> str:
+        return self.run("capture-pane", "-p", "-t", "orps")
+
+    def keys(self, *keys: str) -> None:
+        for key in keys:
+            self.run("send-keys", "-t", "orps", key)
+            time.sleep(0.2)
+
+    def type(self, text: str) -> None:
+        self.run("send-keys", "-t", "orps", "-l", text)
+        time.sleep(0.2)
+
+    def wait_for(self, text: str, timeout: float = 30.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never appeared; the screen:\n{self.screen()}")
+
+    def close(self) -> None:
+        self.run("kill-server")
+
+
+def test_practice_in_a_real_terminal(tmp_path: Path) -> None:
+    editor = tmp_path / "fake-editor.sh"
+    editor.write_text(f'#!/bin/sh\ncp {_quote(str(PLANTED))} "$1"\n')
+    editor.chmod(0o755)
+    env = {k: os.environ[k] for k in ("ORPS_CONFIG", "ORPS_DATA_DIR", "ORPS_CACHE_DIR")}
+    env.update(TERM="xterm-256color", HOME=str(tmp_path), EDITOR=str(editor),
+               PATH=os.environ.get("PATH", "/usr/bin:/bin"))
+    term = Tmux(_quote(str(ORPS)), env, tmp_path)
+    try:
+        term.wait_for("pick a problem")
+        term.type("warm-streak")
+        term.wait_for("Warm Streak")
+        term.keys("Enter", "C-o")
+        term.wait_for("practice · warm-streak")
+        term.wait_for("sys.stdin.read().split()")  # the stdio template in the editor
+
+        term.keys("F2")  # $EDITOR writes the planted bug; the app suspends and comes back
+        term.wait_for("planted wrong solution")
+        term.keys("F5")
+        term.wait_for("AC  2/2 passed on public tests")
+        term.keys("F6")
+        screen = term.wait_for("first failing test:")
+        assert "WA  10/12 passed on all tests" in screen
+        assert "line 1, token 1: expected" in screen and "expected line 1:" in screen
+
+        term.keys("F7")
+        term.wait_for("new custom test")
+        term.type("3")
+        term.keys("Enter")
+        term.type("1 2 3")
+        term.keys("Tab")
+        term.type("3 1")
+        term.keys("C-s")
+        term.wait_for("added custom-1")
+
+        term.keys("F9")
+        term.wait_for("stress test (enter runs")
+        term.type(str(GEN))
+        term.keys("Enter")
+        term.wait_for("stress FOUND a bug", 60)
+        term.keys("C-g")
+        term.wait_for("saved the failing input as custom-2")
+
+        term.keys("F10")
+        term.wait_for("Export the practice history")
+        term.keys("Enter")
+        term.wait_for("history exported to")
+        exported = json.loads((tmp_path / "orps-history.json").read_text())
+        assert [a["verdict"] for a in exported] == ["AC", "WA"]
+
+        term.keys("Escape", "Escape")
+        term.wait_for("pick a problem")
+        term.keys("C-q")
+        term.wait_for("ORPS-EXIT=0")
+    finally:
+        term.close()
+    custom = Path(os.environ["ORPS_DATA_DIR"]) / "practice" / "warm-streak" / "custom_tests.toml"
+    assert "custom-2" in custom.read_text()

@@ -1,0 +1,171 @@
+"""The home screen: browse and filter problems, pick a model (live Ollama list), set the
+budget, start; plain words when Ollama is not there. Uses the fake Ollama HTTP server."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Input
+
+from orps_tui.app.app import OrpsApp
+from orps_tui.app.screens.home import HomeScreen
+from orps_tui.app.screens.search import SearchScreen
+from orps_tui.app.widgets.model_picker import ModelPicker
+from orps_tui.app.widgets.problem_picker import ProblemPicker
+from orps_tui.config import Settings
+from tests.support.fake_ollama import FakeOllama, Request
+from tests.support.scripted_model import CRITIC_SYSTEM, code_reply, critic_json
+from tests.ui.harness import SIZE, wait_for
+
+DEAD_HOST = "http://127.0.0.1:9"  # discard port: nothing listens
+
+
+def _answer(request: Request) -> str:
+    system = next((m.get("content", "") for m in request.messages if m.get("role") == "system"),
+                  "")
+    if system.startswith(CRITIC_SYSTEM[:40]):
+        return critic_json(5, "Correct and simple.", finished=True)
+    # The fake server answers with the problem's own reference: this tests the plumbing.
+    return code_reply(_reference())
+
+
+def _reference() -> str:
+    from orps_tui.problems.library import find_problem
+
+    reference = find_problem("fn-factorial-zeros").reference
+    assert reference
+    return reference
+
+
+async def test_filter_narrows_the_starter_set_by_difficulty_and_tag() -> None:
+    settings = Settings()
+    settings.model.ollama_host = DEAD_HOST
+    app = OrpsApp(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        picker = app.screen.query_one(ProblemPicker)
+        await wait_for(pilot, lambda: len(picker.rows) > 20, what="the starter set")
+        total = len(picker.rows)
+        await pilot.press(*"hard")
+        await pilot.pause(0.1)
+        assert 0 < len(picker.shown) < total
+        assert all(r.difficulty == "hard" for r in picker.shown)
+        picker.query_one("#problem-filter", Input).value = "easy fn-"
+        await pilot.pause(0.1)
+        assert picker.shown and all(r.difficulty == "easy" and r.id.startswith("fn-")
+                                    for r in picker.shown)
+        assert picker.query_one(DataTable).row_count == len(picker.shown)
+
+
+async def test_ollama_not_running_is_said_plainly_and_embedded_offered() -> None:
+    settings = Settings()
+    settings.model.ollama_host = DEAD_HOST
+    app = OrpsApp(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        models = app.screen.query_one(ModelPicker)
+        await wait_for(pilot, lambda: "Ollama not running" in models.ollama_status, 15,
+                       "the Ollama status")
+        assert "`ollama serve`" in models.ollama_status
+        assert "embedded" in models.uris
+
+
+async def test_model_not_pulled_names_the_pull_command() -> None:
+    with FakeOllama(models=["llama3.2:1b"]) as server:
+        settings = Settings()
+        settings.model.ollama_host = server.url
+        settings.model.default = "ollama:qwen2.5-coder:7b"
+        app = OrpsApp(settings)
+        async with app.run_test(size=SIZE) as pilot:
+            models = app.screen.query_one(ModelPicker)
+            await wait_for(pilot, lambda: "ollama:llama3.2:1b" in models.uris, 15)
+            assert models.chosen == "ollama:qwen2.5-coder:7b"
+            assert "model not pulled: `ollama pull qwen2.5-coder:7b`" in models.ollama_status
+
+
+async def test_pick_problem_model_budget_and_start_a_search() -> None:
+    with FakeOllama(models=["qwen2.5-coder:7b"], reply=_answer) as server:
+        settings = Settings()
+        settings.model.ollama_host = server.url
+        app = OrpsApp(settings, frozen_clock=True)
+        async with app.run_test(size=SIZE) as pilot:
+            home = app.screen
+            assert isinstance(home, HomeScreen)
+            picker = home.query_one(ProblemPicker)
+            await wait_for(pilot, lambda: len(picker.rows) > 20)
+            await pilot.press(*"factorial")
+            await pilot.press("enter")  # to the table
+            await pilot.press("enter")  # pick the row
+            assert home.problem_ref is not None and "fn-factorial-zeros" in home.problem_ref
+            models = home.query_one(ModelPicker)
+            await wait_for(pilot, lambda: "ollama:qwen2.5-coder:7b" in models.uris, 15)
+            models.query_one("OptionList").highlighted = models.uris.index(
+                "ollama:qwen2.5-coder:7b")
+            await pilot.pause(0.05)
+            assert home.model_uri == "ollama:qwen2.5-coder:7b"
+            home.query_one("#budget-samples", Input).value = "2"
+            home.query_one("#budget-rounds", Input).value = "1"
+            await pilot.press("ctrl+s")
+            await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen), 30,
+                           "the search screen")
+            link = app.screen.link
+            assert link.engine.config.samples == 2 and link.engine.config.rounds == 1
+            await wait_for(pilot, lambda: link.engine.result is not None, 60, "the search")
+            answer = link.engine.result.answer
+            assert answer is not None and answer.report.pass_rate == 1.0
+            assert server.requests_to("/api/chat")
+
+
+async def test_bad_budget_is_refused_with_a_message() -> None:
+    settings = Settings()
+    settings.model.ollama_host = DEAD_HOST
+    app = OrpsApp(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        picker = app.screen.query_one(ProblemPicker)
+        await wait_for(pilot, lambda: len(picker.rows) > 0)
+        app.screen.problem_ref = picker.rows[0].ref
+        app.screen.query_one("#budget-beam", Input).value = "0"
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, HomeScreen)
+        assert any("B beam: must be between 1 and 20" in n.message for n in app._notifications)
+
+
+async def test_problem_on_the_command_line_with_a_dead_server_offers_the_embedded_model() -> None:
+    from pathlib import Path
+
+    from textual.widgets import Static
+
+    from orps_tui.app.launch import Launch
+    from orps_tui.app.screens.starting import StartingScreen
+
+    settings = Settings()
+    settings.model.ollama_host = DEAD_HOST
+    problem = Path(__file__).resolve().parents[2] / "problems" / "fn-factorial-zeros.toml"
+    app = OrpsApp(settings, Launch(problem=problem, model="ollama:qwen2.5-coder:7b"))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, StartingScreen))
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.query_one("#starting-buttons").display, 20,
+                       "the failure message")
+        message = str(screen.query_one("#starting-message", Static).render())
+        assert "ollama serve" in message
+        assert screen.query_one("#embedded").display
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+
+
+async def test_a_malformed_problem_file_is_named_with_its_line(tmp_path) -> None:
+    from textual.widgets import Static
+
+    from orps_tui.app.launch import Launch
+    from orps_tui.app.screens.starting import StartingScreen
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text('schema = 1\nid = "x"\ntitle = \n')
+    settings = Settings()
+    settings.model.ollama_host = DEAD_HOST
+    app = OrpsApp(settings, Launch(problem=bad, model="embedded"))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, StartingScreen))
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.query_one("#starting-buttons").display, 20)
+        message = str(screen.query_one("#starting-message", Static).render())
+        assert f"{bad}:3" in message
+        assert not screen.query_one("#embedded").display

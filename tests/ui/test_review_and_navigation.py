@@ -1,0 +1,180 @@
+"""Review of a saved session (read-only, keyboard-only) and tree navigation keys."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from orps_tui.app.app import OrpsApp
+from orps_tui.app.launch import Budget, Launch
+from orps_tui.app.screens.search import SearchScreen
+from orps_tui.app.start_search import build_link
+from orps_tui.app.widgets.detail_pane import DetailPane
+from orps_tui.app.widgets.line_heat import LineHeat
+from orps_tui.app.widgets.search_tree import SearchTree
+from orps_tui.config import Settings
+from orps_tui.problems.write import write_problem
+from orps_tui.search.tree import NodeState
+from tests.support.scripted_model import sample_problem
+from tests.ui.harness import SIZE, notifications, real_judge, scripted, select, wait_for
+
+
+@pytest.fixture
+def saved_session(tmp_path: Path) -> Path:
+    """A finished search (2 rounds) written to a session folder by the real engine."""
+    problem_file = write_problem(sample_problem(), tmp_path / "add-two.toml")
+    from orps_tui.problems.load import load_problem
+
+    problem = load_problem(problem_file)
+    link = build_link(problem, "scripted:test", Budget(3, 2, 1, 2), Settings(),
+                      model=scripted(delay_s=0), judge=real_judge(problem))
+    asyncio.run(link.engine.run())
+    link.engine.session.close()
+    return link.session_path
+
+
+async def test_resume_of_a_finished_session_opens_read_only(saved_session: Path) -> None:
+    app = OrpsApp(Settings(), Launch(resume=saved_session), frozen_clock=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen), what="review")
+        screen = app.screen
+        assert screen.link.read_only and screen.state == "review"
+        nodes = screen.link.nodes
+        assert len(nodes) == 9
+        await select(pilot, 0)
+        before = {n.id: n.state for n in nodes.values()}
+        for key in ("p", "b", "e", "h", "E", "space", "escape"):
+            app._notifications.clear()
+            await pilot.press(key)
+            await pilot.pause(0.05)
+            assert isinstance(app.screen, SearchScreen), f"{key} opened something"
+            assert any("read-only session" in m for m in notifications(app)), key
+        assert {n.id: n.state for n in nodes.values()} == before
+        assert all(n.hints == [] for n in nodes.values())
+
+
+async def test_review_is_complete_from_the_keyboard(saved_session: Path, tmp_path: Path) -> None:
+    app = OrpsApp(Settings(), Launch(resume=saved_session), frozen_clock=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+        screen = app.screen
+        tree = screen.query_one(SearchTree)
+        best = screen.link.best_id()
+        assert screen.selected_id == best, "review opens on the answer"
+        # Tabs by number.
+        for key, tab in zip("12345", ("reasoning", "code", "critique", "diff", "prompt"),
+                            strict=True):
+            await pilot.press(key)
+            assert screen.query_one(DetailPane).active_tab == tab
+        # Tree navigation: top, down, first child, parent, siblings.
+        await pilot.press("g")
+        await pilot.pause(0.05)
+        assert tree.selected_id == 0
+        await pilot.press("right")
+        await pilot.pause(0.05)
+        first_child = screen.link.nodes[0].children[0] if screen.link.nodes[0].children else None
+        if first_child is not None:
+            assert screen.selected_id == first_child
+            await pilot.press("right_square_bracket")
+            await pilot.pause(0.05)
+            assert screen.selected_id == screen.link.nodes[0].children[1]
+            await pilot.press("left_square_bracket")
+            await pilot.pause(0.05)
+            assert screen.selected_id == first_child
+            await pilot.press("left")
+            await pilot.pause(0.05)
+            assert screen.selected_id == 0
+        await pilot.press("j")
+        await pilot.pause(0.05)
+        assert screen.selected_id != 0
+        await pilot.press("k")
+        await pilot.pause(0.05)
+        assert screen.selected_id == 0
+        # n: the answer first; f: a node failing a public test.
+        await pilot.press("n")
+        await pilot.pause(0.05)
+        assert screen.selected_id == best
+        await pilot.press("f")
+        await pilot.pause(0.05)
+        failing = screen.link.nodes[screen.selected_id]
+        assert failing.report is not None and failing.report.pass_rate < 1.0
+        # Export and copy work in review.
+        await pilot.press("c")
+        assert app.clipboard == failing.code
+        # r: re-judge on all tests, with a judge built for the review.
+        await pilot.press("r")
+        await wait_for(pilot, lambda: failing.hidden_report is not None, what="re-judged")
+        assert failing.hidden_report.total == 4
+
+
+async def test_P_profiles_a_test_and_shows_line_heat() -> None:
+    problem = sample_problem()
+    model = scripted(delay_s=0)
+    link = build_link(problem, model.uri, Budget(3, 1, 1, 1), Settings(), model=model,
+                      judge=real_judge(problem), save_session=False)
+    app = OrpsApp(Settings(), link=link, frozen_clock=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: link.engine.result is not None, 60)
+        await select(pilot, 0)
+        await pilot.press("P")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "PickModal")
+        await pilot.press("enter")  # the first test
+        heat = app.screen.query_one(LineHeat)
+        await wait_for(pilot, lambda: heat.data is not None, 60, "the profile")
+        assert heat.data.test_name == "p1"
+        assert heat.data.lines, "per-line figures came back"
+        assert "instrumented re-run" in heat.data.title
+
+
+async def test_detail_streams_reasoning_while_generating() -> None:
+    problem = sample_problem()
+    model = scripted(delay_s=0.05)
+    link = build_link(problem, model.uri, Budget(1, 1, 0, 1), Settings(), model=model,
+                      judge=real_judge(problem), save_session=False)
+    app = OrpsApp(Settings(), link=link, frozen_clock=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await wait_for(pilot, lambda: 0 in link.engine.tree
+                       and link.engine.tree[0].state is NodeState.GENERATING
+                       and len(link.engine.tree[0].raw_output) > 12, what="streaming")
+        await pilot.pause(0.2)
+        from orps_tui.app.widgets.reasoning_view import ReasoningView
+
+        shown = screen.query_one(ReasoningView).shown
+        assert shown and link.engine.tree[0].raw_output.startswith(shown[:12])
+        await wait_for(pilot, lambda: link.engine.result is not None)
+        await pilot.pause(0.2)
+        assert screen.query_one(ReasoningView).shown == link.engine.tree[0].reasoning
+
+
+async def test_resume_of_an_unfinished_session_continues_the_search(tmp_path: Path) -> None:
+    from orps_tui.app.start_search import open_session
+    from orps_tui.problems.load import load_problem
+
+    problem = load_problem(write_problem(sample_problem(), tmp_path / "add-two.toml"))
+    first = build_link(problem, "scripted:test", Budget(2, 1, 1, 1), Settings(),
+                       model=scripted(delay_s=0.02), judge=real_judge(problem))
+
+    async def run_then_cancel() -> None:
+        task = asyncio.create_task(first.engine.run())
+        while not (0 in first.engine.tree and first.engine.tree[0].process_score is not None):
+            await asyncio.sleep(0.02)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    await run_then_cancel()
+    first.engine.session.close()
+    done_before = len(first.engine.tree)
+
+    link = open_session(first.session_path, Settings(), model=scripted(delay_s=0),
+                        judge=real_judge(problem))
+    assert not link.read_only
+    app = OrpsApp(Settings(), link=link, frozen_clock=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: link.engine.result is not None, 60, "the resumed search")
+        assert link.engine.tree[0].process_score is not None
+        assert len(link.engine.tree) > done_before or link.engine.stats.round == 1
+        assert app.screen.query_one(SearchTree).line_for(0) is not None

@@ -1,0 +1,315 @@
+"""Every steering key, pressed in the real app, checked against the ENGINE's state.
+
+A real `SearchEngine` runs a scripted model (deterministic, streamed in chunks) and the
+real sandbox judge; the app runs through Textual's Pilot at 120x40.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from orps_tui.app.launch import Budget
+from orps_tui.app.screens.search import SearchScreen
+from orps_tui.search.events import Stop
+from orps_tui.search.tree import Author, NodeState
+from tests.support.scripted_model import code_reply, critic_json
+from tests.ui.harness import (
+    BAD,
+    GOOD,
+    SIZE,
+    live_app,
+    notifications,
+    scripted,
+    select,
+    wait_finished,
+    wait_for,
+)
+
+SERIAL = Budget(samples=3, beam=1, rounds=1, concurrency=1)
+
+
+async def test_p_prunes_a_node_that_then_never_expands() -> None:
+    model = scripted()
+    app, link = live_app(model, SERIAL)
+    async with app.run_test(size=SIZE) as pilot:
+        engine = link.engine
+        # Node 0 holds the good code: it would top the beam. Prune it once it is judged.
+        await wait_for(pilot, lambda: 0 in engine.tree and engine.tree[0].report is not None,
+                       what="node 0 judged")
+        await select(pilot, 0)
+        await pilot.press("p")
+        await wait_for(pilot, lambda: engine.tree[0].state is NodeState.PRUNED, what="pruned")
+        await wait_finished(pilot, link)
+        assert engine.tree[0].state is NodeState.PRUNED
+        assert engine.tree[0].children == []
+        assert all(n.parent_id != 0 for n in engine.tree.nodes.values())
+        # The beam went on without it: another root was expanded instead.
+        assert any(n.parent_id in (1, 2) for n in engine.tree.nodes.values())
+
+
+async def test_p_again_unprunes() -> None:
+    app, link = live_app(scripted(delay_s=0.03), SERIAL)
+    async with app.run_test(size=SIZE) as pilot:
+        engine = link.engine
+        await wait_for(pilot, lambda: 0 in engine.tree and engine.tree[0].report is not None
+                       and not engine.tree[0].state.busy, what="node 0 scored")
+        await select(pilot, 0)
+        await pilot.press("p")
+        await wait_for(pilot, lambda: engine.tree[0].state is NodeState.PRUNED)
+        await pilot.press("p")
+        await wait_for(pilot, lambda: engine.tree[0].state is not NodeState.PRUNED,
+                       what="unpruned")
+        await wait_finished(pilot, link)
+        assert engine.tree[0].children, "the unpruned best node was expanded"
+
+
+async def test_b_boosts_a_low_ranked_node_into_the_next_beam() -> None:
+    app, link = live_app(scripted(), SERIAL)
+    async with app.run_test(size=SIZE) as pilot:
+        engine = link.engine
+        await wait_for(pilot, lambda: 2 in engine.tree, what="node 2 added")
+        await select(pilot, 2)
+        await pilot.press("b")
+        await wait_for(pilot, lambda: engine.stats.round >= 1, what="round 1")
+        # Beam of one: the boosted (wrong) node is kept, not the better node 0.
+        assert engine.tree[2].state is NodeState.KEPT
+        assert engine.tree[0].state is NodeState.STOPPED
+        await wait_finished(pilot, link)
+        assert any(n.parent_id == 2 for n in engine.tree.nodes.values())
+        assert all(n.parent_id != 0 for n in engine.tree.nodes.values())
+
+
+async def test_e_expands_a_node_now() -> None:
+    app, link = live_app(scripted(delay_s=0.03), SERIAL)
+    async with app.run_test(size=SIZE) as pilot:
+        engine = link.engine
+        await wait_for(pilot, lambda: 0 in engine.tree and engine.tree[0].process_score
+                       is not None and not engine.tree[0].state.busy, what="node 0 scored")
+        assert engine.stats.round == 0
+        await select(pilot, 0)
+        await pilot.press("e")
+        await wait_for(pilot, lambda: len(engine.tree[0].children) >= 3, what="children")
+        # Spawned in round 0 itself, before any beam selection.
+        assert all(engine.tree[c].round == 0 for c in engine.tree[0].children[:3])
+        assert engine.stats.round == 0
+        await wait_finished(pilot, link)
+
+
+async def test_h_adds_a_hint_the_next_programmer_prompt_contains() -> None:
+    model = scripted(delay_s=0.05)
+    app, link = live_app(model, SERIAL)
+    hint = "Mind the sign."
+    async with app.run_test(size=SIZE) as pilot:
+        engine = link.engine
+        await wait_for(pilot, lambda: 0 in engine.tree, what="node 0")
+        await pilot.press("space")  # hold round 0 while the person types
+        await select(pilot, 0)
+        await pilot.press("h")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "HintModal")
+        await pilot.press(*hint)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: engine.tree[0].hints == [hint], what="hint recorded")
+        assert engine.stats.round == 0
+        await pilot.press("space")
+        await wait_finished(pilot, link)
+        children = [engine.tree[c] for c in engine.tree[0].children]
+        assert children, "node 0 (the best) was expanded"
+        for child in children:
+            assert any(hint in m["content"] for m in child.prompt), "the hint reached the prompt"
+        calls_with_hint = [c for c in model.calls_by("programmer")
+                           if any(hint in m.content for m in c.messages)]
+        assert len(calls_with_hint) == len(children)
+
+
+async def test_h_then_escape_adds_nothing() -> None:
+    app, link = live_app(scripted(delay_s=0.03), SERIAL)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: 0 in link.engine.tree)
+        await select(pilot, 0)
+        await pilot.press("h", "x", "y", "escape")
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, SearchScreen)
+        assert link.engine.tree[0].hints == []
+
+
+async def test_E_edits_code_into_a_judged_person_written_child() -> None:
+    app, link = live_app(scripted(delay_s=0.02), SERIAL)
+    async with app.run_test(size=SIZE) as pilot:
+        engine = link.engine
+        await wait_for(pilot, lambda: 1 in engine.tree and engine.tree[1].code != "",
+                       what="node 1 has code")
+        await select(pilot, 1)
+        await pilot.press("E")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "EditModal")
+        from textual.widgets import TextArea
+
+        editor = app.screen.query_one(TextArea)
+        assert editor.text == engine.tree[1].code
+        editor.text = GOOD  # fix the sign, as a person would
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: any(n.author is Author.PERSON
+                                          for n in engine.tree.nodes.values()),
+                       what="a person-written node")
+        person = next(n for n in engine.tree.nodes.values() if n.author is Author.PERSON)
+        assert person.parent_id == 1
+        assert person.code == GOOD
+        await wait_for(pilot, lambda: person.report is not None and not person.state.busy,
+                       what="the person's node judged")
+        assert person.report.passed == person.report.total == 2
+        await wait_finished(pilot, link)
+
+
+async def test_space_toggles_engine_pause() -> None:
+    app, link = live_app(scripted(delay_s=0.05), SERIAL)
+    async with app.run_test(size=SIZE) as pilot:
+        engine = link.engine
+        await wait_for(pilot, lambda: engine.running)
+        await pilot.press("space")
+        assert engine.paused is True
+        calls = len(engine.model.calls)
+        await pilot.pause(0.6)
+        # Paused: at most the call that was already in flight completed; none started.
+        assert len(engine.model.calls) <= calls + 0
+        await wait_for(pilot, lambda: app.screen.state == "paused")
+        await pilot.press("space")
+        assert engine.paused is False
+        await wait_finished(pilot, link)
+
+
+async def test_escape_cancels_in_flight_calls() -> None:
+    model = scripted(delay_s=0.2)
+    app, link = live_app(model, Budget(samples=2, beam=1, rounds=1, concurrency=2))
+    async with app.run_test(size=SIZE) as pilot:
+        engine = link.engine
+        await wait_for(pilot, lambda: model.in_flight == 2, what="two calls in flight")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: model.in_flight == 0, what="calls cancelled")
+        assert sum(c.cancelled for c in model.calls) == 2
+        cancelled = [n for n in engine.tree.nodes.values() if n.state is NodeState.CANCELLED]
+        assert {n.id for n in cancelled} == {0, 1}
+        await wait_finished(pilot, link)
+
+
+async def test_r_rejudges_the_node_on_every_test() -> None:
+    app, link = live_app(scripted(), SERIAL)
+    async with app.run_test(size=SIZE) as pilot:
+        engine = link.engine
+        await wait_finished(pilot, link)
+        await select(pilot, 1)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: engine.tree[1].hidden_report is not None,
+                       what="node 1 re-judged")
+        report = engine.tree[1].hidden_report
+        assert report.total == len(engine.problem.tests) == 4
+        assert {t.public for t in report.tests} == {True, False}
+        assert report.passed == 0  # a - b fails every test
+
+
+async def test_c_copies_the_code() -> None:
+    app, link = live_app(scripted(), SERIAL)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_finished(pilot, link)
+        await select(pilot, 0)
+        await pilot.press("c")
+        assert app.clipboard == link.engine.tree[0].code == GOOD.strip() + "\n" or \
+            app.clipboard == link.engine.tree[0].code
+        assert any("copied" in m for m in notifications(app))
+
+
+async def test_x_exports_the_selected_solution(tmp_path: Path) -> None:
+    app, link = live_app(scripted(), SERIAL)
+    target = tmp_path / "out" / "answer.py"
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_finished(pilot, link)
+        await select(pilot, 0)
+        await pilot.press("x")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "PathModal")
+        from textual.widgets import Input
+
+        field = app.screen.query_one(Input)
+        assert field.value == "./add-two.py"
+        field.value = str(target)
+        await pilot.press("enter")
+        await wait_for(pilot, target.exists, what="the exported file")
+        assert target.read_text().strip() == link.engine.tree[0].code.strip()
+
+
+async def test_s_saves_the_session_and_it_loads_back() -> None:
+    from orps_tui.search.session import load_session
+
+    app, link = live_app(scripted(), SERIAL, save_session=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: len(link.engine.tree) >= 3)
+        await pilot.press("s")
+        assert any(m.startswith("saved to") for m in notifications(app))
+        await wait_finished(pilot, link)
+        await pilot.press("s")
+        saved = load_session(link.session_path)
+        assert len(saved.tree) == len(link.engine.tree)
+        assert saved.finished is not None
+
+
+async def test_question_mark_shows_the_keys_of_the_focused_pane() -> None:
+    app, link = live_app(scripted(), SERIAL)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "HelpScreen")
+        text = app.screen.markdown
+        assert "Keys: tree" in text and "`tree.prune`" in text and "go to the parent node" in text.lower()
+        await pilot.press("escape")
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "GuideScreen")
+        await pilot.press("escape")
+        await wait_finished(pilot, link)
+
+
+async def test_remapped_key_from_config_prunes() -> None:
+    from orps_tui.config import Settings
+
+    settings = Settings()
+    settings.ui.keys = {"tree.prune": "d"}
+    app, link = live_app(scripted(delay_s=0.03), SERIAL, settings=settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: 0 in link.engine.tree)
+        await select(pilot, 0)
+        await pilot.press("p")  # no longer bound
+        await pilot.pause(0.1)
+        assert link.engine.tree[0].state is not NodeState.PRUNED
+        await pilot.press("d")
+        await wait_for(pilot, lambda: link.engine.tree[0].state is NodeState.PRUNED)
+        await wait_finished(pilot, link)
+
+
+async def test_ctrl_q_asks_only_while_a_search_runs_unsaved() -> None:
+    app, link = live_app(scripted(delay_s=0.05), SERIAL)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: len(link.engine.tree) >= 1 and app.screen.unsaved)
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "ConfirmModal")
+        await pilot.press("n")
+        assert isinstance(app.screen, SearchScreen)
+        await wait_finished(pilot, link)
+        await pilot.press("ctrl+q")
+        await pilot.pause(0.1)
+    assert app.return_value == 0
+
+
+async def test_palette_runs_steering_commands_by_name() -> None:
+    app, link = live_app(scripted(delay_s=0.3), SERIAL)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: link.engine.running)
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.2)
+        await pilot.press(*"pause")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: link.engine.paused, what="paused from the palette")
+        await pilot.press("space")
+        assert not link.engine.paused
+        link.engine.send(Stop())  # the rest of this slow search proves nothing more
+        await wait_finished(pilot, link)
+
+
+def test_critic_reply_helpers_are_what_the_tests_assume() -> None:
+    assert "a + b" in code_reply(GOOD) and "a - b" in BAD
+    assert '"score": 4' in critic_json(4)
