@@ -7,6 +7,7 @@ default file. Unknown keys and wrong types are reported with the file and key.
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from dataclasses import dataclass, field, fields, is_dataclass
@@ -36,7 +37,9 @@ class ModelSettings:
     keep_alive: str = "10m"
     """How long Ollama keeps the model loaded after the last call."""
     temperature: float = 0.5
+    """Sampling temperature of every model call (0 = always the likeliest token)."""
     max_tokens: int = 1500
+    """Most tokens one model answer may have."""
 
 
 @dataclass
@@ -48,14 +51,20 @@ class SearchSettings:
     rounds: int = 3
     """R: rounds of expansion (the paper uses 5)."""
     seed: int = 0
+    """Base sampling seed; each node's seed is derived from it, so runs are reproducible."""
     ranking: str = "lexicographic"
     """Beam ranking: `lexicographic` (critic score, then outcome score, as the reference
     code does) or `weighted` (0.5 x critic/5 + 0.5 x outcome/2, as the paper states)."""
     time_scale_s: float = 1.0
+    """Outcome score: CPU seconds counted as 1/(1 + cpu/time_scale_s)."""
     memory_scale_mb: float = 64.0
+    """Outcome score: peak memory counted as 1/(1 + peak_mb/memory_scale_mb)."""
     ast_scale: float = 200.0
+    """Outcome score: syntax-tree size counted as 1/(1 + ast_nodes/ast_scale)."""
     complexity_scale: float = 10.0
+    """Outcome score: cyclomatic complexity counted as 1/(1 + complexity/complexity_scale)."""
     loc_scale: float = 50.0
+    """Outcome score: lines of code counted as 1/(1 + loc/loc_scale)."""
 
 
 @dataclass
@@ -71,6 +80,8 @@ class JudgeSettings:
 @dataclass
 class UiSettings:
     theme: str = "orps-dark"
+    """Colour theme: `orps-dark`, `orps-light`, `orps-high-contrast`, or the `name` of a
+    theme file in the `themes/` folder next to this file."""
     keys: dict[str, str] = field(default_factory=dict)
     """Remapped keys by binding id, e.g. `"tree.prune" = "d"`."""
 
@@ -88,7 +99,70 @@ class ConfigError(Exception):
     pass
 
 
+@dataclass(frozen=True)
+class Bounds:
+    """The values a numeric setting may take: `low`..`high`, both inclusive unless
+    `above` is set, in which case the value must be strictly greater than `low`."""
+
+    low: float | None = None
+    high: float | None = None
+    above: bool = False
+
+    def problem(self, value: float) -> str | None:
+        """Why `value` is out of bounds, or None when it is fine."""
+        if not math.isfinite(value):
+            return "must be a finite number"
+        if self.low is not None:
+            if self.above and value <= self.low:
+                return f"must be greater than {_number(self.low)}"
+            if not self.above and value < self.low:
+                return f"must be at least {_number(self.low)}"
+        if self.high is not None and value > self.high:
+            return f"must be at most {_number(self.high)}"
+        return None
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+POSITIVE = Bounds(0, above=True)
+
+# Allowed values by dotted setting name; a setting not listed takes any value of its type.
+# The CLI's K/B/R options and SearchConfig use the same bounds.
+SETTING_BOUNDS: dict[str, Bounds] = {
+    "model.concurrency": Bounds(1, 64),
+    "model.timeout_s": POSITIVE,
+    "model.retries": Bounds(0, 20),
+    "model.num_ctx": Bounds(256, 1 << 21),
+    "model.temperature": Bounds(0, 5),
+    "model.max_tokens": Bounds(1, 1 << 20),
+    "search.samples": Bounds(1, 1000),
+    "search.beam": Bounds(1, 1000),
+    "search.rounds": Bounds(0, 1000),
+    "search.time_scale_s": POSITIVE,
+    "search.memory_scale_mb": POSITIVE,
+    "search.ast_scale": POSITIVE,
+    "search.complexity_scale": POSITIVE,
+    "search.loc_scale": POSITIVE,
+    "judge.jobs": Bounds(0, 256),
+    "judge.wall_factor": Bounds(1, 100),
+}
+
+SETTING_CHOICES: dict[str, tuple[str, ...]] = {
+    "search.ranking": ("lexicographic", "weighted"),
+}
+
+
 def load_settings(path: Path | None = None) -> Settings:
+    """The settings file (default `locations.config_file()`), then the environment."""
+    settings = read_settings_file(path)
+    apply_environment(settings)
+    return settings
+
+
+def read_settings_file(path: Path | None = None) -> Settings:
+    """The settings the file holds, without the environment; an absent file is the defaults."""
     path = path or locations.config_file()
     settings = Settings(path=path)
     if path.exists():
@@ -96,15 +170,57 @@ def load_settings(path: Path | None = None) -> Settings:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: {exc}") from exc
+        except UnicodeDecodeError as exc:
+            raise ConfigError(
+                f"{path}: not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset "
+                f"{exc.start}); a config file is TOML"
+            ) from exc
         except OSError as exc:
-            raise ConfigError(f"{path}: cannot read: {exc.strerror}") from exc
+            raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from exc
         _apply(settings, data, path, "")
-    host = os.environ.get("OLLAMA_HOST")
-    if host:
-        settings.model.ollama_host = host if "://" in host else f"http://{host}"
-    if os.environ.get("ORPS_MODEL"):
-        settings.model.default = os.environ["ORPS_MODEL"]
     return settings
+
+
+def apply_environment(settings: Settings) -> None:
+    """OLLAMA_HOST and ORPS_MODEL win over the file (also over a file that failed to load)."""
+    if host := os.environ.get("OLLAMA_HOST", "").strip():
+        try:
+            settings.model.ollama_host = ollama_address(host)
+        except ValueError as exc:
+            raise ConfigError(f"OLLAMA_HOST={host!r}: {exc}") from None
+    if model := os.environ.get("ORPS_MODEL"):
+        settings.model.default = model
+
+
+OLLAMA_PORT = 11434
+
+
+def ollama_address(value: str) -> str:
+    """`value` as a full URL, read the way Ollama reads OLLAMA_HOST: `host`, `host:port`,
+    `:port` or a URL; a missing port is 11434 unless a scheme is given. ValueError says
+    what is wrong."""
+    from urllib.parse import urlsplit
+
+    text = value.strip()
+    if not text:
+        raise ValueError("empty address")
+    if "://" not in text:
+        text = text.rstrip("/")
+        host_port = text.split("/", 1)[0]
+        bracketed = host_port.startswith("[") and host_port.endswith("]")
+        if bracketed or ":" not in host_port:
+            text = text.replace(host_port, f"{host_port}:{OLLAMA_PORT}", 1)
+        if text.startswith(":"):
+            text = "127.0.0.1" + text
+        text = "http://" + text
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError as exc:
+        raise ValueError(f"not a valid address ({exc}); e.g. http://127.0.0.1:11434") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("not an http(s) address; e.g. http://127.0.0.1:11434")
+    return text.rstrip("/")
 
 
 def _apply(target: Any, data: dict[str, Any], path: Path, prefix: str) -> None:
@@ -121,7 +237,23 @@ def _apply(target: Any, data: dict[str, Any], path: Path, prefix: str) -> None:
             _apply(current, value, path, f"{name}.")
             continue
         expected = hints[key]
-        setattr(target, key, _coerce(value, expected, path, name))
+        value = _coerce(value, expected, path, name)
+        _check_value(value, path, name)
+        setattr(target, key, value)
+
+
+def _check_value(value: Any, path: Path, name: str) -> None:
+    if name == "model.ollama_host":
+        try:
+            ollama_address(value)
+        except ValueError as exc:
+            raise ConfigError(f"{path}: `{name}` {value!r}: {exc}") from None
+    bounds = SETTING_BOUNDS.get(name)
+    if bounds is not None and (why := bounds.problem(value)):
+        raise ConfigError(f"{path}: `{name}` {why}, got {value!r}")
+    choices = SETTING_CHOICES.get(name)
+    if choices is not None and value not in choices:
+        raise ConfigError(f"{path}: `{name}` must be one of {', '.join(choices)}, got {value!r}")
 
 
 def _coerce(value: Any, expected: Any, path: Path, name: str) -> Any:

@@ -106,9 +106,9 @@ def run(args: argparse.Namespace) -> int:
         base = SearchConfig.from_settings(settings, **config_overrides(args))
     except ValueError as exc:
         raise CliError(str(exc)) from None
-    model = open_model_or_fail(uri, settings)
     if args.out is not None:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
+        _check_writable(args.out)
+    model = open_model_or_fail(uri, settings)
     records: list[dict[str, Any]] = []
 
     async def main() -> None:
@@ -127,6 +127,16 @@ def run(args: argparse.Namespace) -> int:
         return 130
     _print_summary(records)
     return 0
+
+
+def _check_writable(out: Path) -> None:
+    """Fail before the first model call, not after an hour of benchmarking."""
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with open(out, "a", encoding="utf-8"):
+            pass
+    except OSError as exc:
+        raise CliError(f"--out {out}: cannot write: {exc.strerror or exc}") from None
 
 
 async def _bench_problem(problem: Problem, methods: list[str], model: Any, uri: str,

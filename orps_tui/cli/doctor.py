@@ -1,7 +1,7 @@
 """`orps doctor`: check model servers, embedded runtime, judge isolation and paths.
 
 Each check prints one line (ok / warn / FAIL) and, for a problem, the fix. The exit
-status is 0 when the default model answers a tiny prompt, 1 otherwise.
+status is 0 when the default model answers a tiny prompt and no check failed, 1 otherwise.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def diagnose(out: TextIO, *, probe: bool = True) -> int:
-    from orps_tui.config import ConfigError, Settings, load_settings
+    from orps_tui.config import ConfigError, Settings, apply_environment, read_settings_file
 
     checks: list[Check] = []
 
@@ -60,24 +60,17 @@ async def diagnose(out: TextIO, *, probe: bool = True) -> int:
         out.flush()
 
     try:
-        settings = load_settings()
+        settings = read_settings_file()
         for check in _config_checks(settings):
             report(check)
     except ConfigError as exc:
-        report(
-            Check(
-                "fail",
-                "config",
-                str(exc),
-                "fix that line, or move the file away to use the defaults",
-            )
-        )
+        fix = "fix that line, or move the file away to use the defaults"
+        report(Check("fail", "config", str(exc), fix))
         settings = Settings()
-        # The environment still applies when the file is broken.
-        if host := os.environ.get("OLLAMA_HOST"):
-            settings.model.ollama_host = host if "://" in host else f"http://{host}"
-        if model := os.environ.get("ORPS_MODEL"):
-            settings.model.default = model
+    try:  # the environment applies even when the file is broken
+        apply_environment(settings)
+    except ConfigError as exc:
+        report(Check("fail", "environment", str(exc), "fix or unset that variable"))
     for check in _path_checks():
         report(check)
     for check in _embedded_checks(settings):
@@ -85,13 +78,13 @@ async def diagnose(out: TextIO, *, probe: bool = True) -> int:
     report(await _ollama_check(settings))
     report(_isolation_check())
     default_ok = await _default_model_check(settings, probe, report)
-    print(
-        f"\n{'the default model works' if default_ok else 'the default model does not work'}"
-        f" ({settings.model.default}); "
-        f"{sum(c.status == 'fail' for c in checks)} failed, {sum(c.status == 'warn' for c in checks)} warnings",
-        file=out,
-    )
-    return 0 if default_ok else 1
+    failed = sum(c.status == "fail" for c in checks)
+    warnings = sum(c.status == "warn" for c in checks)
+    verdict = "the default model works" if default_ok else "the default model does not work"
+    print(f"\n{verdict} ({settings.model.default}); {failed} failed, {warnings} warnings", file=out)
+    # A failed check (a broken config file, an unusable data dir) breaks other commands
+    # even when the model answers, so it fails the doctor too.
+    return 0 if default_ok and not failed else 1
 
 
 def _config_checks(settings: Settings) -> list[Check]:

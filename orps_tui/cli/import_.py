@@ -6,6 +6,8 @@ import argparse
 import sys
 
 from orps_tui.cli import CliError
+from orps_tui.cli.arg_types import positive_seconds, whole_number
+from orps_tui.problems.model import LIMIT_MAX
 
 HELP = "import problems from HumanEval, LBPP, MBPP, Kattis or Competitive Companion"
 FORMAT_NAMES = ("humaneval", "lbpp", "mbpp", "kattis", "companion")
@@ -35,10 +37,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("source", metavar="SOURCE", help="file or folder to import")
     parser.add_argument("--out", required=True, metavar="DIR", help="problems folder to write into")
-    parser.add_argument("--limit", type=_positive_int, metavar="N", help="import only the first N")
+    parser.add_argument("--limit", type=whole_number(1), metavar="N", help="import only the first N")
     parser.add_argument(
         "--public",
-        type=_non_negative_int,
+        type=whole_number(0),
         default=1,
         metavar="N",
         help="lbpp/mbpp: how many asserts are public tests (default 1; one always stays hidden)",
@@ -47,39 +49,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--license", metavar="LICENCE", help="licence to record when the source states none"
     )
     parser.add_argument(
-        "--time-s", type=_positive_float, metavar="SECONDS", help="CPU time limit per test"
+        "--time-s", type=positive_seconds(LIMIT_MAX["time_s"]), metavar="SECONDS", help="CPU time limit per test"
     )
     parser.add_argument(
         "--force", action="store_true", help="overwrite problems that already exist"
     )
     parser.set_defaults(func=run)
-
-
-def _positive_int(text: str) -> int:
-    value = _non_negative_int(text)
-    if value == 0:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
-
-
-def _non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("must not be negative")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError("must be greater than 0")
-    return value
 
 
 def run(args: argparse.Namespace) -> int:

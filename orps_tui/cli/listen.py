@@ -7,6 +7,7 @@ import sys
 import threading
 
 from orps_tui.cli import CliError
+from orps_tui.cli.arg_types import whole_number
 
 HELP = "receive problems from the Competitive Companion browser extension"
 
@@ -18,7 +19,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description=f"{HELP}: listens on 127.0.0.1 and saves each problem sent as TOML. "
         "In the extension's settings, add the port as a custom port. Ctrl-C stops.",
     )
-    parser.add_argument("--port", type=int, default=10043, help="port to listen on (default 10043)")
+    parser.add_argument("--port", type=whole_number(0, 65535), default=10043, help="port to listen on (default 10043)")
     parser.add_argument(
         "--out", metavar="DIR", help="where to save problems (default: <data dir>/problems/inbox)"
     )
@@ -31,11 +32,13 @@ def run(args: argparse.Namespace) -> int:
     from orps_tui.problems.companion_listener import CompanionListener, ListenerError, save_to
     from orps_tui.problems.library import inbox_dir
 
-    if not 0 <= args.port <= 65535:
-        raise CliError(f"--port {args.port}: must be 0-65535")
     out = Path(args.out) if args.out else inbox_dir()
     if out.exists() and not out.is_dir():
         raise CliError(f"--out {out}: exists and is not a folder")
+    try:  # now, not when the first problem arrives and cannot be saved
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CliError(f"--out {out}: cannot create: {exc.strerror or exc}") from None
 
     def saved(path: Path) -> None:
         print(path, flush=True)

@@ -143,8 +143,14 @@ def human_size(size: int | None) -> str:
 
 def pull(target: str, settings: Settings) -> int:
     from orps_tui.llm.base import ModelError
+    from orps_tui.llm.uri import parse_uri
 
     target = target.strip()
+    if target.startswith("ollama:"):
+        try:
+            parse_uri(target)
+        except ModelError as exc:  # a malformed name is bad input, not a failed pull
+            raise CliError(str(exc)) from None
     try:
         if target in ("coder", "embedded:coder"):
             return _pull_coder()

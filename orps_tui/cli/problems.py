@@ -9,7 +9,10 @@ from typing import TYPE_CHECKING
 from orps_tui.cli import CliError
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from rich.console import Console
+    from rich.table import Table
 
     from orps_tui.problems.model import Problem
 
@@ -51,16 +54,18 @@ def run(args: argparse.Namespace) -> int:
     return 2
 
 
-def _console(stderr: bool = False) -> Console:
+def _console(stderr: bool = False, width: int | None = None) -> Console:
+    """A console that prints every string as it is: problem text is never Rich markup,
+    so `list[int]` or `[image]` survive and `:smile:` stays words."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    return Console(
+        stderr=stderr, width=width, highlight=False, soft_wrap=False, markup=False, emoji=False
+    )
 
 
 def _list(folder: str | None) -> int:
     from pathlib import Path
-
-    from rich.table import Table
 
     from orps_tui import locations
     from orps_tui.problems.library import scan
@@ -70,29 +75,16 @@ def _list(folder: str | None) -> int:
         raise CliError(f"no such folder: {target}")
     result = scan(target)
     out = _console()
+    table_width: int | None = out.width
+    if not out.is_terminal:
+        # Piped or redirected: every cell whole, one line per problem, for grep and cut.
+        out, table_width = _console(width=PIPED_WIDTH), None
     if not result.problems and not result.errors:
         out.print(f"No problems in {target}.")
         return 0
-    table = Table(title=f"Problems in {target}", title_justify="left", box=None, pad_edge=False)
-    for name, justify in (
-        ("id", "left"),
-        ("title", "left"),
-        ("kind", "left"),
-        ("difficulty", "left"),
-        ("tags", "left"),
-        ("tests pub/hid", "right"),
-    ):
-        table.add_column(name, justify=justify, overflow="fold")
-    for p in sorted(result.problems, key=lambda p: p.id):
-        table.add_row(
-            p.id,
-            p.title,
-            p.kind.value,
-            p.difficulty.value if p.difficulty else "-",
-            ", ".join(p.tags) or "-",
-            f"{len(p.public_tests)}/{len(p.hidden_tests)}",
-        )
-    out.print(table)
+    out.print(f"Problems in {target}")
+    if result.problems:
+        out.print(problem_table(result.problems, table_width))
     summary = f"{len(result.problems)} problem(s)"
     if result.errors:
         summary += (
@@ -103,18 +95,76 @@ def _list(folder: str | None) -> int:
     return 0
 
 
+PIPED_WIDTH = 100_000
+# Columns left out, in this order, when the table is wider than the terminal.
+_DROP_WHEN_NARROW = ("tags", "difficulty", "kind", "tests pub/hid")
+_GAP = 2
+# Drop another column rather than cut titles shorter than this.
+_MIN_TITLE = 16
+
+
+def problem_table(problems: Sequence[Problem], width: int | None) -> Table:
+    """The problems as a table that fits `width` columns (None: any width), one line per
+    problem. Ids are never cut; columns are dropped (tags first), then titles shortened
+    with an ellipsis."""
+    from rich.table import Table
+
+    columns: dict[str, list[str]] = {
+        "id": [], "title": [], "kind": [], "difficulty": [], "tags": [], "tests pub/hid": []
+    }
+    for p in sorted(problems, key=lambda p: p.id):
+        columns["id"].append(p.id)
+        columns["title"].append(p.title)
+        columns["kind"].append(p.kind.value)
+        columns["difficulty"].append(p.difficulty.value if p.difficulty else "-")
+        columns["tags"].append(", ".join(p.tags) or "-")
+        columns["tests pub/hid"].append(f"{len(p.public_tests)}/{len(p.hidden_tests)}")
+
+    def natural(names: list[str], title_cap: int | None = None) -> int:
+        widths = [max(len(name), *(len(c) for c in columns[name])) for name in names]
+        if title_cap is not None and "title" in names:
+            i = names.index("title")
+            widths[i] = min(widths[i], title_cap)
+        return sum(widths) + _GAP * (len(widths) - 1)
+
+    shown = list(columns)
+    for name in _DROP_WHEN_NARROW:
+        if width is None or natural(shown, _MIN_TITLE) <= width:
+            break
+        shown.remove(name)
+    title_width = None
+    if width is not None and natural(shown) > width:
+        title_width = max(4, width - (natural(shown) - natural(["title"])))
+    table = Table(box=None, pad_edge=False, padding=(0, _GAP // 2), expand=False)
+    for name in shown:
+        table.add_column(
+            name,
+            justify="right" if name == "tests pub/hid" else "left",
+            no_wrap=True,
+            overflow="ellipsis",
+            max_width=title_width if name == "title" else None,
+            min_width=natural(["id"]) if name == "id" else None,
+        )
+    for row in zip(*(columns[name] for name in shown), strict=True):
+        table.add_row(*row)
+    return table
+
+
 def _show(ref: str) -> int:
     from orps_tui.problems.library import ProblemNotFound, find_problem
     from orps_tui.problems.model import ProblemError
 
+    if not ref.strip():
+        raise CliError("give a problem id or a path to a problem file or folder")
     try:
         problem = find_problem(ref)
     except ProblemNotFound as exc:
         raise CliError(str(exc)) from None
     except ProblemError as exc:
+        # A file that does not load is bad input to `show` (`validate` is the check).
         for issue in exc.issues:
             print(issue, file=sys.stderr)
-        return 1
+        return 2
     _print_problem(problem, _console())
     return 0
 

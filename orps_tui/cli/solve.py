@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from orps_tui.cli import CliError
+from orps_tui.cli.arg_types import setting_number
 
 if TYPE_CHECKING:
     from orps_tui.problems.model import Problem
@@ -41,37 +42,17 @@ def add_search_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", metavar="URI",
                         help="ollama:NAME, embedded, embedded:coder or openai:URL#NAME "
                              "(default: the configured model)")
-    parser.add_argument("--samples", "-k", type=_positive, metavar="K",
+    parser.add_argument("--samples", "-k", type=setting_number("search.samples"), metavar="K",
                         help="programmer samples per expansion")
-    parser.add_argument("--beam", "-b", type=_positive, metavar="B", help="nodes kept per round")
-    parser.add_argument("--rounds", "-r", type=_non_negative, metavar="R",
+    parser.add_argument("--beam", "-b", type=setting_number("search.beam"), metavar="B",
+                        help="nodes kept per round")
+    parser.add_argument("--rounds", "-r", type=setting_number("search.rounds"), metavar="R",
                         help="rounds of expansion after the first")
-    parser.add_argument("--concurrency", "-c", type=_positive, metavar="C",
+    parser.add_argument("--concurrency", "-c", type=setting_number("model.concurrency"), metavar="C",
                         help="model calls in flight at once")
     parser.add_argument("--seed", type=int, metavar="S", help="sampling seed")
     parser.add_argument("--ranking", choices=("lexicographic", "weighted"),
                         help="how the beam ranks nodes")
-
-
-def _positive(text: str) -> int:
-    value = _int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
-
-
-def _non_negative(text: str) -> int:
-    value = _int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must not be negative, got {value}")
-    return value
-
-
-def _int(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
 
 
 # ---- shared helpers (bench uses them too) ----------------------------------------------

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from orps_tui.cli import CliError
+from orps_tui.cli.arg_types import whole_number
 
 if TYPE_CHECKING:
     from orps_tui.practice.stress import Progress, StressResult
@@ -33,7 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="input generator: gets a seed as its first argument")
     parser.add_argument("--brute", metavar="BRUTE.py",
                         help="a slow but correct solution (default: the problem's [reference])")
-    parser.add_argument("--n", type=int, default=500, metavar="N",
+    parser.add_argument("--n", type=whole_number(1), default=500, metavar="N",
                         help="inputs to try (default 500)")
     parser.add_argument("--seed", type=int, default=None, metavar="S",
                         help="first generator seed (default: random); input i uses S+i")
@@ -49,17 +50,16 @@ def _read(path: str, what: str) -> str:
         return Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise CliError(f"{what} {path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CliError(f"{what} {path}: cannot read: {getattr(exc, 'strerror', None) or exc}") \
-            from None
+    except UnicodeDecodeError:
+        raise CliError(f"{what} {path}: not UTF-8 text; is it a Python file?") from None
+    except OSError as exc:
+        raise CliError(f"{what} {path}: cannot read: {exc.strerror or exc}") from None
 
 
 def run(args: argparse.Namespace) -> int:
     from orps_tui.cli.judge import _load_problem
     from orps_tui.practice.stress import StressRunner, StressSetupError
 
-    if args.n < 1:
-        raise CliError(f"--n {args.n}: must be at least 1")
     problem = _load_problem(args.problem)
     solution = _read(args.solution, "solution")
     generator = _read(args.gen, "--gen")
@@ -129,5 +129,9 @@ def _save(problem: Problem, result: StressResult) -> None:
 
     store = CustomTestStore(problem.id)
     test_input, expected = result.custom_test(problem)
-    test = store.add(test_input, expected)
+    try:
+        test = store.add(test_input, expected)
+    except ValueError as exc:  # the store's file is damaged: the finding still stands
+        print(f"not saved: {exc}", file=sys.stderr)
+        return
     print(f"saved as custom test {test.name} in {store.path}")

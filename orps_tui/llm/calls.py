@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import html
 import random
+import re
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, replace
@@ -154,3 +156,21 @@ async def _close(stream: AsyncIterator[Chunk]) -> None:
     # Closing a broken stream must not mask the real error.
     with contextlib.suppress(Exception):
         await aclose()
+
+
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def web_page_summary(body: str) -> str | None:
+    """When an error body is an HTML page (a web server that is not the model server
+    answered), a one-line summary of it: its title and first message; else None."""
+    text = body.lstrip()
+    if not text.lower().startswith(("<!doctype html", "<html", "<head", "<body")):
+        return None
+    title_match = _TITLE.search(text)
+    title = " ".join(html.unescape(title_match.group(1)).split()) if title_match else ""
+    words = " ".join(html.unescape(_TAG.sub(" ", _TITLE.sub(" ", text))).split())
+    summary = title if not words.startswith(title) else ""
+    summary = f"{summary}: {words}" if summary and words else summary or words
+    return (summary[:80] + "…") if len(summary) > 80 else summary or "an HTML page"

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
-import ollama
 import pydantic
 
-from orps_tui.config import ModelSettings
+from orps_tui.config import ModelSettings, ollama_address
 from orps_tui.llm.base import (
     Chunk,
     GenOptions,
@@ -30,7 +30,23 @@ from orps_tui.llm.base import (
     ModelInfo,
     Usage,
 )
-from orps_tui.llm.calls import LoopSemaphore, RetryPolicy, guarded_stream
+from orps_tui.llm.calls import LoopSemaphore, RetryPolicy, guarded_stream, web_page_summary
+
+
+def _import_ollama() -> Any:
+    """`import ollama` builds a module-level client from OLLAMA_HOST and raises ValueError
+    when that is malformed. orps always passes the host itself (checked, see
+    `config.ollama_address`), so the variable is hidden while the library loads."""
+    saved = os.environ.pop("OLLAMA_HOST", None)
+    try:
+        import ollama as module
+    finally:
+        if saved is not None:
+            os.environ["OLLAMA_HOST"] = saved
+    return module
+
+
+ollama = _import_ollama()
 
 HEALTH_TIMEOUT_S = 5.0
 CONNECT_TIMEOUT_S = 10.0
@@ -82,7 +98,14 @@ class OllamaModel:
         self.settings = settings or ModelSettings()
         self.name = name.strip()
         self.uri = f"ollama:{self.name}"
-        self.host = (host or self.settings.ollama_host).rstrip("/")
+        try:
+            self.host = ollama_address(host or self.settings.ollama_host)
+        except ValueError as exc:
+            raise ModelError(
+                ModelErrorKind.BAD_REQUEST,
+                f"bad Ollama address {host or self.settings.ollama_host!r}: {exc}",
+                "set OLLAMA_HOST or model.ollama_host",
+            ) from None
         self.policy = RetryPolicy(retries=max(0, self.settings.retries), backoff_s=backoff_s)
         self._limit = LoopSemaphore(self.settings.concurrency)
         self._client = ollama.AsyncClient(
@@ -273,16 +296,32 @@ class OllamaModel:
         except Exception as exc:  # every client failure becomes a ModelError
             raise self._classify(exc) from exc
 
+    def _not_ollama(self, evidence: str) -> ModelError:
+        return ModelError(
+            ModelErrorKind.BAD_REQUEST,
+            f"the server at {self.host} is not Ollama ({evidence})",
+            "point OLLAMA_HOST or model.ollama_host at Ollama (default http://127.0.0.1:11434)",
+        )
+
     def _classify(self, exc: BaseException) -> ModelError:
         if isinstance(exc, ollama.ResponseError):
             status = exc.status_code
             detail = str(exc.error).strip()
-            if status == 404 or "not found" in detail.lower():
+            page = web_page_summary(detail)
+            if page is not None:
+                # Ollama answers in JSON; a web page means another server holds the port.
+                return self._not_ollama(f"HTTP {status} with a web page: {page}")
+            lowered = detail.lower()
+            if "model" in lowered and "not found" in lowered:
                 return ModelError(
                     ModelErrorKind.NOT_FOUND,
                     f"model {self.name} is not pulled into Ollama at {self.host}",
                     f"ollama pull {self.name}   (or: orps models pull ollama:{self.name})",
                 )
+            if status == 404:
+                # Ollama names the model in every 404 it sends; a bare 404 (even to
+                # /api/tags, which Ollama always serves) comes from some other server.
+                return self._not_ollama(f"HTTP 404{': ' + detail[:80] if detail else ''}")
             if status >= 500:
                 return ModelError(
                     ModelErrorKind.SERVER,

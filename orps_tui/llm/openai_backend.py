@@ -29,7 +29,7 @@ from orps_tui.llm.base import (
     ModelInfo,
     Usage,
 )
-from orps_tui.llm.calls import LoopSemaphore, RetryPolicy, guarded_stream
+from orps_tui.llm.calls import LoopSemaphore, RetryPolicy, guarded_stream, web_page_summary
 
 HEALTH_TIMEOUT_S = 5.0
 CONNECT_TIMEOUT_S = 10.0
@@ -180,6 +180,15 @@ class OpenAIModel:
 
     def _http_error(self, response: httpx.Response) -> ModelError:
         status = response.status_code
+        page = web_page_summary(response.text)
+        if page is not None:
+            # The API answers errors in JSON; a web page means the URL is not the API root.
+            return ModelError(
+                ModelErrorKind.BAD_REQUEST,
+                f"{self.label}: {self.base_url} is not an OpenAI-compatible API "
+                f"(HTTP {status} with a web page: {page})",
+                "use the API root as BASE_URL, often ending in /v1",
+            )
         detail = _error_detail(response)
         if status in (401, 403):
             return ModelError(

@@ -45,10 +45,15 @@ class CustomTestStore:
             return []
         try:
             data = tomllib.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        except (OSError, tomllib.TOMLDecodeError) as exc:
             raise ValueError(f"{self.path}: cannot read custom tests: {exc}") from exc
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"{self.path}: cannot read custom tests: not UTF-8 text") from exc
+        entries = data.get("tests", [])
+        if not isinstance(entries, list):
+            raise ValueError(f"{self.path}: `tests` must be an array of tables")
         tests = []
-        for i, entry in enumerate(data.get("tests", []), 1):
+        for i, entry in enumerate(entries, 1):
             if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
                 raise ValueError(f"{self.path}: test #{i} has no name")
             expected = entry.get("expected")

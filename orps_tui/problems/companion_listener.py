@@ -20,7 +20,7 @@ from pathlib import Path
 from orps_tui.problems.importers.common import ImportFailure
 from orps_tui.problems.importers.companion import problem_from_payload
 from orps_tui.problems.model import Problem
-from orps_tui.problems.write import write_problem
+from orps_tui.problems.write import problem_target, write_problem
 
 DEFAULT_PORT = 10043
 MAX_BODY_BYTES = 16 * 1024 * 1024
@@ -161,9 +161,8 @@ def save_to(out_dir: str | Path, on_saved: Callable[[Path], None] | None = None)
         problem_id, n = problem.id, 2
         while (folder / f"{problem_id}.toml").exists() or (folder / problem_id).exists():
             problem_id, n = f"{problem.id}-{n}", n + 1
-        path = write_problem(
-            dataclasses.replace(problem, id=problem_id), folder / f"{problem_id}.toml"
-        )
+        renamed = dataclasses.replace(problem, id=problem_id)
+        path = write_problem(renamed, problem_target(renamed, folder))
         if on_saved is not None:
             on_saved(path)
         return path

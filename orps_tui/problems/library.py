@@ -115,6 +115,14 @@ def find_problem(ref: str | Path) -> Problem:
     from orps_tui.problems.load import load_problem
 
     path = Path(ref)
+    if path.is_dir() and not (path / DIR_PROBLEM_FILE).exists():
+        count = len(problem_files(path))
+        if count:
+            raise ProblemNotFound(
+                f"{path} is a folder of {count} problem file(s), not one problem; give one "
+                f"of them (`orps problems list {path}` shows them)"
+            )
+        raise ProblemNotFound(f"{path}: no {DIR_PROBLEM_FILE} and no problem files in this folder")
     if path.exists():
         return load_problem(path)
     ref = str(ref)

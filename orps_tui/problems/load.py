@@ -12,6 +12,7 @@ with "sample"), in natural sort order.
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from orps_tui.problems.model import (
+    LIMIT_MAX,
     SCHEMA_VERSION,
     Checker,
     CheckerType,
@@ -408,8 +410,11 @@ class _Validator:
         for name, value in (("time_s", time_s), ("memory_mb", memory_mb), ("output_kb", output_kb)):
             if value is _MISSING:
                 ok = False
-            elif value <= 0:
+            elif not math.isfinite(value) or value <= 0:
                 self.error(("limits", name), f"must be greater than 0, got {value}")
+                ok = False
+            elif value > LIMIT_MAX[name]:
+                self.error(("limits", name), f"must be at most {LIMIT_MAX[name]:.0f}, got {value}")
                 ok = False
         if not ok:
             return None

@@ -55,6 +55,11 @@ class Limits:
     output_kb: int = 1024
 
 
+# The largest limits a problem may set: beyond these a test is not a test any more, and the
+# sandbox's rlimits would overflow (TOML allows `inf` and 1e308).
+LIMIT_MAX: dict[str, float] = {"time_s": 600.0, "memory_mb": 65536, "output_kb": 1 << 20}
+
+
 @dataclass(frozen=True)
 class FunctionSpec:
     name: str

@@ -40,8 +40,13 @@ def needs_directory(problem: Problem) -> bool:
 
 
 def problem_target(problem: Problem, out_dir: Path) -> Path:
-    """Where `write_problem_into` puts the problem: `<id>.toml` or `<id>/` (a folder)."""
-    return out_dir / problem.id if needs_directory(problem) else out_dir / f"{problem.id}.toml"
+    """Where `write_problem_into` puts the problem: `<id>.toml` or `<id>/` (a folder).
+    A problem whose id is `problem` gets a folder too: `problem.toml` would make `out_dir`
+    itself a problem folder."""
+    single = out_dir / f"{problem.id}.toml"
+    if needs_directory(problem) or single.name == DIR_PROBLEM_FILE:
+        return out_dir / problem.id
+    return single
 
 
 def write_problem_into(problem: Problem, out_dir: str | Path) -> Path:

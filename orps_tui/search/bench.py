@@ -93,6 +93,8 @@ def read_records(path: Path) -> list[dict[str, Any]]:
     out = []
     try:
         text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ValueError(f"{path}: not UTF-8 text; is it an `orps bench --out` file?") from None
     except OSError as exc:
         raise ValueError(f"{path}: cannot read: {exc.strerror}") from None
     for number, line in enumerate(text.splitlines(), 1):
@@ -102,10 +104,36 @@ def read_records(path: Path) -> list[dict[str, Any]]:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             raise ValueError(f"{path}:{number}: not JSON ({exc.msg})") from None
-        if not isinstance(record, dict) or not {"method", "hidden", "valid"} <= set(record):
-            raise ValueError(f"{path}:{number}: not an orps bench record")
+        if not isinstance(record, dict) or (why := _record_problem(record)):
+            detail = f" ({why})" if isinstance(record, dict) else ""
+            raise ValueError(f"{path}:{number}: not an orps bench record{detail}")
         out.append(record)
+    if not out:
+        raise ValueError(f"{path}: no records; is it an `orps bench --out` file?")
     return out
+
+
+def _record_problem(record: dict[str, Any]) -> str | None:
+    """What is wrong with a record's fields that `summarise` reads, or None."""
+
+    def number(value: Any) -> bool:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+
+    if not isinstance(record.get("method"), str):
+        return "`method` must be a string"
+    hidden = record.get("hidden", "absent")
+    if hidden is not None and not (
+        isinstance(hidden, dict) and all(isinstance(hidden.get(k), int) for k in ("passed", "total"))
+    ):
+        return "`hidden` must be null or {passed, total}"
+    if not isinstance(record.get("valid"), bool):
+        return "`valid` must be true or false"
+    for key in ("llm_calls", "wall_s"):
+        if not number(record.get(key)):
+            return f"`{key}` must be a number"
+    if record.get("time_rel") is not None and not number(record["time_rel"]):
+        return "`time_rel` must be a number or null"
+    return None
 
 
 _ROWS = (

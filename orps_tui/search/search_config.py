@@ -15,6 +15,16 @@ if TYPE_CHECKING:
     from orps_tui.config import Settings
 
 
+# SearchConfig fields checked against the settings' bounds (orps_tui.config.SETTING_BOUNDS).
+_BOUNDED = {
+    "samples": "search.samples",
+    "beam": "search.beam",
+    "rounds": "search.rounds",
+    "concurrency": "model.concurrency",
+    "retries": "model.retries",
+}
+
+
 @dataclass
 class SearchConfig:
     """Every number of one search. `from_settings` builds it from the user's settings."""
@@ -91,11 +101,12 @@ class SearchConfig:
         return config
 
     def validate(self) -> None:
-        for name in ("samples", "beam", "concurrency"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
-        if self.rounds < 0 or self.retries < 0:
-            raise ValueError("rounds and retries must not be negative")
+        from orps_tui.config import SETTING_BOUNDS
+
+        for name, setting in _BOUNDED.items():
+            value = getattr(self, name)
+            if why := SETTING_BOUNDS[setting].problem(value):
+                raise ValueError(f"{name} {why}, got {value}")
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

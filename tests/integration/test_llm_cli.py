@@ -113,7 +113,7 @@ def test_doctor_with_the_embedded_default_and_a_bad_config(
     config = Path(os.environ["ORPS_CONFIG"])
     config.parent.mkdir(parents=True, exist_ok=True)
     config.write_text("[model]\nconcurrency = 'two'\n")
-    assert main(["doctor", "--no-probe"]) == 0
+    assert main(["doctor", "--no-probe"]) == 1  # every other command would refuse this file
     out = capsys.readouterr().out
     assert "[FAIL] config:" in out and "`model.concurrency` must be int" in out
     assert "[warn] ollama: Ollama is not running" in out  # not the default: a warning only

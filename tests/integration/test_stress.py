@@ -111,7 +111,10 @@ output = "1\\n"
     sol = _write(tmp_path, "s.py", "print(input())\n")
     assert main(["stress", no_ref, sol, "--gen", str(GEN)]) == 2
     assert "has no [reference] solution: give a brute force" in capsys.readouterr().err
-    assert main(["stress", "warm-streak", sol, "--gen", str(GEN), "--n", "0"]) == 2
+    with pytest.raises(SystemExit) as exit_:  # argparse rejects it, as for every number
+        main(["stress", "warm-streak", sol, "--gen", str(GEN), "--n", "0"])
+    assert exit_.value.code == 2
+    assert "argument --n: must be at least 1, got 0" in capsys.readouterr().err
     broken = _write(tmp_path, "broken.py", "def f(:\n")
     assert main(["stress", "warm-streak", broken, "--gen", str(GEN)]) == 2
     assert "the solution does not compile (line 1)" in capsys.readouterr().err

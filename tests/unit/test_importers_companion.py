@@ -73,7 +73,9 @@ def test_list_file_round_trips(tmp_path: Path) -> None:
 def test_slugify() -> None:
     assert slugify("A. Two  Sum!") == "a-two-sum"
     assert slugify("Ünïcödé — names") == "unicode-names"
-    assert slugify("!!!") == "problem"
+    assert slugify("!!!").startswith("problem-") and slugify("!!!") == slugify("!!!")
+    assert slugify("两数之和") != slugify("三数之和")  # no latin letters: a hash keeps them apart
+    assert slugify("!!!", fallback="test") == "test"
 
 
 def test_existing_targets_need_force_and_duplicates_are_refused(tmp_path: Path) -> None:
@@ -121,3 +123,28 @@ def test_cli_import_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFi
     assert main(["import", "kattis", str(tmp_path / "missing"), "--out", str(tmp_path / "o")]) == 2
     assert "no such file or folder" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
+
+
+def test_names_without_latin_letters_and_a_problem_called_problem(tmp_path: Path) -> None:
+    payloads = [{**PAYLOAD, "name": "两数之和"}, {**PAYLOAD, "name": "三数之和"},
+                {**PAYLOAD, "name": "Problem"}]
+    source = tmp_path / "cc.json"
+    source.write_text(json.dumps(payloads), encoding="utf-8")
+    written, _ = import_problems("companion", source, tmp_path / "out")
+    assert len({w.parent / w.stem for w in written}) == 3  # no two share a file
+    # `problem.toml` directly in the folder would turn the whole folder into one problem.
+    assert not (tmp_path / "out" / "problem.toml").exists()
+    assert written[2] == tmp_path / "out" / "problem" / "problem.toml"
+    assert [load_problem(w).title for w in written] == ["两数之和", "三数之和", "Problem"]
+
+
+def test_listener_saving_a_problem_called_problem_keeps_the_inbox_a_folder(tmp_path: Path) -> None:
+    from orps_tui.problems.companion_listener import save_to
+
+    save = save_to(tmp_path / "inbox")
+    first = save(problem_from_payload({**PAYLOAD, "name": "Problem"}))
+    second = save(problem_from_payload({**PAYLOAD, "name": "Problem"}))
+    assert first == tmp_path / "inbox" / "problem" / "problem.toml"
+    assert second == tmp_path / "inbox" / "problem-2.toml"
+    assert not (tmp_path / "inbox" / "problem.toml").exists()
+    assert load_problem(first).id == "problem" and load_problem(second).id == "problem-2"

@@ -183,6 +183,22 @@ def test_zero_or_negative_limits(tmp_path: Path, old: str, new: str, field: str,
     assert_issue(only(errors_for(tmp_path, GOOD.replace(old, new)), field), line, "greater than 0")
 
 
+@pytest.mark.parametrize(
+    ("new", "field", "line", "words"),
+    [
+        ("time_s = nan", "limits.time_s", 13, ("greater than 0", "nan")),
+        ("time_s = inf", "limits.time_s", 13, ("greater than 0", "inf")),
+        ("time_s = 1e308", "limits.time_s", 13, ("at most 600",)),
+        ("time_s = 1.0\nmemory_mb = 99999999999", "limits.memory_mb", 14, ("at most 65536",)),
+    ],
+)
+def test_non_finite_or_huge_limits(
+    tmp_path: Path, new: str, field: str, line: int, words: tuple[str, ...]
+) -> None:
+    text = GOOD.replace("time_s = 1.0", new).replace("memory_mb = 64", "", 1 if "\n" in new else 0)
+    assert_issue(only(errors_for(tmp_path, text), field), line, *words)
+
+
 def test_test_without_input_or_code(tmp_path: Path) -> None:
     issues = errors_for(tmp_path, GOOD.replace('input = "2\\n"\n', ""))
     assert_issue(only(issues, "tests[2]"), 21, "needs input")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 import tempfile
@@ -17,6 +18,30 @@ from orps_tui.problems.write import problem_target, write_problem
 
 class ImportFailure(Exception):
     """The source cannot be imported; the message says what is wrong and where."""
+
+
+def unreadable(
+    path: Path, exc: OSError | UnicodeDecodeError | EOFError, expected: str = ""
+) -> ImportFailure:
+    """The one-line failure for a file that cannot be read as UTF-8 text; `expected` names
+    what the file should have been, as a hint when it is not text at all."""
+    if isinstance(exc, UnicodeDecodeError):
+        hint = f"; is this {expected}?" if expected else ""
+        byte = exc.object[exc.start]
+        return ImportFailure(
+            f"{path}: not UTF-8 text (byte 0x{byte:02x} at offset {exc.start}){hint}"
+        )
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return ImportFailure(f"{path}: cannot read: {reason or type(exc).__name__}")
+
+
+def read_text(path: Path, expected: str = "", *, newline: str | None = None) -> str:
+    """The file as UTF-8 text, or an ImportFailure naming it and why not."""
+    try:
+        with path.open(encoding="utf-8", newline=newline) as handle:
+            return handle.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise unreadable(path, exc, expected) from None
 
 
 @dataclass(frozen=True)
@@ -38,11 +63,18 @@ class ImportResult:
     """Things worth telling the user that are not errors (skipped rows, lost details)."""
 
 
-def slugify(text: str, fallback: str = "problem") -> str:
-    """A lower-case id made of letters, digits and '-': "A. Two Sum!" -> "a-two-sum"."""
+def slugify(text: str, fallback: str | None = None) -> str:
+    """A lower-case id made of letters, digits and '-': "A. Two Sum!" -> "a-two-sum".
+    Text with no latin letters or digits ("两数之和") gets `fallback`, or by default
+    `problem-` and a hash of the text, so different names stay different ids."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:80].rstrip("-") or fallback
+    slug = slug[:80].rstrip("-")
+    if slug:
+        return slug
+    if fallback is not None:
+        return fallback
+    return "problem-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
 
 
 def id_from_task_id(task_id: str) -> str:

@@ -15,6 +15,7 @@ from orps_tui.problems.importers.common import (
     ImportFailure,
     ImportOptions,
     ImportResult,
+    read_text,
     slugify,
 )
 from orps_tui.problems.model import (
@@ -34,10 +35,7 @@ UNKNOWN_LICENSE = "unknown (check the site's terms before sharing)"
 def read(source: Path, options: ImportOptions) -> ImportResult:
     if not source.is_file():
         raise ImportFailure(f"{source}: not a file (expected a Competitive Companion JSON file)")
-    try:
-        text = source.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ImportFailure(f"{source}: cannot read: {exc}") from None
+    text = read_text(source, "a Competitive Companion JSON file")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

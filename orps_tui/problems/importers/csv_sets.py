@@ -21,6 +21,7 @@ from orps_tui.problems.importers.common import (
     ImportOptions,
     ImportResult,
     id_from_task_id,
+    unreadable,
 )
 from orps_tui.problems.model import (
     Checker,
@@ -93,12 +94,10 @@ def _rows(source: Path, required: tuple[str, ...], name: str) -> list[tuple[int,
             rows = []
             for row in reader:
                 rows.append((reader.line_num, row))
-    except UnicodeDecodeError:
-        raise ImportFailure(f"{source}: not UTF-8 text; is this the {name} CSV?") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise unreadable(source, exc, f"the {name} CSV") from None
     except csv.Error as exc:
         raise ImportFailure(f"{source}: not a valid CSV ({exc})") from None
-    except OSError as exc:
-        raise ImportFailure(f"{source}: cannot read: {exc.strerror or exc}") from None
     if not rows:
         raise ImportFailure(f"{source}: no rows")
     return rows

@@ -19,6 +19,8 @@ from orps_tui.problems.importers.common import (
     ImportOptions,
     ImportResult,
     id_from_task_id,
+    read_text,
+    unreadable,
 )
 from orps_tui.problems.model import (
     Checker,
@@ -63,14 +65,15 @@ def read(source: Path, options: ImportOptions) -> ImportResult:
 def _read_rows(source: Path) -> list[tuple[int, dict]]:
     if not source.is_file():
         raise ImportFailure(f"{source}: not a file (expected HumanEval .jsonl or .jsonl.gz)")
-    try:
-        if source.suffix == ".gz":
+    expected = "HumanEval .jsonl"
+    if source.suffix == ".gz":
+        try:
             with gzip.open(source, "rt", encoding="utf-8") as handle:
                 text = handle.read()
-        else:
-            text = source.read_text(encoding="utf-8")
-    except (OSError, EOFError, UnicodeDecodeError) as exc:
-        raise ImportFailure(f"{source}: cannot read: {exc}") from None
+        except (OSError, EOFError, UnicodeDecodeError) as exc:
+            raise unreadable(source, exc, expected) from None
+    else:
+        text = read_text(source, expected)
     rows: list[tuple[int, dict]] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():

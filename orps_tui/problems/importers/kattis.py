@@ -18,6 +18,7 @@ from orps_tui.problems.importers.common import (
     ImportFailure,
     ImportOptions,
     ImportResult,
+    read_text,
     slugify,
 )
 from orps_tui.problems.load import natural_key
@@ -99,12 +100,11 @@ def _package(folder: Path, options: ImportOptions, notes: list[str]) -> Problem:
 
 def _problem_yaml(folder: Path) -> dict[str, Any]:
     path = folder / "problem.yaml"
+    text = read_text(path, "a Kattis problem.yaml")
     try:
-        return mini_yaml.parse(path.read_text(encoding="utf-8"))
+        return mini_yaml.parse(text)
     except mini_yaml.YamlSubsetError as exc:
         raise ImportFailure(f"{path}:{exc.line}: {exc}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ImportFailure(f"{path}: cannot read: {exc}") from None
 
 
 def _number(value: Any, what: str, folder: Path) -> float:
@@ -200,19 +200,12 @@ def _statement(folder: Path) -> Statement:
         )
         for path in candidates:
             if path.is_file():
-                try:
-                    return Statement(text=path.read_text(encoding="utf-8"), format=fmt)
-                except (OSError, UnicodeDecodeError) as exc:
-                    raise ImportFailure(f"{path}: cannot read: {exc}") from None
+                return Statement(text=read_text(path, "a problem statement"), format=fmt)
     raise ImportFailure(f"{folder}: no problem_statement/problem.md, .html or .tex")
 
 
 def _read(path: Path) -> str:
-    try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            return handle.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ImportFailure(f"{path}: cannot read: {exc}") from None
+    return read_text(path, "a test data file", newline="")
 
 
 def _pairs(folder: Path, recursive: bool) -> list[tuple[Path, Path]]:
