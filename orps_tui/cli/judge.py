@@ -165,53 +165,66 @@ def _as_dict(value: Any) -> Any:
     return to_dict() if callable(to_dict) else str(value)
 
 
+MAX_MESSAGES = 5
+"""Failure messages printed under the table; --json has them all."""
+
+
 def _print_human(problem: Problem, report: JudgeReport, profile: Any) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
+    # Everything shown here may come from the solution or the problem file: escape it, so
+    # text like "[/red]" prints as written instead of breaking Rich's markup.
     console = Console()
     if report.compile_error is not None:
         e = report.compile_error
         console.print(
-            f"[bold red]CE[/] line {e.line}, column {e.column}: {e.message} (nothing was run)"
+            f"[bold red]CE[/] line {e.line}, column {e.column}: {escape(e.message)} "
+            "(nothing was run)"
         )
-    table = Table(title=f"{problem.id}: {problem.title}", title_justify="left")
+    table = Table(title=escape(f"{problem.id}: {problem.title}"), title_justify="left")
     table.add_column("test", no_wrap=True)
     table.add_column("verdict")
     table.add_column("CPU ms", justify="right")
     table.add_column("wall ms", justify="right")
     table.add_column("peak MB", justify="right")
-    table.add_column("message", overflow="fold", max_width=60)
     for t in report.tests:
         style = _STYLE.get(str(t.verdict), "")
-        name = t.name if t.public else f"{t.name} [dim](hidden)[/]"
+        name = escape(t.name) if t.public else f"{escape(t.name)} [dim](hidden)[/]"
         table.add_row(
             name,
             f"[{style}]{t.verdict}[/]" if style else str(t.verdict),
             f"{t.cpu_s * 1000:.0f}",
             f"{t.wall_s * 1000:.0f}",
             f"{t.peak_rss_mb:.1f}",
-            "" if t.verdict.passed else t.message,
         )
     if report.tests:
         console.print(table)
+    # Messages go under the table, whole: in a column they fold into unreadable ribbons.
+    failing = [t for t in report.tests if not t.verdict.passed and t.message]
+    for t in failing[:MAX_MESSAGES]:
+        console.print(f"[bold]{escape(t.name)}[/]: {escape(t.message)}", highlight=False)
+    if len(failing) > MAX_MESSAGES:
+        console.print(f"[dim]… and {len(failing) - MAX_MESSAGES} more failing tests[/]")
     style = _STYLE.get(str(report.verdict), "")
     console.print(
         f"[{style}]{report.verdict}[/]  {report.passed}/{report.total} passed  "
         f"max CPU {report.max_cpu_s * 1000:.0f} ms  max memory {report.max_rss_mb:.1f} MB"
     )
     for notice in report.isolation.notices:
-        console.print(f"[yellow]sandbox:[/] {notice}", highlight=False)
+        console.print(f"[yellow]sandbox:[/] {escape(notice)}", highlight=False)
     if profile is not None:
         _print_profile(console, profile)
 
 
 def _print_profile(console: Any, profile: Any) -> None:
     """The profiled re-run, briefly: its note, the hottest lines and functions."""
+    from rich.markup import escape
     from rich.table import Table
 
     console.print(
-        f"\n[bold]profile of {profile.test_name}[/] (a separate, profiled re-run): "
+        f"\n[bold]profile of {escape(profile.test_name)}[/] (a separate, profiled re-run): "
         f"{profile.verdict}  CPU {profile.cpu_s * 1000:.0f} ms  peak {profile.peak_rss_mb:.1f} MB"
     )
     lines = sorted(profile.lines, key=lambda line: line.time_s, reverse=True)[:5]
@@ -230,7 +243,7 @@ def _print_profile(console: Any, profile: Any) -> None:
         for column in ("function", "calls", "cum ms"):
             table.add_column(column, justify="right" if column != "function" else "left")
         for fn in functions:
-            table.add_row(fn.name, str(fn.calls), f"{fn.cumtime_s * 1000:.1f}")
+            table.add_row(escape(fn.name), str(fn.calls), f"{fn.cumtime_s * 1000:.1f}")
         console.print(table)
     if profile.note:
-        console.print(profile.note, style="dim", highlight=False)
+        console.print(escape(profile.note), style="dim", highlight=False)
