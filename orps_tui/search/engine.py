@@ -390,7 +390,7 @@ class SearchEngine(SteeringMixin):
             self._poke()
 
     async def _generate(self, node: Node) -> bool:
-        self._set_state(node, NodeState.GENERATING)
+        # The node stays PENDING until it has a model slot; _attempt marks it GENERATING.
         parent_branch = self.tree.path_to(node.parent_id) if node.parent_id is not None else []
         messages = programmer_messages(self.problem, parent_branch, node.strategy)
         node.prompt = [{"role": m.role, "content": m.content} for m in messages]
@@ -486,6 +486,8 @@ class SearchEngine(SteeringMixin):
     async def _attempt(self, node: Node, role: str, messages: Sequence[Message],
                        options: GenOptions, schema: dict[str, Any] | None) -> Completion:
         await self._gate.acquire()
+        if role == "programmer" and node.state is NodeState.PENDING:
+            self._set_state(node, NodeState.GENERATING)
         started = time.monotonic()
         ttft: float | None = None
         text: list[str] = []

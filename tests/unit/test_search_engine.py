@@ -221,6 +221,23 @@ async def test_model_calls_stay_within_the_concurrency_limit() -> None:
     assert model.max_in_flight == 3
 
 
+async def test_a_node_waiting_for_a_model_slot_is_pending_not_generating() -> None:
+    model = ScriptedModel(programmer=RIGHT, chunk_delay_s=0.002)
+    engine, _, _ = engine_for(model, samples=3, beam=1, rounds=0, concurrency=1)
+    most_generating = 0
+
+    def watch(event: ev.Event) -> None:
+        nonlocal most_generating
+        states = [n.state for n in engine.tree.nodes.values()]
+        most_generating = max(most_generating, states.count(NodeState.GENERATING))
+
+    engine.subscribe(watch)
+    await engine.run()
+    # Regression: every queued root used to show "generating" while one model slot served them.
+    assert most_generating == 1
+    assert len(engine.tree) == 3
+
+
 async def test_critic_falls_back_to_text_when_json_is_refused() -> None:
     model = ScriptedModel(programmer=RIGHT, critic="Fine.\nScore: 4/5\nFinished: no",
                           reject_json_schema=True)
