@@ -92,6 +92,25 @@ _ENOSYS = 38
 
 _AUDIT_ARCH = {"x86_64": 0xC000003E, "aarch64": 0xC00000B7}
 
+# Syscalls added since Linux 5.1 have one number on every architecture.
+_UNIFIED_SYSCALLS: dict[str, int] = {
+    "pidfd_send_signal": 424,
+    "io_uring_setup": 425,
+    "io_uring_enter": 426,
+    "io_uring_register": 427,
+    "open_tree": 428,
+    "move_mount": 429,
+    "fsopen": 430,
+    "fsconfig": 431,
+    "fsmount": 432,
+    "fspick": 433,
+    "pidfd_open": 434,
+    "clone3": 435,
+    "pidfd_getfd": 438,
+    "process_madvise": 440,
+    "mount_setattr": 442,
+}
+
 # Syscall numbers per architecture (x86_64 from asm/unistd_64.h, aarch64 from the
 # generic table). Absent names simply do not exist there (aarch64 has no fork).
 _SYSCALLS: dict[str, dict[str, int]] = {
@@ -148,21 +167,7 @@ _SYSCALLS: dict[str, dict[str, int]] = {
         "bpf": 321,
         "execveat": 322,
         "userfaultfd": 323,
-        "pidfd_send_signal": 424,
-        "io_uring_setup": 425,
-        "io_uring_enter": 426,
-        "io_uring_register": 427,
-        "open_tree": 428,
-        "move_mount": 429,
-        "fsopen": 430,
-        "fsconfig": 431,
-        "fsmount": 432,
-        "fspick": 433,
-        "pidfd_open": 434,
-        "clone3": 435,
-        "pidfd_getfd": 438,
-        "process_madvise": 440,
-        "mount_setattr": 442,
+        **_UNIFIED_SYSCALLS,
     },
     "aarch64": {
         "umount2": 39,
@@ -213,21 +218,7 @@ _SYSCALLS: dict[str, dict[str, int]] = {
         "execveat": 281,
         "userfaultfd": 282,
         "kexec_file_load": 294,
-        "pidfd_send_signal": 424,
-        "io_uring_setup": 425,
-        "io_uring_enter": 426,
-        "io_uring_register": 427,
-        "open_tree": 428,
-        "move_mount": 429,
-        "fsopen": 430,
-        "fsconfig": 431,
-        "fsmount": 432,
-        "fspick": 433,
-        "pidfd_open": 434,
-        "clone3": 435,
-        "pidfd_getfd": 438,
-        "process_madvise": 440,
-        "mount_setattr": 442,
+        **_UNIFIED_SYSCALLS,
     },
 }
 
