@@ -9,15 +9,37 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from orps_tui.app.keymap import SEARCH_KEYS, TREE_KEYS, KeySpec
 
+Entry = tuple[str, Callable[[], object], str]
+"""A palette entry: its name, what it runs, its help line."""
 
-class SteeringCommands(Provider):
+
+class EntryProvider(Provider):
+    """A provider over a list of entries (made afresh on each discover / search, as they
+    depend on the current screen)."""
+
+    def _entries(self) -> list[Entry]:
+        raise NotImplementedError
+
+    async def discover(self) -> Hits:
+        for name, callback, help_text in self._entries():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, callback, help_text in self._entries():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+
+
+class SteeringCommands(EntryProvider):
     """`tree: prune branch`, `search: pause or resume`, `theme: orps-light`, ..."""
 
-    def _entries(self) -> list[tuple[str, Callable[[], object], str]]:
+    def _entries(self) -> list[Entry]:
         from orps_tui.app.screens.search import SearchScreen
         from orps_tui.app.widgets.search_tree import SearchTree
 
-        entries: list[tuple[str, Callable[[], object], str]] = []
+        entries: list[Entry] = []
         screen = self.screen
         if isinstance(screen, SearchScreen):
             tree = screen.query_one(SearchTree)
@@ -34,14 +56,3 @@ class SteeringCommands(Provider):
                 entries.append((f"theme: {name}", partial(setattr, self.app, "theme", name),
                                 "Switch to this colour theme"))
         return entries
-
-    async def discover(self) -> Hits:
-        for name, callback, help_text in self._entries():
-            yield DiscoveryHit(name, callback, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for name, callback, help_text in self._entries():
-            score = matcher.match(name)
-            if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, help=help_text)

@@ -6,8 +6,11 @@ call them without a running app.
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from rich.text import Text
 
+from orps_tui.app.palette import DEFAULT, Palette
 from orps_tui.search.tree import Author, Node, NodeState
 
 # One glyph per state; the colour is a theme variable name so themes recolour the tree.
@@ -26,21 +29,20 @@ STATE_GLYPHS: dict[NodeState, str] = {
     NodeState.ERROR: "✖",
 }
 
-# Rich styles per state. They name ANSI-independent colours that read on dark, light and
-# high-contrast backgrounds alike; the selected theme decides the rest of the palette.
+# Rich styles per state: `{role}` is filled with that colour of the theme's palette.
 STATE_STYLES: dict[NodeState, str] = {
     NodeState.PENDING: "dim",
-    NodeState.GENERATING: "bold #4ea1ff",
-    NodeState.JUDGING: "bold #d4a017",
-    NodeState.CRITIQUING: "bold #b06fd8",
+    NodeState.GENERATING: "bold {primary}",
+    NodeState.JUDGING: "bold {warning}",
+    NodeState.CRITIQUING: "bold {secondary}",
     NodeState.ACTIVE: "",
-    NodeState.KEPT: "bold #2fa84f",
+    NodeState.KEPT: "bold {success}",
     NodeState.STOPPED: "dim",
     NodeState.PRUNED: "dim strike",
-    NodeState.BOOSTED: "bold #e07b00",
-    NodeState.FINISHED: "bold #2fa84f",
+    NodeState.BOOSTED: "bold {accent}",
+    NodeState.FINISHED: "bold {success}",
     NodeState.CANCELLED: "dim italic",
-    NodeState.ERROR: "bold #e0433a",
+    NodeState.ERROR: "bold {error}",
 }
 
 STATE_WORDS: dict[NodeState, str] = {
@@ -71,29 +73,29 @@ def fmt_score(score: float | None, digits: int = 1) -> str:
     return "–" if score is None else f"{score:.{digits}f}"
 
 
-def node_label(node: Node, *, best: bool = False) -> Text:
+def node_label(node: Node, *, best: bool = False, palette: Palette = DEFAULT) -> Text:
     """`● #12 ★ 100% p4.0 o1.42 efficient` — glyph, id, best mark, pass rate, scores."""
-    state_style = STATE_STYLES.get(node.state, "")
+    state_style = STATE_STYLES.get(node.state, "").format_map(asdict(palette))
     text = Text()
     text.append(glyph(node.state), style=state_style)
     text.append(f" #{node.id}", style="bold" if best else "")
     if best:
-        text.append(" ★", style="bold #e0b400")
+        text.append(" ★", style=f"bold {palette.warning}")
     rate = node.pass_rate
     rate_style = ""
     if rate is not None:
-        rate_style = "#2fa84f" if rate >= 1.0 else "#e0433a" if rate == 0 else "#d4a017"
+        rate_style = palette.verdict(rate)
     text.append(f" {fmt_rate(rate)}", style=rate_style)
     text.append(f" p{fmt_score(node.process_score)}")
     text.append(f" o{fmt_score(node.outcome_score, 2)}")
     if node.author is Author.PERSON:
-        text.append(" person", style="italic #e07b00")
+        text.append(" person", style=f"italic {palette.accent}")
     elif node.strategy:
         text.append(f" {short_strategy(node.strategy)}", style="dim")
     if node.hints:
         text.append(f" +{len(node.hints)} hint", style="italic")
     if node.state is NodeState.ERROR and node.error:
-        text.append(f" {node.error[:40]}", style="#e0433a")
+        text.append(f" {node.error[:40]}", style=palette.error)
     return text
 
 

@@ -100,9 +100,24 @@ class SearchLink:
             return lambda: None
         return self.engine.subscribe(callback)
 
-    def send(self, command: ev.Command) -> None:
+    @property
+    def finished(self) -> bool:
+        """The live search has ended: its session file is closed, a command would change
+        the tree on screen and nothing else."""
+        return self.engine is not None and getattr(self.engine, "result", None) is not None
+
+    def refusal(self) -> str | None:
+        """Why a steering command cannot be sent now, or None when it can."""
         if self.read_only or self.engine is None:
-            raise ReadOnlyError("read-only session")
+            return "read-only session"
+        if self.finished:
+            return "the search has finished"
+        return None
+
+    def send(self, command: ev.Command) -> None:
+        why = self.refusal()
+        if why is not None:
+            raise ReadOnlyError(why)
         self.engine.send(command)
 
     async def run(self) -> Any:

@@ -29,13 +29,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--rounds", "-r", type=int, metavar="R", help="rounds of expansion")
     parser.add_argument("--concurrency", "-c", type=int, metavar="C",
                         help="model calls in flight at once")
-    parser.add_argument("--resume", metavar="SESSION",
-                        help="reopen a saved session (folder or name): review it if it "
-                             "finished, continue it if not")
+    parser.add_argument("--resume", metavar="SESSION", nargs="?", const="",
+                        help="reopen a saved session (folder or name; none: the newest): "
+                             "review it if it finished, continue it if not")
     parser.add_argument("--theme", metavar="NAME", help="colour theme for this run")
     return parser
-
-
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
@@ -44,8 +42,10 @@ def parse(argv: list[str]) -> argparse.Namespace:
     if extra:
         raise CliError(f"unknown argument {extra[0]!r} (see `orps --help` for subcommands, "
                        "`orps PROBLEM --help` for the app's options)")
-    if args.resume and args.problem:
+    if args.resume is not None and args.problem:
         raise CliError("give either PROBLEM or --resume SESSION, not both")
+    if args.resume == "":
+        args.resume = str(_newest_session())
     for name, low in (("samples", 1), ("beam", 1), ("rounds", 0), ("concurrency", 1)):
         value = getattr(args, name)
         if value is not None and value < low:
@@ -64,6 +64,19 @@ def parse(argv: list[str]) -> argparse.Namespace:
                 raise CliError(f"{args.resume}: no such session (see the home screen's "
                                "recent sessions)")
     return args
+
+
+def _newest_session() -> Path:
+    """The newest session folder (their names start with the time they were made)."""
+    from orps_tui import locations
+    from orps_tui.search.session import LOG_NAME
+
+    root = locations.sessions_dir()
+    folders = sorted(root.iterdir(), reverse=True) if root.is_dir() else []
+    for folder in folders:
+        if (folder / LOG_NAME).is_file():
+            return folder
+    raise CliError("no saved session yet: `orps PROBLEM` starts one")
 
 
 def run_from_argv(argv: list[str]) -> int:

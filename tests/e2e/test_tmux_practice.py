@@ -6,16 +6,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import subprocess
 import sys
-import time
-import uuid
 from pathlib import Path
 
 import pytest
 
-TMUX = shutil.which("tmux")
+from tests.support.tmux import TMUX, Terminal, quote, terminal_env
+
 REPO = Path(__file__).resolve().parents[2]
 ORPS = Path(sys.executable).with_name("orps")
 PLANTED = REPO / "tools" / "stress" / "warm_streak_planted_bug.py"
@@ -24,58 +21,12 @@ pytestmark = [pytest.mark.skipif(TMUX is None, reason="tmux is not installed"),
               pytest.mark.slow]
 
 
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "'\\''") + "'"
-
-
-class Tmux:
-    """A private tmux server running one command in a 150x45 window."""
-
-    def __init__(self, command: str, env: dict[str, str], cwd: Path) -> None:
-        assert TMUX is not None
-        self.tmux = TMUX
-        self.socket = f"orps-practice-{uuid.uuid4().hex[:8]}"
-        exports = " ".join(f"{k}={_quote(v)}" for k, v in env.items())
-        line = f"cd {_quote(str(cwd))} && env -i {exports} {command}; echo ORPS-EXIT=$?; sleep 30"
-        self.run("new-session", "-d", "-s", "orps", "-x", "150", "-y", "45", line)
-
-    def run(self, *args: str) -> str:
-        return subprocess.run([self.tmux, "-L", self.socket, *args], capture_output=True,
-                              text=True, timeout=20, check=False).stdout
-
-    def screen(self) -> str:
-        return self.run("capture-pane", "-p", "-t", "orps")
-
-    def keys(self, *keys: str) -> None:
-        for key in keys:
-            self.run("send-keys", "-t", "orps", key)
-            time.sleep(0.2)
-
-    def type(self, text: str) -> None:
-        self.run("send-keys", "-t", "orps", "-l", text)
-        time.sleep(0.2)
-
-    def wait_for(self, text: str, timeout: float = 30.0) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if text in screen:
-                return screen
-            time.sleep(0.1)
-        raise AssertionError(f"{text!r} never appeared; the screen:\n{self.screen()}")
-
-    def close(self) -> None:
-        self.run("kill-server")
-
-
 def test_practice_in_a_real_terminal(tmp_path: Path) -> None:
     editor = tmp_path / "fake-editor.sh"
-    editor.write_text(f'#!/bin/sh\ncp {_quote(str(PLANTED))} "$1"\n')
+    editor.write_text(f'#!/bin/sh\ncp {quote(str(PLANTED))} "$1"\n')
     editor.chmod(0o755)
-    env = {k: os.environ[k] for k in ("ORPS_CONFIG", "ORPS_DATA_DIR", "ORPS_CACHE_DIR")}
-    env.update(TERM="xterm-256color", HOME=str(tmp_path), EDITOR=str(editor),
-               PATH=os.environ.get("PATH", "/usr/bin:/bin"))
-    term = Tmux(_quote(str(ORPS)), env, tmp_path)
+    term = Terminal([str(ORPS)], terminal_env(tmp_path, EDITOR=str(editor)), tmp_path,
+                    width=150, height=45, key_delay=0.2)
     try:
         term.wait_for("pick a problem")
         term.type("warm-streak")

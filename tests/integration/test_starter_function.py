@@ -5,9 +5,7 @@ date, and its reference solution is accepted by the real judge on every test."""
 from __future__ import annotations
 
 import ast
-import importlib.util
 import re
-import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -15,6 +13,7 @@ import pytest
 
 from orps_tui.problems.load import load_problem
 from orps_tui.problems.model import Difficulty, Problem, ProblemKind
+from tests.support.starter import COMMON_TAGS, load_tool
 
 REPO = Path(__file__).resolve().parents[2]
 STARTER = REPO / "problems"
@@ -23,21 +22,7 @@ FN_FILES = sorted(
     [*STARTER.glob("fn-*.toml"), *STARTER.glob("fn-*/problem.toml")],
     key=lambda p: p.as_posix(),
 )
-ALLOWED_TAGS = {
-    "arrays",
-    "strings",
-    "math",
-    "greedy",
-    "dp",
-    "graphs",
-    "data-structures",
-    "sorting",
-    "binary-search",
-    "number-theory",
-    "implementation",
-    "two-pointers",
-    "hashing",
-}
+ALLOWED_TAGS = COMMON_TAGS | {"hashing"}
 
 
 def _problem_id(path: Path) -> str:
@@ -49,24 +34,12 @@ def problems() -> dict[str, Problem]:
     return {_problem_id(p): load_problem(p) for p in FN_FILES}
 
 
-def _generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("gen_function_tests", GENERATOR)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look the module up while the class is built
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        del sys.modules[spec.name]
-    return module
-
-
 EXAMPLE_RE = re.compile(r"`([^`\n]+)` returns `([^`\n]+)`")
 
 
 @pytest.fixture(scope="module")
 def generator() -> ModuleType:
-    return _generator()
+    return load_tool(GENERATOR, "gen_function_tests")
 
 
 def test_the_set_mixes_difficulties(problems: dict[str, Problem]) -> None:

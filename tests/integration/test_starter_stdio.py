@@ -8,8 +8,6 @@ really runs out of time on a large test.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
@@ -21,6 +19,7 @@ from orps_tui.problems.load import load_problem
 from orps_tui.problems.model import CheckerType, Difficulty, Problem, ProblemKind
 from orps_tui.sandbox.judge import judge
 from orps_tui.sandbox.report import Verdict
+from tests.support.starter import COMMON_TAGS, load_tool
 
 REPO = Path(__file__).resolve().parents[2]
 PROBLEMS = REPO / "problems"
@@ -45,21 +44,7 @@ STDIO_IDS = (
     "echo-stamps",
     "fair-split",
 )
-ALLOWED_TAGS = {
-    "arrays",
-    "strings",
-    "math",
-    "greedy",
-    "dp",
-    "graphs",
-    "data-structures",
-    "sorting",
-    "binary-search",
-    "number-theory",
-    "implementation",
-    "two-pointers",
-    "prefix-sums",
-}
+ALLOWED_TAGS = COMMON_TAGS | {"prefix-sums"}
 LARGE_PREFIX = "large-"
 """Timing tests (a naive solution runs out of time on them) are hidden tests named large-*."""
 MAX_INPUT_BYTES = 1_500_000
@@ -78,15 +63,7 @@ def problems() -> dict[str, Problem]:
 
 @pytest.fixture(scope="module")
 def generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("gen_stdio_tests", GENERATOR)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the file runs
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        sys.modules.pop(spec.name, None)
-    return module
+    return load_tool(GENERATOR, "gen_stdio_tests")
 
 
 @pytest.mark.parametrize("pid", STDIO_IDS)

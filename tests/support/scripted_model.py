@@ -14,7 +14,7 @@ import ast
 import asyncio
 import json
 from collections.abc import AsyncIterator, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from orps_tui.llm.base import (
@@ -28,17 +28,7 @@ from orps_tui.llm.base import (
     ModelInfo,
     Usage,
 )
-from orps_tui.problems.model import (
-    Checker,
-    CheckerType,
-    FunctionSpec,
-    Limits,
-    Problem,
-    ProblemKind,
-    Source,
-    Statement,
-    TestCase,
-)
+from orps_tui.problems.model import Limits, Problem, Source, Statement, TestCase
 from orps_tui.sandbox.report import (
     IsolationStatus,
     JudgeReport,
@@ -48,6 +38,7 @@ from orps_tui.sandbox.report import (
     Verdict,
 )
 from orps_tui.search.prompts import CRITIC_SYSTEM
+from tests.support.sandbox_problems import function_problem
 
 Reply = Callable[[Sequence[Message], GenOptions], str]
 
@@ -218,19 +209,15 @@ class FixedLatencyModel:
 
 def sample_problem(reference: str | None = "def add(a, b):\n    return a + b\n") -> Problem:
     """A small function-kind problem with 2 public and 2 hidden tests."""
-    tests = (
-        TestCase("p1", True, code="assert add(1, 2) == 3"),
-        TestCase("p2", True, code="assert add(-1, 1) == 0"),
-        TestCase("h1", False, code="assert add(10, 20) == 30  # HIDDEN-TEST-MARKER"),
-        TestCase("h2", False, code="assert add(2, 2) == 4  # HIDDEN-TEST-MARKER"),
-    )
-    return Problem(
-        id="add-two", title="Add two numbers", kind=ProblemKind.FUNCTION,
-        source=Source("tests", "MIT"), statement=Statement("Return the sum of a and b."),
-        limits=Limits(), tests=tests,
-        function=FunctionSpec("add", "def add(a: int, b: int) -> int:"),
-        checker=Checker(CheckerType.ASSERT), reference=reference,
-    )
+    problem = function_problem([
+        ("p1", "assert add(1, 2) == 3", True),
+        ("p2", "assert add(-1, 1) == 0", True),
+        ("h1", "assert add(10, 20) == 30  # HIDDEN-TEST-MARKER", False),
+        ("h2", "assert add(2, 2) == 4  # HIDDEN-TEST-MARKER", False),
+    ])
+    return replace(problem, id="add-two", title="Add two numbers",
+                   source=Source("tests", "MIT"), statement=Statement("Return the sum of a and b."),
+                   limits=Limits(), reference=reference)
 
 
 class FakeJudge:

@@ -98,7 +98,27 @@ def test_parse_errors_are_one_line(argv: list[str], message: str) -> None:
     assert message in str(info.value)
 
 
-def test_main_prints_the_error_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+def test_resume_without_a_session_takes_the_newest() -> None:
+    """docs/app.md says `orps --resume` continues the last session; it used to be a usage
+    error (`--resume: expected one argument`)."""
+    with pytest.raises(CliError, match="no saved session yet"):
+        parse(["--resume"])
+    root = locations.sessions_dir()
+    for name in ("20260101T000000Z-old", "20260301T000000Z-new", "20260401T000000Z-empty"):
+        (root / name).mkdir(parents=True)
+    for name in ("20260101T000000Z-old", "20260301T000000Z-new"):
+        (root / name / "session.jsonl").write_text("{}\n")
+    assert parse(["--resume"]).resume == str(root / "20260301T000000Z-new")
+    with pytest.raises(CliError, match="either PROBLEM or --resume"):
+        parse(["x-id", "--resume"])
+
+
+def test_main_prints_the_error_and_exits_2(capsys: pytest.CaptureFixture[str],
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import orps_tui.cli
+
+    # As in a terminal: without one, `orps` refuses before it looks at the arguments.
+    monkeypatch.setattr(orps_tui.cli, "_interactive", lambda: True)
     assert main(["missing.toml"]) == 2
     err = capsys.readouterr().err
     assert err.strip() == "orps: error: missing.toml: no such problem file"

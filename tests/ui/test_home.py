@@ -18,6 +18,13 @@ from tests.ui.harness import SIZE, wait_for
 DEAD_HOST = "http://127.0.0.1:9"  # discard port: nothing listens
 
 
+def _offline() -> Settings:
+    """Default settings, with Ollama at an address where nothing listens."""
+    settings = Settings()
+    settings.model.ollama_host = DEAD_HOST
+    return settings
+
+
 def _answer(request: Request) -> str:
     system = next((m.get("content", "") for m in request.messages if m.get("role") == "system"),
                   "")
@@ -36,9 +43,7 @@ def _reference() -> str:
 
 
 async def test_filter_narrows_the_starter_set_by_difficulty_and_tag() -> None:
-    settings = Settings()
-    settings.model.ollama_host = DEAD_HOST
-    app = OrpsApp(settings)
+    app = OrpsApp(_offline())
     async with app.run_test(size=SIZE) as pilot:
         picker = app.screen.query_one(ProblemPicker)
         await wait_for(pilot, lambda: len(picker.rows) > 20, what="the starter set")
@@ -55,9 +60,7 @@ async def test_filter_narrows_the_starter_set_by_difficulty_and_tag() -> None:
 
 
 async def test_ollama_not_running_is_said_plainly_and_embedded_offered() -> None:
-    settings = Settings()
-    settings.model.ollama_host = DEAD_HOST
-    app = OrpsApp(settings)
+    app = OrpsApp(_offline())
     async with app.run_test(size=SIZE) as pilot:
         models = app.screen.query_one(ModelPicker)
         await wait_for(pilot, lambda: "Ollama not running" in models.ollama_status, 15,
@@ -113,9 +116,7 @@ async def test_pick_problem_model_budget_and_start_a_search() -> None:
 
 
 async def test_bad_budget_is_refused_with_a_message() -> None:
-    settings = Settings()
-    settings.model.ollama_host = DEAD_HOST
-    app = OrpsApp(settings)
+    app = OrpsApp(_offline())
     async with app.run_test(size=SIZE) as pilot:
         picker = app.screen.query_one(ProblemPicker)
         await wait_for(pilot, lambda: len(picker.rows) > 0)
@@ -135,10 +136,8 @@ async def test_problem_on_the_command_line_with_a_dead_server_offers_the_embedde
     from orps_tui.app.launch import Launch
     from orps_tui.app.screens.starting import StartingScreen
 
-    settings = Settings()
-    settings.model.ollama_host = DEAD_HOST
     problem = Path(__file__).resolve().parents[2] / "problems" / "fn-factorial-zeros.toml"
-    app = OrpsApp(settings, Launch(problem=problem, model="ollama:qwen2.5-coder:7b"))
+    app = OrpsApp(_offline(), Launch(problem=problem, model="ollama:qwen2.5-coder:7b"))
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, StartingScreen))
         screen = app.screen
@@ -147,21 +146,23 @@ async def test_problem_on_the_command_line_with_a_dead_server_offers_the_embedde
         message = str(screen.query_one("#starting-message", Static).render())
         assert "ollama serve" in message
         assert screen.query_one("#embedded").display
+        assert any(b.binding.action == "use_embedded" and b.enabled
+                   for b in screen.active_bindings.values())
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
 
 
 async def test_a_malformed_problem_file_is_named_with_its_line(tmp_path) -> None:
+    """Also: the footer used to offer `m Use the embedded model` when the problem file, not
+    the model, was at fault; and the message was read as markup (the path lost its `[b]`)."""
     from textual.widgets import Static
 
     from orps_tui.app.launch import Launch
     from orps_tui.app.screens.starting import StartingScreen
 
-    bad = tmp_path / "bad.toml"
+    bad = tmp_path / "[b]bad.toml"
     bad.write_text('schema = 1\nid = "x"\ntitle = \n')
-    settings = Settings()
-    settings.model.ollama_host = DEAD_HOST
-    app = OrpsApp(settings, Launch(problem=bad, model="embedded"))
+    app = OrpsApp(_offline(), Launch(problem=bad, model="embedded"))
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, StartingScreen))
         screen = app.screen
@@ -169,3 +170,42 @@ async def test_a_malformed_problem_file_is_named_with_its_line(tmp_path) -> None
         message = str(screen.query_one("#starting-message", Static).render())
         assert f"{bad}:3" in message
         assert not screen.query_one("#embedded").display
+        shown = {b.binding.action for b in screen.active_bindings.values()
+                 if b.enabled and b.binding.show}
+        assert "use_embedded" not in shown and "back" in shown
+
+
+async def test_statement_preview_is_plain_text_reflowed() -> None:
+    """A statement's brackets used to be read as markup (`grid[i][j]` showed as `grid`, a
+    `[/]` raised), and the file's line breaks broke the pane's wrapping mid-sentence."""
+    from textual.widgets import Static
+
+    from orps_tui.app.widgets.problem_picker import ProblemRow
+
+    app = OrpsApp(_offline())
+    statement = ("# Title\n\nRead grid[i][j] for each cell\nof the grid; [b]bold[/b] and [/]\n"
+                 "are text.\n\nSecond paragraph.\n")
+    row = ProblemRow("x.toml", "x-grid", "Grid", "easy", ("arrays",), "function", statement)
+    async with app.run_test(size=SIZE) as pilot:
+        picker = app.screen.query_one(ProblemPicker)
+        await wait_for(pilot, lambda: len(picker.rows) > 20, what="the starter set")
+        picker.set_rows([row])
+        await pilot.pause(0.1)
+        shown = picker.query_one("#problem-statement", Static).render()
+        text = getattr(shown, "plain", str(shown))
+        assert text == ("Read grid[i][j] for each cell of the grid; [b]bold[/b] and [/] are "
+                        "text.\nSecond paragraph.")
+
+
+async def test_budget_values_stay_visible_in_an_80x24_terminal() -> None:
+    """At 80x24 the budget inputs were squeezed to nothing: K, B, R and concurrency could not
+    be read or edited."""
+    from orps_tui.app.widgets.budget_form import FIELDS
+
+    app = OrpsApp(_offline())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.2)
+        for name, *_ in FIELDS:
+            box = app.screen.query_one(f"#budget-{name}", Input)
+            assert box.content_region.width >= len(box.value) + 1, (name, box.content_region)
+

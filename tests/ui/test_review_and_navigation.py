@@ -13,12 +13,21 @@ from orps_tui.app.screens.search import SearchScreen
 from orps_tui.app.start_search import build_link
 from orps_tui.app.widgets.detail_pane import DetailPane
 from orps_tui.app.widgets.line_heat import LineHeat
+from orps_tui.app.widgets.profiler_pane import ProfilerPane
 from orps_tui.app.widgets.search_tree import SearchTree
 from orps_tui.config import Settings
 from orps_tui.problems.write import write_problem
 from orps_tui.search.tree import NodeState
 from tests.support.scripted_model import sample_problem
-from tests.ui.harness import SIZE, notifications, real_judge, scripted, select, wait_for
+from tests.ui.harness import (
+    SIZE,
+    live_app,
+    notifications,
+    real_judge,
+    scripted,
+    select,
+    wait_for,
+)
 
 
 @pytest.fixture
@@ -110,11 +119,7 @@ async def test_review_is_complete_from_the_keyboard(saved_session: Path, tmp_pat
 
 
 async def test_P_profiles_a_test_and_shows_line_heat() -> None:
-    problem = sample_problem()
-    model = scripted(delay_s=0)
-    link = build_link(problem, model.uri, Budget(3, 1, 1, 1), Settings(), model=model,
-                      judge=real_judge(problem), save_session=False)
-    app = OrpsApp(Settings(), link=link, frozen_clock=True)
+    app, link = live_app(scripted(delay_s=0), Budget(3, 1, 1, 1))
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: link.engine.result is not None, 60)
         await select(pilot, 0)
@@ -126,14 +131,15 @@ async def test_P_profiles_a_test_and_shows_line_heat() -> None:
         assert heat.data.test_name == "p1"
         assert heat.data.lines, "per-line figures came back"
         assert "instrumented re-run" in heat.data.title
+        # The heat is below the test table: the pane scrolls to it (it used to stay out of
+        # sight, so P looked like it did nothing).
+        pane = app.screen.query_one(ProfilerPane)
+        await wait_for(pilot, lambda: pane.scroll_y > 0, 5, "the pane to scroll to the heat")
+        assert pane.region.contains_point(heat.region.offset), "the heat's top is on screen"
 
 
 async def test_detail_streams_reasoning_while_generating() -> None:
-    problem = sample_problem()
-    model = scripted(delay_s=0.05)
-    link = build_link(problem, model.uri, Budget(1, 1, 0, 1), Settings(), model=model,
-                      judge=real_judge(problem), save_session=False)
-    app = OrpsApp(Settings(), link=link, frozen_clock=True)
+    app, link = live_app(scripted(delay_s=0.05), Budget(1, 1, 0, 1))
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         await wait_for(pilot, lambda: 0 in link.engine.tree

@@ -313,3 +313,39 @@ async def test_palette_runs_steering_commands_by_name() -> None:
 def test_critic_reply_helpers_are_what_the_tests_assume() -> None:
     assert "a + b" in code_reply(GOOD) and "a - b" in BAD
     assert '"score": 4' in critic_json(4)
+
+
+async def test_steering_keys_after_the_search_finished_are_refused() -> None:
+    """After the end the session file is closed: a prune used to say "pruned" and change the
+    tree on screen, yet the review of the saved session showed the node unpruned."""
+    app, link = live_app(scripted(delay_s=0), SERIAL, save_session=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_finished(pilot, link)
+        engine = link.engine
+        await select(pilot, 0)
+        before = engine.tree[0].state
+        for key in ("p", "b", "e"):
+            await pilot.press(key)
+        await pilot.pause(0.2)
+        assert engine.tree[0].state is before
+        refusals = [m for m in notifications(app) if m.startswith("the search has finished")]
+        assert len(refusals) == 3, notifications(app)
+        assert not any("pruned" in m or "boosted" in m for m in notifications(app))
+
+
+async def test_one_esc_cancels_the_code_editor_dialog() -> None:
+    """The code editor took the first esc to let go of the focus: the dialog stayed open and
+    the next key (`x`) was typed into the code."""
+    app, link = live_app(scripted(delay_s=0.02), SERIAL)
+    async with app.run_test(size=SIZE) as pilot:
+        engine = link.engine
+        await wait_for(pilot, lambda: 0 in engine.tree and engine.tree[0].code != "",
+                       what="node 0 has code")
+        await select(pilot, 0)
+        await pilot.press("E")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "EditModal")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen), 5,
+                       "the dialog to close on one esc")
+        assert not any(n.author is Author.PERSON for n in engine.tree.nodes.values())
+        await wait_finished(pilot, link)

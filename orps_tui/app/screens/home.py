@@ -27,6 +27,8 @@ class HomeScreen(Screen[None]):
         Binding("ctrl+l", "listener", "Listener", id="home.listener", show=True),
     ]
     AUTO_FOCUS = "#problem-filter"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    """Below 100 columns the budget inputs lose their side padding (see app.tcss)."""
 
     def __init__(self) -> None:
         super().__init__()

@@ -99,16 +99,13 @@ class PracticeScreen(Screen[None]):
             with Vertical(id="practice-editor"):
                 yield TextArea.code_editor("", language="python", id="practice-code")
             with TabbedContent(id="practice-tabs"):
-                with TabPane("results", id="tab-results"):
-                    yield PracticeResults(id="practice-results")
-                with TabPane("custom tests", id="tab-tests"):
-                    yield CustomTestsTable(id="practice-tests")
-                with TabPane("stress", id="tab-stress"):
-                    yield PracticeStress(id="practice-stress")
-                with TabPane("coach", id="tab-coach"):
-                    yield PracticeCoach(id="practice-coach")
-                with TabPane("history", id="tab-history"):
-                    yield HistoryTable(id="practice-history")
+                yield TabPane("results", PracticeResults(id="practice-results"),
+                              id="tab-results")
+                yield TabPane("custom tests", CustomTestsTable(id="practice-tests"),
+                              id="tab-tests")
+                yield TabPane("stress", PracticeStress(id="practice-stress"), id="tab-stress")
+                yield TabPane("coach", PracticeCoach(id="practice-coach"), id="tab-coach")
+                yield TabPane("history", HistoryTable(id="practice-history"), id="tab-history")
         yield Footer()
 
     def on_mount(self) -> None:

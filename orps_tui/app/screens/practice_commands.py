@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import partial
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from orps_tui.app.commands import Entry, EntryProvider
 
 
-class PracticeCommands(Provider):
+class PracticeCommands(EntryProvider):
     """`practice: open for the picked problem`, `practice: judge public tests`, ..."""
 
-    def _entries(self) -> list[tuple[str, Callable[[], object], str]]:
+    def _entries(self) -> list[Entry]:
         from orps_tui.app.screens.practice import PRACTICE_KEYS, PracticeScreen
         from orps_tui.app.screens.practice_hooks import listener_of, toggle_listener
 
         app = self.app
         screen = self.screen
         state = "stop" if listener_of(app) is not None else "start"
-        entries: list[tuple[str, Callable[[], object], str]] = [
+        entries: list[Entry] = [
             (f"practice: {state} the Competitive Companion listener",
              partial(toggle_listener, app),
              "Receive problems from the browser extension (port 10043)"),
@@ -35,14 +34,3 @@ class PracticeCommands(Provider):
                             partial(open_practice, app, screen.problem_ref),  # type: ignore[attr-defined]
                             "Write and judge your own solution"))
         return entries
-
-    async def discover(self) -> Hits:
-        for name, callback, help_text in self._entries():
-            yield DiscoveryHit(name, callback, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for name, callback, help_text in self._entries():
-            score = matcher.match(name)
-            if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, help=help_text)

@@ -86,6 +86,15 @@ class SearchScreen(Screen[None]):
             first = min(self.link.nodes)
         if first is not None:
             self.query_one(SearchTree).move_to(first)
+        self.app.theme_changed_signal.subscribe(self, self._restyle)
+
+    def _restyle(self, _theme: object) -> None:
+        """Redraw the text coloured from the theme's palette (tree lines, panes, header)."""
+        self.query_one(SearchTree).sync(self.link.nodes, self.link.nodes.keys(),
+                                        self.link.best_id())
+        self.query_one(ProfilerPane).forget_shown()
+        self.show_selected()
+        self._refresh_header()
 
     def on_unmount(self) -> None:
         self._unsubscribe()
@@ -174,18 +183,17 @@ class SearchScreen(Screen[None]):
     def _send(self, command: ev.Command, done: str) -> bool:
         try:
             self.link.send(command)
-        except ReadOnlyError:
-            self.notify("read-only session: this key changes a running search",
-                        severity="warning")
+        except ReadOnlyError as exc:
+            self.notify(f"{exc}: this key changes a running search", severity="warning")
             return False
         self.unsaved = not self.link.autosaves
         self.notify(done, timeout=3)
         return True
 
     def _read_only_refused(self) -> bool:
-        if self.link.read_only or self.link.engine is None:
-            self.notify("read-only session: this key changes a running search",
-                        severity="warning")
+        why = self.link.refusal()
+        if why is not None:
+            self.notify(f"{why}: this key changes a running search", severity="warning")
             return True
         return False
 

@@ -7,6 +7,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Label, LoadingIndicator, Static
 
@@ -30,6 +31,7 @@ class StartingScreen(Screen[None]):
     def __init__(self, launch: Launch) -> None:
         super().__init__()
         self.launch = launch
+        self.offer_embedded = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="starting-body"):
@@ -49,20 +51,31 @@ class StartingScreen(Screen[None]):
         self.start(self.launch)
 
     def _say(self, title: str, message: str = "") -> None:
-        self.query_one("#starting-title", Label).update(title)
-        self.query_one("#starting-message", Static).update(message)
+        # Plain content: paths, TOML errors and model messages hold brackets, not markup.
+        self.query_one("#starting-title", Label).update(Content(title))
+        self.query_one("#starting-message", Static).update(Content(message))
 
     def _fail(self, title: str, message: str, offer_embedded: bool = False) -> None:
         self._say(title, message)
         self.query_one("#starting-spinner").display = False
         self.query_one("#starting-buttons").display = True
         self.query_one("#embedded").display = offer_embedded
+        self.offer_embedded = offer_embedded
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`m` (use the embedded model) is offered only when the model was the problem."""
+        if action == "use_embedded":
+            return self.offer_embedded
+        return True
 
     @work(exclusive=True, exit_on_error=False)
     async def start(self, launch: Launch) -> None:
         settings = self.app.settings  # type: ignore[attr-defined]
         self.query_one("#starting-spinner").display = True
         self.query_one("#starting-buttons").display = False
+        self.offer_embedded = False
+        self.refresh_bindings()
         try:
             if launch.resume is not None:
                 self._say(f"Opening session {launch.resume}…")
@@ -90,7 +103,7 @@ class StartingScreen(Screen[None]):
         self.app.switch_screen(SearchScreen(link))
 
     def action_use_embedded(self) -> None:
-        if self.query_one("#embedded").display and self.launch.problem is not None:
+        if self.offer_embedded and self.launch.problem is not None:
             self.launch = Launch(self.launch.problem, "embedded", self.launch.budget)
             self.start(self.launch)
 

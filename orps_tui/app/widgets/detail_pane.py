@@ -7,6 +7,7 @@ from textual.containers import Vertical
 from textual.widgets import Static, TabbedContent, TabPane
 
 from orps_tui.app.node_format import node_summary
+from orps_tui.app.palette import Palette
 from orps_tui.app.widgets.code_view import CodeView
 from orps_tui.app.widgets.critique_view import CritiqueView, critique_markdown
 from orps_tui.app.widgets.diff_view import DiffView, diff_text
@@ -42,16 +43,11 @@ class DetailPane(Vertical):
     def compose(self) -> ComposeResult:
         yield Static("Select a node in the tree.", id="detail-summary")
         with TabbedContent(id="detail-tabs", initial="reasoning"):
-            with TabPane("Reasoning", id="reasoning"):
-                yield ReasoningView(id="reasoning-view")
-            with TabPane("Code", id="code"):
-                yield CodeView(id="code-view")
-            with TabPane("Critique", id="critique"):
-                yield CritiqueView(id="critique-view")
-            with TabPane("Diff", id="diff"):
-                yield DiffView(id="diff-view")
-            with TabPane("Prompt", id="prompt"):
-                yield PromptView(id="prompt-view")
+            yield TabPane("Reasoning", ReasoningView(id="reasoning-view"), id="reasoning")
+            yield TabPane("Code", CodeView(id="code-view"), id="code")
+            yield TabPane("Critique", CritiqueView(id="critique-view"), id="critique")
+            yield TabPane("Diff", DiffView(id="diff-view"), id="diff")
+            yield TabPane("Prompt", PromptView(id="prompt-view"), id="prompt")
 
     def show_tab(self, tab: str) -> None:
         if tab in TABS:
@@ -79,12 +75,13 @@ class DetailPane(Vertical):
         self.query_one(CodeView).show(node.code)
         self.query_one(CritiqueView).show(critique_markdown(node, critic_stream))
         # Diff and prompt change only with the code and the prompt: skip them while streaming.
+        palette = Palette.of(self.app)
         key = (node.id, node.code, id(node.prompt), len(node.prompt),
-               parent.code if parent else None)
+               parent.code if parent else None, palette)
         if key == self._static_key:
             return
         self._static_key = key
         parent_code = parent.code if parent is not None else None
         parent_label = f"#{parent.id}" if parent is not None else "parent"
-        self.query_one(DiffView).show(diff_text(parent_code, node.code, parent_label))
+        self.query_one(DiffView).show(diff_text(parent_code, node.code, parent_label, palette))
         self.query_one(PromptView).show(prompt_text(node.prompt))

@@ -8,8 +8,11 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from orps_tui.app.palette import DEFAULT, Palette
 
-def diff_text(parent_code: str | None, code: str, parent_label: str = "parent") -> Text:
+
+def diff_text(parent_code: str | None, code: str, parent_label: str = "parent",
+              palette: Palette = DEFAULT) -> Text:
     if parent_code is None:
         return Text("A root node: nothing to compare with.", style="italic")
     if not code:
@@ -27,11 +30,11 @@ def diff_text(parent_code: str | None, code: str, parent_label: str = "parent") 
         if line.startswith(("+++", "---")):
             style = "bold"
         elif line.startswith("@@"):
-            style = "bold #4ea1ff"
+            style = f"bold {palette.primary}"
         elif line.startswith("+"):
-            style = "#2fa84f"
+            style = palette.success
         elif line.startswith("-"):
-            style = "#e0433a"
+            style = palette.error
         else:
             style = ""
         out.append(line + "\n", style=style)

@@ -12,6 +12,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
+from orps_tui.app.palette import Palette
 from orps_tui.practice.history import Attempt, Overview
 
 
@@ -40,8 +41,9 @@ class HistoryTable(VerticalScroll):
                  style="bold"))
         table = self.query_one(DataTable)
         table.clear()
+        palette = Palette.of(self.app)
         for a in attempts:
-            style = "green" if a.verdict == "AC" else "red"
+            style = palette.success if a.verdict == "AC" else palette.error
             table.add_row(time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(a.created_at)),
                           a.tests, Text(a.verdict, style=style), f"{a.passed}/{a.total}",
                           f"{a.max_cpu_s * 1000:.0f}", f"{a.max_rss_mb:.1f}")

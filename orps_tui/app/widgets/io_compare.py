@@ -7,6 +7,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
+from orps_tui.app.palette import DEFAULT, Palette
 from orps_tui.sandbox.report import JudgeReport, TestResult
 
 
@@ -16,12 +17,12 @@ def first_failure(report: JudgeReport | None) -> TestResult | None:
     return next((t for t in report.tests if not t.verdict.passed), None)
 
 
-def io_renderable(test: TestResult | None) -> RenderableType:
+def io_renderable(test: TestResult | None, palette: Palette = DEFAULT) -> RenderableType:
     if test is None:
         return Text("Every public test passes.", style="italic")
     table = Table(expand=True, show_edge=False, pad_edge=False, box=None)
-    table.add_column("expected", ratio=1, style="#2fa84f")
-    table.add_column("actual", ratio=1, style="#e0433a")
+    table.add_column("expected", ratio=1, style=palette.success)
+    table.add_column("actual", ratio=1, style=palette.error)
     table.add_row(_clip(test.expected_head) or "(not shown)", _clip(test.output_head) or "(nothing)")
     parts: list[RenderableType] = [
         Text(f"{test.name}: {test.verdict.value}" + (f" — {test.message}" if test.message else ""),
@@ -42,4 +43,4 @@ def _clip(text: str, max_lines: int = 8) -> str:
 
 class IoCompare(Static):
     def show(self, report: JudgeReport | None) -> None:
-        self.update(io_renderable(first_failure(report)))
+        self.update(io_renderable(first_failure(report), Palette.of(self.app)))

@@ -10,6 +10,8 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+# A fixed scale, not theme colours: each cell sets its own text colour, so it reads on any
+# theme.
 HEAT = ("#3b4252", "#5e6b3a", "#8a7a1f", "#b8661a", "#d9401f", "#ff1f1f")
 
 
@@ -56,7 +58,7 @@ def heat_text(data: HeatInput) -> Text:
             share = stat.time_s / total
             level = min(len(HEAT) - 1, int(share * (len(HEAT) - 1) * 2 + 0.999))
             out.append(f"{number:4} │", style="dim")
-            out.append(f"{share * 100:5.1f}%", style=f"bold on {HEAT[level]}")
+            out.append(f"{share * 100:5.1f}%", style=f"bold #ffffff on {HEAT[level]}")
             out.append(f"{_hits(stat.hits):>9}│ ", style="dim")
         out.append(line + "\n")
     if data.functions:

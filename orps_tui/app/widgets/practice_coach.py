@@ -9,6 +9,7 @@ from rich.syntax import Syntax
 from rich.text import Text
 from textual.widgets import Static
 
+from orps_tui.app.palette import Palette
 from orps_tui.search.tree import Node
 
 
@@ -43,6 +44,6 @@ class PracticeCoach(Static):
             if child.code:
                 parts.append(Syntax(child.code, "python", line_numbers=False))
             elif child.error:
-                parts.append(Text(child.error, style="red"))
+                parts.append(Text(child.error, style=Palette.of(self.app).error))
         self.shown = Group(*parts)  # type: ignore[arg-type]
         self.update(self.shown)

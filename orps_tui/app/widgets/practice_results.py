@@ -7,11 +7,10 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
+from orps_tui.app.palette import Palette
 from orps_tui.app.widgets.practice_diff import PracticeDiff
+from orps_tui.app.widgets.test_table import verdict_style
 from orps_tui.sandbox.report import JudgeReport, TestResult
-
-VERDICT_STYLE = {"AC": "bold green", "WA": "bold red", "RE": "bold red", "CE": "bold red",
-                 "TLE": "bold yellow", "MLE": "bold magenta", "OLE": "bold yellow"}
 
 
 class PracticeResults(VerticalScroll):
@@ -40,12 +39,13 @@ class PracticeResults(VerticalScroll):
         self.report = report
         table = self.query_one(DataTable)
         table.clear()
+        palette = Palette.of(self.app)
         for r in report.tests:
-            table.add_row(r.name, Text(str(r.verdict), style=VERDICT_STYLE.get(r.verdict, "")),
+            table.add_row(r.name, Text(str(r.verdict), style=verdict_style(r.verdict, palette)),
                           f"{r.cpu_s * 1000:.0f}", f"{r.peak_rss_mb:.1f}",
                           (r.message or "").splitlines()[0][:70] if r.message else "",
                           key=r.name)
-        style = "bold green" if report.verdict == "AC" else "bold red"
+        style = f"bold {palette.success if report.verdict == 'AC' else palette.error}"
         summary = Text(f"{report.verdict}", style=style)
         summary.append(f"  {report.passed}/{report.total} passed on {which} tests  "
                        f"max CPU {report.max_cpu_s * 1000:.0f} ms  "
@@ -53,7 +53,7 @@ class PracticeResults(VerticalScroll):
         if report.compile_error is not None:
             e = report.compile_error
             summary.append(f"\nsyntax error line {e.line}, column {e.column}: {e.message}",
-                           style="red")
+                           style=palette.error)
         self.query_one("#practice-summary", Static).update(summary)
         self.query_one(PracticeDiff).show(self.first_failing())
 

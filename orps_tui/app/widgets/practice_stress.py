@@ -6,6 +6,7 @@ from rich.console import Group
 from rich.text import Text
 from textual.widgets import Static
 
+from orps_tui.app.palette import Palette
 from orps_tui.practice.stress import Progress, StressResult, StressStatus
 
 
@@ -24,15 +25,15 @@ class PracticeStress(Static):
     def show(self, result: StressResult) -> None:
         rate = f"{result.iterations} inputs, {result.per_s:.1f}/s"
         if result.status is StressStatus.AGREED:
-            self.update(Text(f"stress OK: {result.message} ({rate})", style="bold green"))
+            self.update(Text(f"stress OK: {result.message} ({rate})", style=f"bold {Palette.of(self.app).success}"))
             return
         if result.status is StressStatus.FOUND:
             title = Text(f"stress FOUND a bug on input #{result.iterations} "
                          f"(seed {result.seed}): {result.message}\n"
-                         "ctrl+g saves it as a custom test", style="bold red")
+                         "ctrl+g saves it as a custom test", style=f"bold {Palette.of(self.app).error}")
         else:
             title = Text(f"stress {result.status.value}: {result.message} "
-                         "(not a bug in your code)", style="bold yellow")
+                         "(not a bug in your code)", style=f"bold {Palette.of(self.app).warning}")
         blocks: list[Text] = [title]
         for name, body in (("input", result.input), ("your output", result.solution_output),
                            ("brute force output", result.brute_output)):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
@@ -39,6 +40,20 @@ class ProblemRow:
         return cls(str(p.path) if p.path else p.id, p.id, p.title,
                    p.difficulty.value if p.difficulty else "", p.tags, p.kind.value,
                    p.statement.text)
+
+
+def statement_preview(statement: str, max_chars: int = 600) -> str:
+    """The statement's first paragraphs, each reflowed into one line (the file's own line
+    breaks would break the pane's wrapping), headings left out."""
+    paragraphs: list[str] = []
+    for block in statement.strip().split("\n\n"):
+        lines = [ln.strip() for ln in block.splitlines()
+                 if ln.strip() and not ln.lstrip().startswith("#")]
+        if lines:
+            paragraphs.append(" ".join(lines))
+        if sum(map(len, paragraphs)) >= max_chars:
+            break
+    return "\n".join(paragraphs)[:max_chars]
 
 
 def sort_rows(rows: list[ProblemRow]) -> list[ProblemRow]:
@@ -114,9 +129,9 @@ class ProblemPicker(Vertical):
 
     def _preview(self) -> None:
         row = self.selected()
-        text = "" if row is None else row.statement.strip()
-        lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")][:6]
-        self.query_one("#problem-statement", Static).update("\n".join(lines))
+        preview = "" if row is None else statement_preview(row.statement)
+        # Plain content: a statement's `grid[i][j]` or `[/]` is text, not markup.
+        self.query_one("#problem-statement", Static).update(Content(preview))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._preview()

@@ -35,7 +35,7 @@ class ProfilerPane(VerticalScroll):
         yield LineHeat(id="line-heat")
 
     def show_node(self, node: Node, limits: Limits) -> None:
-        key = (node.id, id(node.report), id(node.hidden_report), limits)
+        key = (node.id, id(node.report), id(node.hidden_report), limits, node.state)
         if key == self._shown_key:
             return
         self._shown_key = key
@@ -43,7 +43,7 @@ class ProfilerPane(VerticalScroll):
         empty = self.query_one("#profiler-empty", Static)
         empty.display = not judged
         if not judged:
-            empty.update(Text(f"#{node.id} has not been judged yet "
+            empty.update(Text(f"#{node.id} {_why_not_judged(node)} "
                               f"(limits: {limits.time_s * 1000:.0f} ms CPU, "
                               f"{limits.memory_mb} MB per test).", style="italic"))
         for widget in (TestTable, IoCompare, StaticMetricsView, ResourceBars):
@@ -56,6 +56,21 @@ class ProfilerPane(VerticalScroll):
             self._heat_for = None
             self.query_one(LineHeat).show(None)
 
+    def forget_shown(self) -> None:
+        """Draw the next `show_node` afresh, even for the node shown now."""
+        self._shown_key = None
+
     def show_heat(self, node_id: int, data: HeatInput | None, message: str = "") -> None:
         self._heat_for = node_id
-        self.query_one(LineHeat).show(data, message)
+        heat = self.query_one(LineHeat)
+        heat.show(data, message)
+        # The heat sits below the tables: bring it into view, or P seems to do nothing.
+        self.call_after_refresh(self.scroll_to_widget, heat, animate=False, top=True)
+
+
+def _why_not_judged(node: Node) -> str:
+    if node.state.busy:
+        return "has not been judged yet"
+    if not node.code:
+        return "has no code to judge"
+    return "was not judged"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from orps_tui.app.palette import DEFAULT, Palette
 from orps_tui.problems.model import Limits
 from orps_tui.sandbox.report import JudgeReport
 
@@ -18,7 +19,8 @@ def bar(fraction: float, width: int) -> str:
     return ("█" * full + (BLOCKS[rest] if rest else "")).ljust(width)
 
 
-def bars_text(report: JudgeReport | None, limits: Limits, width: int = 24) -> Text:
+def bars_text(report: JudgeReport | None, limits: Limits, width: int = 24,
+              palette: Palette = DEFAULT) -> Text:
     if report is None or not report.tests:
         return Text("No tests run yet.", style="italic")
     out = Text()
@@ -29,9 +31,9 @@ def bars_text(report: JudgeReport | None, limits: Limits, width: int = 24) -> Te
         cpu_frac = t.cpu_s / limits.time_s if limits.time_s else 0.0
         mem_frac = t.peak_rss_mb / limits.memory_mb if limits.memory_mb else 0.0
         out.append(f"{t.name[:name_w]:{name_w}}  ")
-        out.append(bar(cpu_frac, width), style="#e0433a" if cpu_frac > 1 else "#4ea1ff")
+        out.append(bar(cpu_frac, width), style=palette.error if cpu_frac > 1 else palette.primary)
         out.append(f" {t.cpu_s * 1000:7.1f}ms ")
-        out.append(bar(mem_frac, width), style="#e0433a" if mem_frac > 1 else "#b06fd8")
+        out.append(bar(mem_frac, width), style=palette.error if mem_frac > 1 else palette.secondary)
         out.append(f" {t.peak_rss_mb:6.1f}MB\n")
     return out
 
@@ -54,7 +56,7 @@ class ResourceBars(Static):
         names = max((len(t.name) for t in report.tests), default=4) if report else 4
         room = self.content_size.width or 60
         width = max(4, (room - min(16, names) - 24) // 2)
-        self.update(bars_text(report, limits, width))
+        self.update(bars_text(report, limits, width, Palette.of(self.app)))
 
     def on_resize(self) -> None:
         self._draw()

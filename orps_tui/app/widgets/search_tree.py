@@ -17,6 +17,7 @@ from textual.widgets.tree import TreeNode
 
 from orps_tui.app.keymap import TREE_KEYS, bindings
 from orps_tui.app.node_format import node_label
+from orps_tui.app.palette import Palette
 from orps_tui.search.tree import Node, NodeState
 
 
@@ -54,6 +55,7 @@ class SearchTree(Tree[int], inherit_bindings=False):
     ) -> None:
         """Add lines for new nodes and relabel changed ones, in one pass."""
         self._search_nodes = nodes
+        palette = Palette.of(self.app)
         to_label: set[int] = set(changed)
         if best_id != self._best_id:
             to_label.update(i for i in (best_id, self._best_id) if i is not None)
@@ -62,7 +64,8 @@ class SearchTree(Tree[int], inherit_bindings=False):
             node = nodes[node_id]
             parent_line = self._line_of.get(node.parent_id) if node.parent_id is not None else None
             anchor = parent_line if parent_line is not None else self.root
-            line = anchor.add(node_label(node, best=node_id == best_id), data=node_id,
+            line = anchor.add(node_label(node, best=node_id == best_id, palette=palette),
+                              data=node_id,
                               expand=True, allow_expand=False)
             self._line_of[node_id] = line
             to_label.discard(node_id)
@@ -72,7 +75,7 @@ class SearchTree(Tree[int], inherit_bindings=False):
             line = self._line_of.get(node_id)
             node = nodes.get(node_id)
             if line is not None and node is not None:
-                line.set_label(node_label(node, best=node_id == self._best_id))
+                line.set_label(node_label(node, best=node_id == self._best_id, palette=palette))
         if self.cursor_node is None and self._line_of:
             self.move_to(min(self._line_of))
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from orps_tui.app.palette import DEFAULT, Palette
 from orps_tui.sandbox.report import JudgeReport
 
 
-def metrics_text(report: JudgeReport | None) -> Text:
+def metrics_text(report: JudgeReport | None, palette: Palette = DEFAULT) -> Text:
     if report is None:
         return Text("No judge report yet.", style="italic")
     s = report.static
@@ -18,7 +19,7 @@ def metrics_text(report: JudgeReport | None) -> Text:
                f"cognitive {s.cognitive}")
     for issue in s.syntax_errors[:3]:
         out.append(f"\nsyntax error line {issue.line}:{issue.column}: {issue.message}",
-                   style="#e0433a")
+                   style=palette.error)
     notices = report.isolation.notices
     if notices:
         out.append("\nsandbox: " + "; ".join(notices), style="dim")
@@ -27,4 +28,4 @@ def metrics_text(report: JudgeReport | None) -> Text:
 
 class StaticMetricsView(Static):
     def show(self, report: JudgeReport | None) -> None:
-        self.update(metrics_text(report))
+        self.update(metrics_text(report, Palette.of(self.app)))

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.widgets import Static
 
+from orps_tui.app.palette import DEFAULT, Palette
+
 
 @dataclass(frozen=True)
 class HeaderInfo:
@@ -24,13 +26,9 @@ class HeaderInfo:
     """running | paused | finished | review | starting | stopped | error"""
 
 
-STATE_STYLES = {
-    "running": "bold reverse #2fa84f",
-    "paused": "bold reverse #d4a017",
-    "finished": "bold reverse #4ea1ff",
-    "review": "bold reverse #b06fd8",
-    "error": "bold reverse #e0433a",
-}
+STATE_ROLES = {"running": "success", "paused": "warning", "finished": "primary",
+               "review": "secondary", "error": "error"}
+"""The palette colour of the state badge (shown reversed)."""
 
 
 def fmt_elapsed(seconds: float) -> str:
@@ -43,9 +41,11 @@ def fmt_tokens(tokens: int) -> str:
     return f"{tokens / 1000:.1f}k" if tokens >= 1000 else str(tokens)
 
 
-def header_text(info: HeaderInfo) -> Text:
+def header_text(info: HeaderInfo, palette: Palette = DEFAULT) -> Text:
     out = Text(no_wrap=True, overflow="ellipsis")
-    out.append(f" {info.state.upper()} ", style=STATE_STYLES.get(info.state, "bold reverse"))
+    role = STATE_ROLES.get(info.state)
+    badge = f"bold reverse {getattr(palette, role)}" if role else "bold reverse"
+    out.append(f" {info.state.upper()} ", style=badge)
     out.append(f" {info.problem}", style="bold")
     out.append(f"  ·  {info.model}")
     out.append(f"  ·  round {info.round}/{info.rounds}" if info.rounds else "")
@@ -59,4 +59,4 @@ def header_text(info: HeaderInfo) -> Text:
 
 class StatusHeader(Static):
     def show(self, info: HeaderInfo) -> None:
-        self.update(header_text(info))
+        self.update(header_text(info, Palette.of(self.app)))

@@ -5,42 +5,48 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import DataTable
 
+from orps_tui.app.palette import DEFAULT, Palette
 from orps_tui.problems.model import Limits
 from orps_tui.sandbox.report import JudgeReport, TestResult, Verdict
 
-VERDICT_STYLES: dict[Verdict, str] = {
-    Verdict.AC: "bold #2fa84f",
-    Verdict.WA: "bold #e0433a",
-    Verdict.TLE: "bold #e07b00",
-    Verdict.MLE: "bold #e07b00",
-    Verdict.RE: "bold #e0433a",
-    Verdict.CE: "bold #e0433a",
-    Verdict.OLE: "bold #e07b00",
-    Verdict.SKIPPED: "dim",
-    Verdict.UNAVAILABLE: "dim",
+VERDICT_ROLES: dict[Verdict, str] = {
+    Verdict.AC: "success",
+    Verdict.WA: "error",
+    Verdict.TLE: "accent",
+    Verdict.MLE: "accent",
+    Verdict.RE: "error",
+    Verdict.CE: "error",
+    Verdict.OLE: "accent",
 }
+"""The palette colour of each verdict; the others (SKIPPED, UNAVAILABLE) are dim."""
 
 
-def usage_cell(value: float, limit: float, fmt: str) -> Text:
+def verdict_style(verdict: Verdict, palette: Palette = DEFAULT) -> str:
+    role = VERDICT_ROLES.get(verdict)
+    return f"bold {getattr(palette, role)}" if role else "dim"
+
+
+def usage_cell(value: float, limit: float, fmt: str, palette: Palette = DEFAULT) -> Text:
     """Red when over the limit, amber above 80% of it."""
     style = ""
     if limit > 0:
         if value > limit:
-            style = "bold reverse #e0433a"
+            style = f"bold reverse {palette.error}"
         elif value > 0.8 * limit:
-            style = "bold #d4a017"
+            style = f"bold {palette.warning}"
     return Text(fmt.format(value), style=style, justify="right")
 
 
-def test_rows(results: list[TestResult], limits: Limits) -> list[tuple[Text | str, ...]]:
+def test_rows(results: list[TestResult], limits: Limits,
+              palette: Palette = DEFAULT) -> list[tuple[Text | str, ...]]:
     rows: list[tuple[Text | str, ...]] = []
     for t in results:
         rows.append((
             t.name,
             "public" if t.public else "hidden",
-            Text(t.verdict.value, style=VERDICT_STYLES.get(t.verdict, "")),
-            usage_cell(t.cpu_s * 1000, limits.time_s * 1000, "{:.1f}"),
-            usage_cell(t.peak_rss_mb, float(limits.memory_mb), "{:.1f}"),
+            Text(t.verdict.value, style=verdict_style(t.verdict, palette)),
+            usage_cell(t.cpu_s * 1000, limits.time_s * 1000, "{:.1f}", palette),
+            usage_cell(t.peak_rss_mb, float(limits.memory_mb), "{:.1f}", palette),
             _note(t),
         ))
     return rows
@@ -67,11 +73,12 @@ class TestTable(DataTable):
         results = (report.tests if report else []) + (
             [t for t in hidden.tests if not t.public] if hidden else []
         )
-        key = (id(report), id(hidden), len(results))
+        palette = Palette.of(self.app)
+        key = (id(report), id(hidden), len(results), palette)
         if key == self._key:
             return
         self._key = key
         self.clear()
-        for row in test_rows(results, limits):
+        for row in test_rows(results, limits, palette):
             self.add_row(*row)
         self.border_subtitle = f"limits: {limits.time_s * 1000:.0f} ms CPU · {limits.memory_mb} MB"
