@@ -30,9 +30,7 @@ def load_problem_ref(ref: str | Path) -> Problem:
     try:
         return find_problem(ref)
     except ProblemError as exc:
-        first = exc.issues[0] if exc.issues else exc
-        more = f" (and {len(exc.issues) - 1} more)" if len(exc.issues) > 1 else ""
-        raise StartError(f"{first}{more}") from exc
+        raise StartError(exc.summary()) from exc
     except ProblemNotFound as exc:
         raise StartError(str(exc)) from exc
 

@@ -69,12 +69,16 @@ def _open_app(argv: list[str]) -> int:
 
     if argv and not argv[0].startswith("-"):
         _reject_misspelt_subcommand(argv[0])
-    if "-h" not in argv and "--help" not in argv and not _interactive():
+    return int(app_cli.run_from_argv(argv) or 0)
+
+
+def require_terminal() -> None:
+    """The app draws on a terminal; piped or with no terminal it would hang or print junk."""
+    if not _interactive():
         raise CliError(
             "the app needs a terminal (stdin and stdout); for a headless run use "
             "`orps solve PROBLEM`, and see `orps --help` for the other commands"
         )
-    return int(app_cli.run_from_argv(argv) or 0)
 
 
 def _interactive() -> bool:

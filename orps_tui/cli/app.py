@@ -89,6 +89,14 @@ def run_from_argv(argv: list[str]) -> int:
         raise CliError(str(exc)) from exc
     if args.theme:
         settings.ui.theme = args.theme
+    if args.problem:
+        from orps_tui.cli.solve import find_problem_or_fail
+
+        # A missing or broken problem is a usage error, said before any screen is drawn.
+        find_problem_or_fail(args.problem)
+    from orps_tui.cli import require_terminal
+
+    require_terminal()
 
     from orps_tui.app.launch import Budget, Launch
 

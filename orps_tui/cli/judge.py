@@ -62,22 +62,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _load_problem(ref: str) -> Problem:
-    from orps_tui.problems.model import ProblemError
+    from orps_tui.cli.solve import find_problem_or_fail
 
-    try:
-        from orps_tui.problems.library import ProblemNotFound, find_problem
-    except ImportError:  # the library module is optional; a path still works
-        from orps_tui.problems.load import load_problem as find_problem
-
-        ProblemNotFound = FileNotFoundError  # noqa: N806
-    try:
-        return find_problem(ref)
-    except ProblemError as exc:
-        first = exc.issues[0] if exc.issues else exc
-        more = f" (and {len(exc.issues) - 1} more)" if len(exc.issues) > 1 else ""
-        raise CliError(f"bad problem: {first}{more}") from None
-    except (ProblemNotFound, FileNotFoundError) as exc:
-        raise CliError(str(exc)) from None
+    return find_problem_or_fail(ref)
 
 
 def _read_solution(path: str) -> str:

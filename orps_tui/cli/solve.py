@@ -76,9 +76,7 @@ def find_problem_or_fail(ref: str) -> Problem:
     except ProblemNotFound as exc:
         raise CliError(str(exc)) from None
     except ProblemError as exc:
-        first = exc.issues[0] if exc.issues else exc
-        more = f" (and {len(exc.issues) - 1} more)" if len(exc.issues) > 1 else ""
-        raise CliError(f"{first}{more}") from None
+        raise CliError(exc.summary()) from None
 
 
 def open_model_or_fail(uri: str, settings: Any) -> Any:

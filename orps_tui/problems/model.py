@@ -169,3 +169,10 @@ class ProblemError(Exception):
     def __init__(self, issues: list[ProblemIssue]):
         self.issues = issues
         super().__init__("\n".join(str(i) for i in issues))
+
+    def summary(self, limit: int = 5) -> str:
+        """The first `limit` issues, one per line, and a count of the rest."""
+        lines = [str(i) for i in self.issues[:limit]] or [super().__str__()]
+        if len(self.issues) > limit:
+            lines.append(f"(and {len(self.issues) - limit} more)")
+        return "\n".join(lines)

@@ -275,6 +275,8 @@ class LoadedSession:
 def _session_dir(path: Path) -> Path:
     path = Path(path).expanduser()
     if path.is_file():
+        if path.name != LOG_NAME:
+            raise SessionError(f"{path}: not a session (give its folder or its {LOG_NAME})")
         return path.parent
     if not path.is_dir():
         named = locations.sessions_dir() / str(path)

@@ -108,7 +108,6 @@ def test_compile_error_position(
     [
         (["judge", "{problem}", "{missing}"], "no such solution file"),
         (["judge", "{missing}.toml", "{solution}"], "no such problem file"),
-        (["judge", "{bad}", "{solution}"], "bad problem"),
         (["judge", "{problem}", "{solution}", "--jobs", "0"], "--jobs"),
         (["judge", "{problem}", "{solution}", "--profile", "nope"], "no test named 'nope'"),
     ],
@@ -131,3 +130,17 @@ def test_usage_errors_exit_two_with_one_line(
     assert main([a.format(**values) for a in args]) == 2
     err = capsys.readouterr().err.strip()
     assert fragment in err and "Traceback" not in err and len(err.splitlines()) == 1
+
+
+def test_a_bad_problem_file_lists_each_issue_with_file_line_and_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("schema = 1\nid = 3\n")
+    assert main(["judge", str(bad), str(solution(tmp_path, "print(3)\n"))]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    # Regression: only the first issue was shown, then "(and 5 more)".
+    assert len(lines) >= 5 and "Traceback" not in "\n".join(lines)
+    issues = [line.removeprefix("orps: error: ") for line in lines if not line.startswith("(and")]
+    assert len(issues) >= 5 and all(line.startswith(f"{bad}:") for line in issues)
+    assert any(": id:" in line for line in lines) and any(": title:" in line for line in lines)

@@ -117,6 +117,14 @@ def test_the_app_without_a_terminal_is_refused(capsys: pytest.CaptureFixture[str
     assert "the app needs a terminal" in capsys.readouterr().err
 
 
+def test_a_missing_problem_is_named_before_the_terminal_check(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Regression: `orps missing.toml </dev/null` said "needs a terminal", hiding the real error.
+    assert main(["missing.toml"]) == 2
+    assert capsys.readouterr().err.strip() == "orps: error: missing.toml: no such problem file"
+
+
 @pytest.mark.parametrize("fmt", ["humaneval", "lbpp", "mbpp", "companion"])
 def test_import_of_a_binary_file_says_it_is_not_text(
     tmp_path: Path, fmt: str, capsys: pytest.CaptureFixture[str]

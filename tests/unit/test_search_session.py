@@ -99,6 +99,11 @@ def test_unreadable_sessions_name_the_problem(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     with pytest.raises(SessionError, match="not a session"):
         load_session(tmp_path / "empty")
+    toml = tmp_path / "empty" / "problem.toml"
+    toml.write_text("schema = 1\n")
+    # Regression: a file that is not session.jsonl was reported as its parent folder.
+    with pytest.raises(SessionError, match=f"^{toml}: not a session"):
+        load_session(toml)
     (tmp_path / "future").mkdir()
     (tmp_path / "future" / "session.jsonl").write_text(
         json.dumps({"type": "header", "format": "orps-session", "version": 99}) + "\n")
