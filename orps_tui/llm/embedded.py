@@ -89,20 +89,29 @@ class EmbeddedModel:
             )
         return out
 
-    async def health(self) -> Health:
+    def _unavailable(self) -> tuple[HealthState, ModelError] | None:
+        """Why this model cannot run here (runtime or file missing), with the fix."""
         if not runtime_installed():
-            return Health(
-                HealthState.NOT_INSTALLED,
+            return HealthState.NOT_INSTALLED, ModelError(
+                ModelErrorKind.NOT_INSTALLED,
                 "the embedded runtime (xllamacpp) is not installed",
                 "pip install xllamacpp",
             )
-        path = self.spec.path()
-        if path is None:
-            return Health(
-                HealthState.MODEL_MISSING,
+        if self.spec.path() is None:
+            return HealthState.MODEL_MISSING, ModelError(
+                ModelErrorKind.NOT_INSTALLED,
                 f"the {self.spec.title} file is missing ({self.spec.expected_path()})",
                 self.spec.install_fix,
             )
+        return None
+
+    async def health(self) -> Health:
+        missing = self._unavailable()
+        if missing is not None:
+            state, error = missing
+            return Health(state, error.message, error.fix)
+        path = self.spec.path()
+        assert path is not None  # _unavailable() checked it
         size = path.stat().st_size
         if size != self.spec.size_bytes:
             return Health(
@@ -121,19 +130,11 @@ class EmbeddedModel:
 
     def server_spec(self) -> ServerSpec:
         """What this model asks of the runtime: fails with the fix when it cannot run."""
-        if not runtime_installed():
-            raise ModelError(
-                ModelErrorKind.NOT_INSTALLED,
-                "the embedded runtime (xllamacpp) is not installed",
-                "pip install xllamacpp",
-            )
+        missing = self._unavailable()
+        if missing is not None:
+            raise missing[1]
         path = self.spec.path()
-        if path is None:
-            raise ModelError(
-                ModelErrorKind.NOT_INSTALLED,
-                f"the {self.spec.title} file is missing ({self.spec.expected_path()})",
-                self.spec.install_fix,
-            )
+        assert path is not None  # _unavailable() checked it
         slots = max(1, self.settings.concurrency)
         per_slot = min(max(512, self.settings.num_ctx), self.spec.train_ctx)
         return ServerSpec(path, self.spec.alias, per_slot * slots, slots, cpu_threads())
