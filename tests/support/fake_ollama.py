@@ -19,8 +19,10 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from tests.support.loopback_http import LoopbackServer
 
 
 @dataclass
@@ -105,7 +107,7 @@ def text_reply(text: str) -> Reply:
     return Reply(chunks=pieces or [""])
 
 
-class FakeOllama:
+class FakeOllama(LoopbackServer):
     def __init__(
         self,
         models: Sequence[str | FakeModel] = ("qwen2.5-coder:7b",),
@@ -118,38 +120,10 @@ class FakeOllama:
         self.loaded: list[str] = []
         self.stats = Stats()
         self._lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
-
-    # -- lifecycle ----------------------------------------------------------------------
-
-    def start(self) -> FakeOllama:
-        handler = type("Handler", (_Handler,), {"fake": self})
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> FakeOllama:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     @property
     def url(self) -> str:
-        assert self._server is not None, "start() the server first"
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return self.origin
 
     # -- inspection ---------------------------------------------------------------------
 
@@ -417,3 +391,6 @@ def _piece(model: str, chat: bool, kind: str, text: str) -> dict[str, Any]:
     else:
         base["response"] = text
     return base
+
+
+FakeOllama.handler_base = _Handler
