@@ -34,8 +34,7 @@ class Coach:
         self.model = model
         self.judge = judge
         base = config or SearchConfig()
-        self.config = base.with_overrides(rounds=0, samples=1, beam=1, grade_hidden=False,
-                                          early_stop=False)
+        self.config = base.with_overrides(rounds=0, samples=1, beam=1, grade_hidden=False)
         self.expand_samples = base.samples
         self.tree = SearchTree()
         self.root: Node | None = None

@@ -35,6 +35,6 @@ def config_for(method: str, base: SearchConfig, calls: int | None = None) -> Sea
                                    strategy_hints=False)
     if method == "reflexion":
         return base.with_overrides(samples=1, beam=1, rounds=max(0, budget // 2 - 1),
-                                   critic=True, strategy_hints=False, early_stop=False,
+                                   critic=True, strategy_hints=False,
                                    stop_on_public_pass=True)
     raise ValueError(f"unknown method {method!r}: use one of {', '.join(METHODS)}")

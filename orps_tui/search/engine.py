@@ -34,14 +34,14 @@ from orps_tui.search import events as ev
 from orps_tui.search.parsing import CRITIC_SCHEMA, parse_critique, parse_program
 from orps_tui.search.prompts import critic_messages, programmer_messages, strategy_for
 from orps_tui.search.scoring import outcome_score, select_beam
-from orps_tui.search.search_config import SearchConfig, SearchResult, SearchStats
+from orps_tui.search.search_config import SearchConfig, SearchResult, SearchStats, StopReason
 from orps_tui.search.steering import SteeringMixin
 from orps_tui.search.tree import Author, CallStats, Node, NodeState, SearchTree
 
 if TYPE_CHECKING:
     from orps_tui.search.session import LoadedSession, SessionWriter
 
-__all__ = ["JudgeLike", "SearchConfig", "SearchEngine", "SearchResult", "SearchStats"]
+__all__ = ["JudgeLike", "SearchConfig", "SearchEngine", "SearchResult", "SearchStats", "StopReason"]
 
 log = logging.getLogger(__name__)
 
@@ -158,7 +158,7 @@ class SearchEngine(SteeringMixin):
         self._round_ids: list[int] = []
         self._gate = _Gate(config.concurrency)
         self._wake: asyncio.Event | None = None
-        self._stop_reason: str | None = None
+        self._stop_reason: StopReason | None = None
         self._stop_message = ""
         self._failures_in_a_row = 0
         self._critic_json = config.critic_json
@@ -214,14 +214,14 @@ class SearchEngine(SteeringMixin):
             await self._search()
             result = await self._conclude()
         except asyncio.CancelledError:
-            self._stop_reason = "cancelled"
+            self._stop_reason = StopReason.CANCELLED
             await self._cancel_all(NodeState.CANCELLED)
             self._finish_stats()
             if self.session is not None:
-                self.session.finished(None, "cancelled", None, self.stats, "")
+                self.session.finished(None, StopReason.CANCELLED, None, self.stats, "")
                 self.session.close()
             self.running = False
-            self._emit(ev.SearchFinished(None, "cancelled"))
+            self._emit(ev.SearchFinished(None, StopReason.CANCELLED))
             raise
         if self.session is not None:
             self.session.close()
@@ -244,15 +244,15 @@ class SearchEngine(SteeringMixin):
             self._emit(ev.RoundFinished(self.stats.round, tuple(n.id for n in kept)))
             if self.session is not None:
                 self.session.round(self.stats.round, [n.id for n in kept])
-            stop = self._early_stop_reason()
+            stop = self._solved_stop_reason()
             if stop:
                 self._stop_reason = stop
                 return
-            if self.stats.round >= self.config.rounds:
-                self._stop_reason = "budget"
+            if self.stats.round >= self.config.rounds or self._affordable_nodes() == 0:
+                self._stop_reason = StopReason.BUDGET
                 return
             if not kept:
-                self._stop_reason = "nothing-active"
+                self._stop_reason = StopReason.NOTHING_ACTIVE
                 return
             self._start_round(self.stats.round + 1, [n.id for n in kept])
 
@@ -262,9 +262,20 @@ class SearchEngine(SteeringMixin):
         self._round_ids = [i for i in self._round_ids if i in self._tasks]
         for node_id in self._round_ids:
             self.tree[node_id].round = round_no
-        for parent in parents:
-            if parent is None or self.tree[parent].state is not NodeState.PRUNED:
-                self._spawn_children(parent, self.config.samples)
+        live = [p for p in parents if p is None or self.tree[p].state is not NodeState.PRUNED]
+        counts = _share(self._affordable_nodes(), len(live), self.config.samples)
+        for parent, count in zip(live, counts, strict=True):
+            if count:
+                self._spawn_children(parent, count)
+
+    def _affordable_nodes(self) -> int:
+        """How many more model-written nodes the call budget pays for (each costs a
+        programmer and, with a critic, a critic call). Steering by a person is not bound
+        by it: a person's ExpandNow spends what it spends."""
+        if self.config.max_calls is None:
+            return 1 << 30
+        left = self.config.max_calls - self.stats.llm_calls
+        return max(0, left // self.config.calls_per_node)
 
     def _spawn_children(self, parent_id: int | None, count: int, first_index: int = 0) -> None:
         for j in range(first_index, first_index + count):
@@ -311,23 +322,21 @@ class SearchEngine(SteeringMixin):
         self._boosted = [i for i in self._boosted if i not in kept_ids]
         return kept
 
-    def _early_stop_reason(self) -> str | None:
+    def _solved_stop_reason(self) -> StopReason | None:
+        """Only the explicit options stop a search because something passed; a high critic
+        score never does (the search spends its budget, as the paper's does)."""
         for i in self._round_ids:
             node = self.tree[i]
-            if node.report is None or node.report.total == 0 or node.report.pass_rate < 1.0:
+            if not passes_public(node):
                 continue
             if self.config.stop_on_public_pass:
-                return "solved"
-            if not self.config.early_stop:
-                continue
-            if node.critic_finished:
-                return "finished"
-            if node.process_score is not None and node.process_score >= 5:
-                return "solved"
+                return StopReason.SOLVED
+            if self.config.stop_when_solved and node.state is NodeState.FINISHED:
+                return StopReason.SOLVED
         return None
 
     async def _conclude(self) -> SearchResult:
-        reason = self._stop_reason or "budget"
+        reason = self._stop_reason or StopReason.BUDGET
         answer_id = self.tree.best_id()
         answer = self.tree[answer_id] if answer_id is not None else None
         hidden = None
@@ -368,8 +377,8 @@ class SearchEngine(SteeringMixin):
                 return
             if self.config.critic:
                 await self._critique(node)
-            if node.critic_finished:
-                final = NodeState.FINISHED
+            if node.critic_finished and passes_public(node):
+                final = NodeState.FINISHED  # retired: an answer candidate, not expanded
             elif node.id in self._boosted:
                 final = NodeState.BOOSTED
             else:
@@ -540,9 +549,9 @@ class SearchEngine(SteeringMixin):
             raise _Fatal(why)
 
     def _fatal(self, message: str) -> None:
-        if self._stop_reason == "error":
+        if self._stop_reason is StopReason.ERROR:
             return
-        self._stop_reason = "error"
+        self._stop_reason = StopReason.ERROR
         self._stop_message = message
         self._emit(ev.EngineError(message, fatal=True))
         current = asyncio.current_task()
@@ -635,9 +644,9 @@ class SearchEngine(SteeringMixin):
                 self._boosted.append(node.id)
         self.stats.nodes = len(self.tree)
         if saved.finished is not None:
-            self._stop_reason = saved.finished.get("reason") or "finished"
+            self._stop_reason = _saved_reason(saved.finished.get("reason"))
             self._stop_message = saved.finished.get("message", "")
-            if self._stop_reason in ("cancelled", "error"):
+            if self._stop_reason in (StopReason.CANCELLED, StopReason.ERROR):
                 self._stop_reason = None  # goes on where it was interrupted
                 self._stop_message = ""
             else:
@@ -648,7 +657,7 @@ class SearchEngine(SteeringMixin):
         in_round = [n for n in self.tree.nodes.values() if n.round == current]
         self._round_ids = [n.id for n in in_round]
         if current > self.config.rounds and not in_round:
-            self._stop_reason = "budget"
+            self._stop_reason = StopReason.BUDGET
             return True
         if current == 0:
             missing = self.config.samples - len([n for n in in_round if n.parent_id is None])
@@ -677,3 +686,29 @@ class SearchEngine(SteeringMixin):
         node.critic_finished = False
         self._launch(node)
 
+
+
+def passes_public(node: Node) -> bool:
+    """Whether a node passed every public test (and there was at least one): the only
+    nodes the critic may retire, and what `stop_when_solved` looks for."""
+    return node.report is not None and node.report.total > 0 and node.report.pass_rate >= 1.0
+
+
+def _share(total: int, parents: int, per_parent: int) -> list[int]:
+    """Children per parent when `total` nodes are affordable: K each while it lasts,
+    the best-ranked parents first, never more than K."""
+    out = []
+    for _ in range(parents):
+        n = min(per_parent, max(0, total))
+        out.append(n)
+        total -= n
+    return out
+
+
+def _saved_reason(value: object) -> StopReason:
+    """A saved session's reason; sessions from before this list ended on 'finished'
+    (the critic's word), which now reads as a finished search with nothing to resume."""
+    try:
+        return StopReason(str(value))
+    except ValueError:
+        return StopReason.BUDGET

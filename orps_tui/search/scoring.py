@@ -66,11 +66,14 @@ def beam_key(node: Node, ranking: Ranking) -> tuple[float, ...]:
     return (critic, outcome)
 
 
-def answer_key(node: Node) -> tuple[float, float, float]:
-    """Larger is better: public pass rate, then lower mean CPU time, then outcome score."""
+def answer_key(node: Node) -> tuple[float, float, float, float]:
+    """Larger is better: public pass rate, then code that runs over code that does not
+    compile (a CE's CPU time of 0 must not win a tie), then lower mean CPU time, then
+    outcome score."""
     if node.report is None:
-        return (-1.0, 0.0, 0.0)
-    return (node.report.pass_rate, -mean_cpu_s(node.report), node.outcome_score or 0.0)
+        return (-1.0, 0.0, 0.0, 0.0)
+    runs = 0.0 if node.report.compile_error is not None else 1.0
+    return (node.report.pass_rate, runs, -mean_cpu_s(node.report), node.outcome_score or 0.0)
 
 
 def select_beam(candidates: list[Node], boosted: list[Node], width: int,

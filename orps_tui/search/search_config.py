@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import asdict, dataclass, field, fields, replace
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from orps_tui.sandbox.report import JudgeReport
@@ -22,6 +23,38 @@ _BOUNDED = {
     "rounds": "search.rounds",
     "concurrency": "model.concurrency",
     "retries": "model.retries",
+}
+_MAX_CALLS_LIMIT = 100_000
+
+
+class StopReason(StrEnum):
+    """Why a search ended: the one list every front end reads."""
+
+    BUDGET = "budget"
+    """R rounds done, or the call budget (`max_calls`) spent."""
+    NOTHING_ACTIVE = "nothing-active"
+    """No node left to expand: every candidate was retired, stopped, pruned or failed."""
+    SOLVED = "solved"
+    """Only with `stop_when_solved` (or a baseline that stops on a public pass): a node
+    passed every public test."""
+    STOPPED = "stopped"
+    """A person (or a driver) sent Stop."""
+    CANCELLED = "cancelled"
+    ERROR = "error"
+    """A fatal model error; `SearchResult.message` says what and how to fix it."""
+
+    @property
+    def explanation(self) -> str:
+        return _STOP_TEXT[self]
+
+
+_STOP_TEXT = {
+    StopReason.BUDGET: "the budget is spent",
+    StopReason.NOTHING_ACTIVE: "no node is left to expand",
+    StopReason.SOLVED: "a node passed every public test (stop when solved is on)",
+    StopReason.STOPPED: "stopped on request",
+    StopReason.CANCELLED: "cancelled",
+    StopReason.ERROR: "the model failed",
 }
 
 
@@ -53,9 +86,12 @@ class SearchConfig:
     fatal_after: int = 3
     """End the search when this many nodes in a row failed on the model with no call
     succeeding in between (a dead server), instead of producing error node after error node."""
-    early_stop: bool = True
-    """Stop after a round in which a node passes every public test and the critic either
-    declared it finished or gave it the top score (5)."""
+    max_calls: int | None = None
+    """A fixed LLM-call budget for the whole search (None: only K/B/R bound it). No node
+    is started that the remaining budget cannot pay for (programmer + critic call)."""
+    stop_when_solved: bool = False
+    """Stop after a round in which some node passes every public test and the critic
+    retired it (off by default: the search spends its budget, as the paper's does)."""
     critic_json: bool = True
     """Ask the critic for JSON by schema; falls back to text if the backend refuses."""
     grade_hidden: bool = True
@@ -66,14 +102,19 @@ class SearchConfig:
     strategy_hints: bool = True
     """Nudge each sibling with a different strategy hint (off: siblings differ by seed only)."""
     stop_on_public_pass: bool = False
-    """Stop after a round in which some node passes every public test (reflexion does)."""
+    """Stop after a round in which some node passes every public test, whatever the critic
+    says (the reflexion baseline's rule)."""
 
     @property
     def budget(self) -> int:
         """The most LLM calls the configured K/B/R can take: K roots, then R rounds of B x K
         children, each node one programmer and one critic call (the paper's 640 for 20/3/5)."""
-        per_node = 2 if self.critic else 1
-        return per_node * self.samples * (1 + self.rounds * self.beam)
+        shape = self.calls_per_node * self.samples * (1 + self.rounds * self.beam)
+        return shape if self.max_calls is None else min(shape, self.max_calls)
+
+    @property
+    def calls_per_node(self) -> int:
+        return 2 if self.critic else 1
 
     @classmethod
     def from_settings(cls, settings: Settings, **overrides: Any) -> SearchConfig:
@@ -107,6 +148,9 @@ class SearchConfig:
             value = getattr(self, name)
             if why := SETTING_BOUNDS[setting].problem(value):
                 raise ValueError(f"{name} {why}, got {value}")
+        if self.max_calls is not None and not 1 <= self.max_calls <= _MAX_CALLS_LIMIT:
+            raise ValueError(f"max_calls must be between 1 and {_MAX_CALLS_LIMIT}, "
+                             f"got {self.max_calls}")
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -159,8 +203,7 @@ class SearchResult:
     hidden: JudgeReport | None
     """The answer graded on the hidden tests (None without hidden tests or an answer)."""
     stats: SearchStats
-    reason: str
-    """budget | finished | solved | stopped | cancelled | error | nothing-active"""
+    reason: StopReason
     message: str = ""
     """For reason `error`: what went wrong, in words for the user."""
     session_path: str | None = None

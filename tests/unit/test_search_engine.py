@@ -67,28 +67,62 @@ async def test_siblings_get_different_seeds_and_strategies() -> None:
     assert len({tuple(c.messages[:-1]) for c in calls}) == 1
 
 
-async def test_early_stop_when_the_critic_finishes_a_passing_node() -> None:
+async def test_a_retired_node_is_not_expanded_and_the_beam_fills_from_the_rest() -> None:
     model = ScriptedModel(programmer=[WRONG, RIGHT, WRONG],
                           critic=lambda m, o: critic_json(4, finished="a + b" in m[-1].content))
-    engine, _, _ = engine_for(model, samples=3, beam=2, rounds=3, concurrency=1)
+    engine, _, _ = engine_for(model, samples=3, beam=2, rounds=1, concurrency=1)
     result = await engine.run()
-    assert result.reason == "finished"
-    assert len(engine.tree) == 3
+    assert result.reason == "budget"
     assert engine.tree[1].state is NodeState.FINISHED
+    assert engine.tree[1].children == []
+    # both failing roots fill the beam of 2 and are expanded
+    assert engine.tree[0].state is engine.tree[2].state is NodeState.KEPT
+    assert len(engine.tree[0].children) == len(engine.tree[2].children) == 3
     assert result.answer_id == 1
 
 
-async def test_early_stop_on_top_score_but_not_for_a_failing_finished_node() -> None:
+async def test_a_failing_node_is_never_retired_by_the_critic() -> None:
     model = ScriptedModel(programmer=WRONG, critic=critic_json(5, finished=True))
     engine, _, _ = engine_for(model, samples=2, beam=1, rounds=1)
     result = await engine.run()
-    assert result.reason == "nothing-active"  # finished nodes are not expanded; none passes
-    assert len(engine.tree) == 2
+    assert not any(n.state is NodeState.FINISHED for n in engine.tree.nodes.values())
+    assert result.reason == "budget" and len(engine.tree) == 2 + 2
 
+
+async def test_a_top_score_on_a_passing_root_does_not_end_the_search() -> None:
     model = ScriptedModel(programmer=RIGHT, critic=critic_json(5))
-    engine, _, _ = engine_for(model, samples=2, beam=1, rounds=3)
+    engine, _, _ = engine_for(model, samples=2, beam=1, rounds=2)
+    result = await engine.run()
+    assert result.reason == "budget" and len(engine.tree) == 2 + 2 + 2
+
+
+async def test_stop_when_solved_is_an_explicit_option() -> None:
+    model = ScriptedModel(programmer=RIGHT, critic=critic_json(5, finished=True))
+    engine, _, _ = engine_for(model, samples=2, beam=1, rounds=3, stop_when_solved=True)
     result = await engine.run()
     assert result.reason == "solved" and len(engine.tree) == 2
+
+
+async def test_the_call_budget_is_fixed_in_advance() -> None:
+    model = ScriptedModel(programmer=WRONG, critic=critic_json(3))
+    engine, _, _ = engine_for(model, samples=3, beam=2, rounds=5, max_calls=16)
+    assert engine.stats.budget == 16
+    result = await engine.run()
+    assert result.reason == "budget"
+    assert result.stats.llm_calls == 16
+    # 3 roots (6 calls), then 5 children (10 calls): the best-ranked parent gets K first
+    assert len(engine.tree) == 8
+    roots = [engine.tree[i] for i in engine.tree.roots]
+    assert sorted(len(n.children) for n in roots) == [0, 2, 3]
+
+
+async def test_code_that_does_not_compile_never_wins_a_tie_with_code_that_runs() -> None:
+    broken = code_reply("def add(a, b):\n    return (a +")
+    model = ScriptedModel(programmer=[WRONG, broken], critic=critic_json(2))
+    engine, _, _ = engine_for(model, samples=2, beam=1, rounds=0, concurrency=1)
+    result = await engine.run()
+    assert engine.tree[1].report is not None and engine.tree[1].report.compile_error is not None
+    assert result.answer_id == 0
 
 
 async def test_answer_is_best_public_then_graded_once_on_hidden() -> None:

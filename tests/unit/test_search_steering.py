@@ -83,7 +83,7 @@ async def test_boost_keeps_a_low_ranked_node_and_ranks_it_first() -> None:
     model = ScriptedModel(programmer=[RIGHT, RIGHT, WRONG],
                           critic=lambda m, o: critic_json(5 if "a + b" in m[-1].content else 1),
                           chunk_delay_s=0.001)
-    engine, _ = make(model, samples=3, beam=1, rounds=1, concurrency=1, early_stop=False)
+    engine, _ = make(model, samples=3, beam=1, rounds=1, concurrency=1)
     on(engine, lambda e: isinstance(e, ev.NodeCritiqued) and e.node_id == 2,
        lambda e: engine.send(ev.Boost(2)))
     rounds: list[ev.RoundFinished] = []
