@@ -55,10 +55,6 @@ class SearchSettings:
     ranking: str = "lexicographic"
     """Beam ranking: `lexicographic` (critic score, then outcome score, as the reference
     code does) or `weighted` (0.5 x critic/5 + 0.5 x outcome/2, as the paper states)."""
-    time_scale_s: float = 1.0
-    """Outcome score: CPU seconds counted as 1/(1 + cpu/time_scale_s)."""
-    memory_scale_mb: float = 64.0
-    """Outcome score: peak memory counted as 1/(1 + peak_mb/memory_scale_mb)."""
     ast_scale: float = 200.0
     """Outcome score: syntax-tree size counted as 1/(1 + ast_nodes/ast_scale)."""
     complexity_scale: float = 10.0
@@ -140,8 +136,6 @@ SETTING_BOUNDS: dict[str, Bounds] = {
     "search.samples": Bounds(1, 1000),
     "search.beam": Bounds(1, 1000),
     "search.rounds": Bounds(0, 1000),
-    "search.time_scale_s": POSITIVE,
-    "search.memory_scale_mb": POSITIVE,
     "search.ast_scale": POSITIVE,
     "search.complexity_scale": POSITIVE,
     "search.loc_scale": POSITIVE,

@@ -30,12 +30,20 @@ class GenOptions:
     stop: tuple[str, ...] = ()
     timeout_s: float = 300.0
     """Give up on a call after this long without finishing."""
+    affinity: int | None = None
+    """Calls with the same key extend one conversation; a backend that can pin them to one
+    server cache slot (llama.cpp's `id_slot`) does, so their shared prefix stays cached."""
 
 
 @dataclass
 class Usage:
     prompt_tokens: int = 0
+    """Prompt tokens sent, as the server counted them (Ollama reports only the ones it
+    evaluated, so there this equals `prompt_evaluated`)."""
     completion_tokens: int = 0
+    prompt_evaluated: int | None = None
+    """Prompt tokens the server evaluated; the rest came from its prompt cache. None when
+    the server does not say."""
     ttft_s: float = 0.0
     """Time to first token."""
     total_s: float = 0.0

@@ -158,6 +158,7 @@ class OllamaModel:
                             usage=Usage(
                                 prompt_tokens=part.prompt_eval_count or 0,
                                 completion_tokens=part.eval_count or 0,
+                                prompt_evaluated=part.prompt_eval_count or 0,
                             ),
                             finish_reason=part.done_reason or "stop",
                         )

@@ -50,8 +50,12 @@ class OpenAIModel:
         label: str | None = None,
         unreachable_fix: str | None = None,
         backoff_s: float = 0.5,
+        cache_slots: int | None = None,
     ):
+        """`cache_slots`: the server is llama.cpp with this many slots: ask it to keep
+        prompts cached and pin each conversation (`GenOptions.affinity`) to one slot."""
         self.settings = settings or ModelSettings()
+        self.cache_slots = cache_slots
         self.base_url = base_url.rstrip("/")
         self.name = name
         self.uri = uri or f"openai:{self.base_url}#{name}"
@@ -89,6 +93,10 @@ class OpenAIModel:
             body["seed"] = options.seed
         if options.stop:
             body["stop"] = list(options.stop)
+        if self.cache_slots:
+            body["cache_prompt"] = True
+            if options.affinity is not None:
+                body["id_slot"] = options.affinity % self.cache_slots
         if json_schema is not None:
             body["response_format"] = {
                 "type": "json_schema",
@@ -258,6 +266,18 @@ def _error_detail(response: httpx.Response) -> str:
     return str(data)[:200]
 
 
+def _evaluated(usage: dict[str, Any], timings: Any) -> int | None:
+    """Prompt tokens the server evaluated (not served from its cache): llama.cpp's
+    `timings.prompt_n`, else prompt tokens less `prompt_tokens_details.cached_tokens`
+    (vLLM, SGLang and llama.cpp all fill it); None when the server says neither."""
+    if isinstance(timings, dict) and isinstance(timings.get("prompt_n"), int):
+        return int(timings["prompt_n"])
+    details = usage.get("prompt_tokens_details")
+    if isinstance(details, dict) and isinstance(details.get("cached_tokens"), int):
+        return max(0, int(usage.get("prompt_tokens") or 0) - int(details["cached_tokens"]))
+    return None
+
+
 async def parse_sse(lines: AsyncIterator[str]) -> AsyncIterator[Chunk]:
     """Turn the `data: {...}` lines of a streamed chat completion into Chunks.
 
@@ -283,6 +303,7 @@ async def parse_sse(lines: AsyncIterator[str]) -> AsyncIterator[Chunk]:
             usage = Usage(
                 prompt_tokens=int(raw_usage.get("prompt_tokens") or 0),
                 completion_tokens=int(raw_usage.get("completion_tokens") or 0),
+                prompt_evaluated=_evaluated(raw_usage, event.get("timings")),
             )
         for choice in event.get("choices") or ():
             delta = choice.get("delta") or {}

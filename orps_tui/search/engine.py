@@ -32,7 +32,7 @@ from orps_tui.problems.model import Problem, ProblemKind
 from orps_tui.sandbox.report import JudgeReport
 from orps_tui.search import events as ev
 from orps_tui.search.parsing import CRITIC_SCHEMA, parse_critique, parse_program
-from orps_tui.search.prompts import critic_messages, programmer_messages, strategy_for
+from orps_tui.search.prompts import LAYOUT, PromptLayout, Role, strategy_for
 from orps_tui.search.scoring import outcome_score, select_beam
 from orps_tui.search.search_config import SearchConfig, SearchResult, SearchStats, StopReason
 from orps_tui.search.steering import SteeringMixin
@@ -67,20 +67,27 @@ class _Fatal(Exception):
 
 class _Gate:
     """A FIFO semaphore whose limit can change and which holds everyone while paused.
-    Entirely synchronous bookkeeping on the loop, so `send()` can change it."""
+    Entirely synchronous bookkeeping on the loop, so `send()` can change it.
+
+    `first=True` waiters (critic calls) go before the others: a critic call extends the
+    programmer call it reviews, so running it next lets the server's prompt cache serve
+    the whole conversation instead of re-reading it after other branches' calls."""
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self.busy = 0
         self.paused = False
+        self._first: deque[asyncio.Future[None]] = deque()
         self._waiters: deque[asyncio.Future[None]] = deque()
 
-    async def acquire(self) -> None:
-        if not self._waiters and not self.paused and self.busy < self.limit:
+    async def acquire(self, first: bool = False) -> None:
+        if not self._first and not self._waiters and not self.paused \
+                and self.busy < self.limit:
             self.busy += 1
             return
         fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._waiters.append(fut)
+        queue = self._first if first else self._waiters
+        queue.append(fut)
         try:
             await fut
         except asyncio.CancelledError:
@@ -88,7 +95,7 @@ class _Gate:
                 self.release()
             else:
                 with contextlib.suppress(ValueError):
-                    self._waiters.remove(fut)
+                    queue.remove(fut)
             raise
 
     def release(self) -> None:
@@ -96,8 +103,8 @@ class _Gate:
         self.pump()
 
     def pump(self) -> None:
-        while self._waiters and not self.paused and self.busy < self.limit:
-            fut = self._waiters.popleft()
+        while (self._first or self._waiters) and not self.paused and self.busy < self.limit:
+            fut = (self._first or self._waiters).popleft()
             if not fut.done():
                 self.busy += 1
                 fut.set_result(None)
@@ -137,7 +144,7 @@ class SearchEngine(SteeringMixin):
 
     def __init__(self, problem: Problem, model: ChatModel, *, judge: JudgeLike,
                  config: SearchConfig, session: SessionWriter | None = None,
-                 restore: LoadedSession | None = None) -> None:
+                 restore: LoadedSession | None = None, prompts: PromptLayout = LAYOUT) -> None:
         config.validate()
         self.problem = problem
         self.model = model
@@ -150,6 +157,7 @@ class SearchEngine(SteeringMixin):
         self.running = False
         self.result: SearchResult | None = None
         self._restore = restore
+        self._prompts = prompts
         self._subscribers: list[Callable[[ev.Event], None]] = []
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._cancel_as: dict[int, NodeState] = {}
@@ -401,10 +409,10 @@ class SearchEngine(SteeringMixin):
     async def _generate(self, node: Node) -> bool:
         # The node stays PENDING until it has a model slot; _attempt marks it GENERATING.
         parent_branch = self.tree.path_to(node.parent_id) if node.parent_id is not None else []
-        messages = programmer_messages(self.problem, parent_branch, node.strategy)
+        messages = self._prompts.programmer(self.problem, parent_branch, node.strategy)
         node.prompt = [{"role": m.role, "content": m.content} for m in messages]
         try:
-            done = await self._call(node, "programmer", messages, self._options(node.seed))
+            done = await self._call(node, Role.PROGRAMMER, messages, self._options(node))
         except ModelError as exc:
             self._model_failed(node, exc)
             return False
@@ -430,26 +438,26 @@ class SearchEngine(SteeringMixin):
             self._emit(ev.EngineError(node.error, node.id))
             return False
         node.report = report
-        node.outcome_score = outcome_score(report, self.config.scales)
+        node.outcome_score = outcome_score(report, self.config.scales, self.problem.limits)
         self._emit(ev.NodeJudged(node.id))
         return True
 
     async def _critique(self, node: Node) -> None:
         self._set_state(node, NodeState.CRITIQUING)
         use_json = self._critic_json
-        messages = critic_messages(self.problem, self.tree.path_to(node.id), use_json)
-        options = self._options(node.seed + 1)
+        messages = self._prompts.critic(self.problem, self.tree.path_to(node.id), use_json)
+        options = self._options(node, critic=True)
         try:
             try:
-                done = await self._call(node, "critic", messages, options,
+                done = await self._call(node, Role.CRITIC, messages, options,
                                         CRITIC_SCHEMA if use_json else None)
             except ModelError as exc:
                 if not (use_json and exc.kind is ModelErrorKind.BAD_REQUEST):
                     raise
                 self._critic_json = False
                 node.issues.append("the backend refused JSON output: asked for text")
-                messages = critic_messages(self.problem, self.tree.path_to(node.id), False)
-                done = await self._call(node, "critic", messages, options)
+                messages = self._prompts.critic(self.problem, self.tree.path_to(node.id), False)
+                done = await self._call(node, Role.CRITIC, messages, options)
         except ModelError as exc:
             self._note_failure(exc)
             node.issues.append(f"no critique: {exc.message}")
@@ -465,10 +473,19 @@ class SearchEngine(SteeringMixin):
             node.issues.append(f"critic: {parsed.error}")
         self._emit(ev.NodeCritiqued(node.id))
 
-    def _options(self, seed: int) -> GenOptions:
+    def _options(self, node: Node, critic: bool = False) -> GenOptions:
         c = self.config
-        return GenOptions(temperature=c.temperature, seed=seed, max_tokens=c.max_tokens,
-                          num_ctx=c.num_ctx, timeout_s=c.timeout_s)
+        return GenOptions(temperature=c.temperature, seed=node.seed + (1 if critic else 0),
+                          max_tokens=c.max_tokens, num_ctx=c.num_ctx, timeout_s=c.timeout_s,
+                          affinity=self._branch_key(node))
+
+    def _branch_key(self, node: Node) -> int:
+        """The root of a node's branch: calls of one branch share a conversation prefix, so
+        a backend that can pin a cache slot keeps them together."""
+        current = node
+        while current.parent_id is not None:
+            current = self.tree[current.parent_id]
+        return current.id
 
     async def _call(self, node: Node, role: str, messages: Sequence[Message], options: GenOptions,
                     schema: dict[str, Any] | None = None) -> Completion:
@@ -494,8 +511,8 @@ class SearchEngine(SteeringMixin):
 
     async def _attempt(self, node: Node, role: str, messages: Sequence[Message],
                        options: GenOptions, schema: dict[str, Any] | None) -> Completion:
-        await self._gate.acquire()
-        if role == "programmer" and node.state is NodeState.PENDING:
+        await self._gate.acquire(first=role == Role.CRITIC)
+        if role == Role.PROGRAMMER and node.state is NodeState.PENDING:
             self._set_state(node, NodeState.GENERATING)
         started = time.monotonic()
         ttft: float | None = None
@@ -527,10 +544,9 @@ class SearchEngine(SteeringMixin):
             self._gate.release()
         total = time.monotonic() - started
         usage = usage or Usage()
-        node.calls.append(CallStats(role, usage.prompt_tokens, usage.completion_tokens,
-                                    ttft or total, total))
-        self.stats.prompt_tokens += usage.prompt_tokens
-        self.stats.completion_tokens += usage.completion_tokens
+        node.calls.append(CallStats(str(role), usage.prompt_tokens, usage.completion_tokens,
+                                    ttft or total, total, usage.prompt_evaluated))
+        self.stats.add_call(usage.prompt_tokens, usage.completion_tokens, usage.prompt_evaluated)
         self._flush(node, role)
         return Completion("".join(text), "".join(thinking), usage, finish)
 
@@ -638,8 +654,8 @@ class SearchEngine(SteeringMixin):
         for node in self.tree.nodes.values():
             for call in node.calls:
                 self.stats.llm_calls += 1
-                self.stats.prompt_tokens += call.prompt_tokens
-                self.stats.completion_tokens += call.completion_tokens
+                self.stats.add_call(call.prompt_tokens, call.completion_tokens,
+                                    call.prompt_evaluated)
             if node.state is NodeState.BOOSTED:
                 self._boosted.append(node.id)
         self.stats.nodes = len(self.tree)

@@ -1,23 +1,39 @@
-"""Programmer and critic prompts, in this project's own words (DESIGN §4).
+"""Programmer and critic prompts, in this project's own words (docs/search.md, "Prompts").
 
-Layout is prefix-stable: every prompt starts with the same system message and problem
-message, then the branch's turns root first, and only the last message differs between
-siblings (it carries the per-sample strategy hint). A server-side prompt cache can then
-serve siblings from one prefix.
+One conversation per branch, shared by both roles, so that every call extends a call the
+model server has just served and its prompt cache can skip what it has already read:
 
-Only public material goes in: the statement, the signature or I/O format, the public tests,
-and the branch's own code, execution analysis and critiques. `Problem.reference` and hidden
-tests are never read here.
+    system   SYSTEM (the same for both roles)
+    user     the problem + the programmer's task for the root (with its strategy)
+    assistant  the root's answer, as the model wrote it
+    user     the root's execution analysis + the reviewer's task
+    assistant  the root's review, as the model wrote it
+    user     the person's hints, if any + the programmer's task for the child
+    ...
+
+A critic prompt is its node's programmer prompt + the answer + the analysis + the review
+task; a child's programmer prompt is its parent's critic prompt + the review + the next
+task. Siblings differ only in their last message (the strategy hint). Attempts older than
+the last `FULL_ATTEMPTS` are shortened so prompts stay bounded as branches deepen; that
+changes the prefix only once a branch is deeper than that.
+
+Only public material goes in: the statement, the signature or I/O format, the public tests
+(a performance test's input is never shown, only how the code ran on it), and the branch's
+own answers, execution analyses and reviews. `Problem.reference` and hidden tests are never
+read here.
 """
 
 from __future__ import annotations
 
-import json
+import re
 from collections.abc import Sequence
+from enum import StrEnum
+from typing import Protocol
 
 from orps_tui.llm.base import Message
 from orps_tui.problems.model import Problem, ProblemKind
-from orps_tui.sandbox.report import JudgeReport
+from orps_tui.sandbox.report import JudgeReport, TestResult
+from orps_tui.search.parsing import strip_thinking
 from orps_tui.search.tree import Node
 
 STRATEGIES: tuple[str, ...] = (
@@ -31,28 +47,93 @@ STRATEGIES: tuple[str, ...] = (
     "Consider dynamic programming: define the state and the transition precisely.",
 )
 
-PROGRAMMER_SYSTEM = (
-    "You are a careful competitive programmer writing Python 3. Think briefly about the "
-    "problem, then give exactly one complete solution in a single ```python code block. "
-    "Do not print anything except what the problem asks for."
+FULL_ATTEMPTS = 3
+"""Ancestors shown in full; older ones are shortened (first lines of reasoning, no code)."""
+
+
+class Role(StrEnum):
+    PROGRAMMER = "programmer"
+    CRITIC = "critic"
+
+
+SYSTEM = (
+    "You are an expert competitive programmer who writes Python 3. In this conversation you "
+    "take two roles in turn: you write solutions to the problem, and you review a solution "
+    "after it has been run on the public tests. Each user message ends with the task for "
+    "your next answer."
 )
 
-CRITIC_SYSTEM = (
-    "You review Python solutions to programming problems. You see the problem, each attempt "
-    "of one line of work with how it ran on the public tests (verdicts, CPU time, memory, "
-    "code size and complexity), and your earlier reviews. Judge the latest attempt: is the "
-    "approach correct, what makes tests fail, what would make it faster or simpler. Public "
-    "tests can themselves be wrong now and then: weigh them as evidence. Answer as JSON: "
-    '{"critique": "...", "score": 1-5, "finished": true|false}. Score 5 means correct and '
-    "efficient; set finished only when you would submit this code unchanged."
+_WRITE_HEADING = "## Task: write a solution"
+_NEXT_HEADING = "## Task: write the next attempt"
+REVIEW_HEADING = "## Task: review this attempt"
+
+_REASONING = (
+    "Reason first, under these headings, a few sentences each:\n"
+    "Approach: {approach}\n"
+    "Evidence: {evidence}\n"
+    "Complexity: the time and memory of your approach, checked against the input limits.\n"
+    "Decision: {decision}\n"
+    "Then give exactly one complete solution in a single ```python code block."
 )
 
-CRITIC_TEXT_FORMAT = (
-    "If you cannot answer in JSON, write your review, then a line `Score: N/5` and a line "
-    "`Finished: yes` or `Finished: no`."
+_FIRST_TASK = _WRITE_HEADING + "\n" + _REASONING.format(
+    approach="the algorithm and data structures you will use.",
+    evidence="what the examples show (work one through by hand).",
+    decision="why this approach fits the limits.",
+)
+
+_NEXT_TASK = _NEXT_HEADING + "\n" + (
+    "The execution results and the review above are about your last attempt.\n"
+) + _REASONING.format(
+    approach="what the last attempt did.",
+    evidence="what the failing tests, the timings and the review show. Public tests are "
+             "machine-made and occasionally wrong: weigh them as evidence.",
+    decision="keep the approach and fix it, or change it; say why. If everything passed, "
+             "make it faster or simpler only where the limits call for it.",
+) + " Give the whole program again."
+
+_RUBRIC = (
+    "Score from 1 to 5:\n"
+    "1 = wrong approach, or the code does not run.\n"
+    "2 = a workable idea, but most tests fail.\n"
+    "3 = some tests or edge cases fail.\n"
+    "4 = correct on the tests, but too slow or memory-hungry for the largest inputs the "
+    "limits allow, or a likely bug the tests miss.\n"
+    "5 = correct, and efficient enough for the limits."
+)
+
+_REVIEW_TASK = REVIEW_HEADING + "\n" + (
+    "Write the review first, then the score. Check the approach against the statement, "
+    "explain each failing test, and estimate the time complexity against the input limits "
+    "(when everything passes, efficiency is what is left to judge). Public tests are "
+    "machine-made and occasionally wrong: weigh them as evidence.\n"
+) + _RUBRIC
+
+_JSON_FORMAT = (
+    'Answer as JSON: {"critique": "...", "score": N}. Add "finished": true only when every '
+    "test passes and you would submit this code unchanged."
+)
+
+_TEXT_FORMAT = (
+    "Write the review, then a line `Score: N/5`; add a line `Finished: yes` only when every "
+    "test passes and you would submit this code unchanged."
 )
 
 _MAX_FIELD = 600
+_MAX_ANSWER = 6000
+_SHORT_REASONING = 400
+
+
+class PromptLayout(Protocol):
+    """How a search renders its prompts (the engine takes any; `bench/` compares layouts)."""
+
+    def programmer(self, problem: Problem, branch: Sequence[Node], strategy: str) -> list[Message]:
+        """The programmer call for a new child of `branch[-1]` (a root when empty)."""
+        ...
+
+    def critic(self, problem: Problem, branch: Sequence[Node], json_output: bool) -> list[Message]:
+        """The critic call reviewing `branch[-1]`."""
+        ...
 
 
 def strategy_for(index: int) -> str:
@@ -62,6 +143,11 @@ def strategy_for(index: int) -> str:
 def _clip(text: str, limit: int = _MAX_FIELD) -> str:
     text = text.rstrip("\n")
     return text if len(text) <= limit else text[:limit] + f"... [{len(text) - limit} more chars]"
+
+
+def is_performance(test: object) -> bool:
+    """A test the search runs for time and memory only (its input is never shown)."""
+    return bool(getattr(test, "performance", False))
 
 
 def problem_message(problem: Problem) -> str:
@@ -76,13 +162,15 @@ def problem_message(problem: Problem) -> str:
             parts.append(f"This runs before your code:\n```python\n{problem.function.setup.strip()}\n```")
     else:
         parts += ["## Interface",
-                  "Write a complete program that reads standard input and writes standard output."]
+                  "Write a complete program that reads standard input and writes standard "
+                  "output. Print only what the problem asks for."]
     parts.append(f"Limits: {problem.limits.time_s:g} s CPU and {problem.limits.memory_mb} MB "
                  "memory per test.")
-    public = problem.public_tests
-    if public:
+    shown = [t for t in problem.public_tests if not is_performance(t)]
+    perf = [t for t in problem.public_tests if is_performance(t)]
+    if shown:
         parts += ["", "## Public tests"]
-        for test in public:
+        for test in shown:
             parts.append(f"### {test.name}")
             if problem.kind is ProblemKind.FUNCTION:
                 if test.code:
@@ -90,10 +178,25 @@ def problem_message(problem: Problem) -> str:
             else:
                 parts.append(f"Input:\n```\n{_clip(test.input or '')}\n```")
                 parts.append(f"Expected output:\n```\n{_clip(test.output or '')}\n```")
+    if perf:
+        names = ", ".join(t.name for t in perf)
+        parts += ["", f"Your code is also run on a maximum-size input ({names}, not shown) "
+                  "for time and memory only: its output is not checked."]
     return "\n".join(parts).strip()
 
 
-def analysis_text(report: JudgeReport | None) -> str:
+def _test_line(t: TestResult, problem: Problem | None) -> str:
+    if is_performance(t):
+        line = f"- {t.name} (maximum-size input, output not checked): {t.verdict}, " \
+               f"{t.cpu_s * 1000:.0f} ms CPU"
+        if problem is not None:
+            line += f" of the {problem.limits.time_s * 1000:.0f} ms limit " \
+                    f"({t.cpu_s / problem.limits.time_s:.0%})"
+        return line + f", {t.peak_rss_mb:.0f} MB"
+    return f"- {t.name}: {t.verdict}, {t.cpu_s * 1000:.0f} ms CPU, {t.peak_rss_mb:.0f} MB"
+
+
+def analysis_text(report: JudgeReport | None, problem: Problem | None = None) -> str:
     """The execution analysis of one attempt on the public tests, as the models read it."""
     if report is None:
         return "Execution analysis: not run."
@@ -103,12 +206,12 @@ def analysis_text(report: JudgeReport | None) -> str:
         ce = report.compile_error
         lines.append(f"Syntax error at line {ce.line}, column {ce.column}: {ce.message}")
     for t in report.tests:
-        line = f"- {t.name}: {t.verdict}, {t.cpu_s * 1000:.0f} ms CPU, {t.peak_rss_mb:.0f} MB"
+        line = _test_line(t, problem)
         if t.message:
             line += f"; {_clip(t.message, 200)}"
         lines.append(line)
         if not t.verdict.passed:
-            if t.output_head:
+            if t.output_head and not is_performance(t):
                 lines.append(f"  output: {_clip(t.output_head, 200)!r}")
             if t.expected_head:
                 lines.append(f"  expected: {_clip(t.expected_head, 200)!r}")
@@ -120,64 +223,108 @@ def analysis_text(report: JudgeReport | None) -> str:
     return "\n".join(lines)
 
 
-def _attempt_text(node: Node) -> str:
+def answer_text(node: Node, full: bool = True) -> str:
+    """A node's answer as the assistant turn of the conversation: the model's own text
+    (so the server's cache of what it generated still matches), or a person's code."""
+    raw = strip_thinking(node.raw_output) if node.raw_output.strip() else ""
+    code_block = f"```python\n{node.code.strip()}\n```" if node.code.strip() else "(no code)"
+    if not full:
+        first = _clip(node.reasoning.strip() or "(no reasoning)", _SHORT_REASONING)
+        return f"{first}\n(The code of this older attempt is left out.)"
+    if raw and "```" in raw:
+        return _clip(raw, _MAX_ANSWER)
     body = node.reasoning.strip()
-    code = f"```python\n{node.code.strip()}\n```" if node.code.strip() else "(no code)"
-    return f"{body}\n\n{code}".strip()
+    return f"{body}\n\n{code_block}".strip()
 
 
-def _feedback_text(node: Node) -> str:
-    parts = [analysis_text(node.report)]
+def review_text(node: Node, full: bool = True) -> str:
+    """A node's review as the assistant turn: the critic's own text when it wrote one."""
+    raw = node.critic_raw.strip()
+    if raw:
+        return _clip(raw, _MAX_ANSWER if full else _SHORT_REASONING)
     if node.critique.strip():
-        score = f" (score {node.process_score:g}/5)" if node.process_score is not None else ""
-        parts.append(f"Reviewer's critique{score}:\n{_clip(node.critique.strip(), 2000)}")
-    for hint in node.hints:
-        parts.append(f"Feedback from the person supervising:\n{hint.strip()}")
-    return "\n\n".join(parts)
+        return _clip(node.critique.strip(), _MAX_ANSWER if full else _SHORT_REASONING)
+    return "(no review)"
+
+
+def _task(first: bool, strategy: str, problem: Problem) -> str:
+    task = _FIRST_TASK if first else _NEXT_TASK
+    if problem.kind is ProblemKind.FUNCTION and problem.function is not None:
+        task += f" Define `{problem.function.name}` exactly as in the signature."
+    if strategy:
+        task += f"\nSuggested direction for this attempt: {strategy}"
+    return task
+
+
+def _hints(node: Node) -> str:
+    return "\n\n".join(f"Feedback from the person supervising:\n{h.strip()}" for h in node.hints)
+
+
+def _review_task(json_output: bool) -> str:
+    return f"{_REVIEW_TASK}\n{_JSON_FORMAT if json_output else _TEXT_FORMAT}"
+
+
+class BranchConversation:
+    """The layout described in the module docstring."""
+
+    def programmer(self, problem: Problem, branch: Sequence[Node], strategy: str) -> list[Message]:
+        messages = self._history(problem, branch, json_output=True, open_review=False)
+        if not branch:
+            head = problem_message(problem)
+            messages.append(Message("user", f"{head}\n\n{_task(True, strategy, problem)}"))
+            return messages
+        hints = _hints(branch[-1])
+        task = _task(False, strategy, problem)
+        messages.append(Message("user", f"{hints}\n\n{task}" if hints else task))
+        return messages
+
+    def critic(self, problem: Problem, branch: Sequence[Node], json_output: bool) -> list[Message]:
+        return self._history(problem, branch, json_output=json_output, open_review=True)
+
+    def _history(self, problem: Problem, branch: Sequence[Node], *, json_output: bool,
+                 open_review: bool) -> list[Message]:
+        """System, then each node's four turns, root first. With `open_review`, the last
+        node ends on its review task (the critic call); otherwise every node is closed by
+        its review (the history a child's programmer call extends)."""
+        messages = [Message("system", SYSTEM)]
+        shorten_before = len(branch) - FULL_ATTEMPTS
+        for i, node in enumerate(branch):
+            full = i >= shorten_before
+            if i == 0:
+                opening = f"{problem_message(problem)}\n\n{_task(True, node.strategy, problem)}"
+            else:
+                hints = _hints(branch[i - 1])
+                task = _task(False, node.strategy, problem)
+                opening = f"{hints}\n\n{task}" if hints else task
+            messages.append(Message("user", opening))
+            messages.append(Message("assistant", answer_text(node, full)))
+            messages.append(Message("user", f"{analysis_text(node.report, problem)}\n\n"
+                                            f"{_review_task(json_output)}"))
+            if open_review and i == len(branch) - 1:
+                break
+            messages.append(Message("assistant", review_text(node, full)))
+        return messages
+
+
+LAYOUT: PromptLayout = BranchConversation()
 
 
 def programmer_messages(problem: Problem, branch: Sequence[Node], strategy: str) -> list[Message]:
-    """Messages for a programmer call that extends `branch` (root first; empty for a root).
-
-    Each ancestor contributes its answer (assistant) and its feedback (user: analysis,
-    critique, person's hints); the last user message ends with the strategy hint.
-    """
-    messages = [Message("system", PROGRAMMER_SYSTEM), Message("user", problem_message(problem))]
-    if not branch:
-        if strategy:
-            messages[-1] = Message("user", f"{messages[-1].content}\n\n## Approach for this "
-                                   f"attempt\n{strategy}")
-        return messages
-    for node in branch:
-        messages.append(Message("assistant", _attempt_text(node)))
-        messages.append(Message("user", _feedback_text(node)))
-    messages[-1] = Message("user", f"{messages[-1].content}\n\n## Next attempt\nImprove the "
-                           "last solution using this feedback. Fix what fails first, then make "
-                           f"it faster or simpler. Give the whole program again.\n{strategy}".rstrip())
-    return messages
+    """Messages for a programmer call that extends `branch` (root first; empty for a root)."""
+    return LAYOUT.programmer(problem, branch, strategy)
 
 
 def critic_messages(problem: Problem, branch: Sequence[Node], json_output: bool) -> list[Message]:
-    """Messages for the critic of `branch[-1]`, seeing the whole branch: every earlier
-    attempt with its analysis and the critic's own earlier review, then the new attempt."""
-    system = CRITIC_SYSTEM if json_output else f"{CRITIC_SYSTEM}\n{CRITIC_TEXT_FORMAT}"
-    messages = [Message("system", system)]
-    head = problem_message(problem)
-    for i, node in enumerate(branch):
-        attempt = (f"## Attempt {i + 1}\n{_attempt_text(node)}\n\n{analysis_text(node.report)}")
-        if i == 0:
-            attempt = f"{head}\n\n{attempt}"
-        if i < len(branch) - 1:
-            for hint in node.hints:
-                attempt += f"\n\nFeedback from the person supervising:\n{hint.strip()}"
-            messages.append(Message("user", attempt))
-            messages.append(Message("assistant", _review_text(node)))
-        else:
-            messages.append(Message("user", f"{attempt}\n\nReview attempt {i + 1}."))
-    return messages
+    """Messages for the critic of `branch[-1]`, seeing the whole branch."""
+    return LAYOUT.critic(problem, branch, json_output)
 
 
-def _review_text(node: Node) -> str:
-    score = round(node.process_score) if node.process_score is not None else None
-    return json.dumps({"critique": node.critique.strip() or "(no review)", "score": score,
-                       "finished": node.critic_finished})
+_LAST_TASK = re.compile(r"^## Task: (\w+)", re.MULTILINE)
+
+
+def role_of(messages: Sequence[Message]) -> Role:
+    """Which role a prompt asks for: the task heading of its last message."""
+    if not messages:
+        return Role.PROGRAMMER
+    tasks = _LAST_TASK.findall(messages[-1].content)
+    return Role.CRITIC if tasks and tasks[-1] == "review" else Role.PROGRAMMER

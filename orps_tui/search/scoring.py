@@ -1,9 +1,13 @@
 """Scores: the outcome score from real execution, the beam ranking and the answer key (DESIGN §4).
 
-outcome = pass_rate x (1 + mean(static, dynamic)) in [0, 2), where each part is a mean of
-1 / (1 + metric / scale) terms: dynamic over CPU time and peak memory on the public tests,
-static over AST size, cyclomatic complexity and lines of code. Smaller is better in every
-metric, so a term is 1 for a zero metric and 0.5 when the metric equals its scale.
+outcome = pass_rate x (1 + mean(static, dynamic)) in [0, 2).
+
+dynamic: how much of the problem's limits the slowest public test used, as a fraction:
+mean(1 - cpu/time limit, 1 - peak memory/memory limit), each clamped to [0, 1]. Measured
+against the limits (not on a fixed scale) so that on a maximum-size performance input a
+linear solution (a few % of the limit) scores far above a quadratic one (near it).
+static: a mean of 1 / (1 + metric / scale) terms over AST size, cyclomatic complexity and
+lines of code (1 for a zero metric, 0.5 when the metric equals its scale).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from orps_tui.problems.model import Limits
 from orps_tui.sandbox.report import JudgeReport
 from orps_tui.search.tree import Node
 
@@ -24,8 +29,8 @@ class Ranking(StrEnum):
 
 @dataclass(frozen=True)
 class Scales:
-    time_s: float = 1.0
-    memory_mb: float = 64.0
+    """The static part's scales (the dynamic part is measured against the limits)."""
+
     ast_nodes: float = 200.0
     complexity: float = 10.0
     loc: float = 50.0
@@ -41,8 +46,19 @@ def mean_cpu_s(report: JudgeReport) -> float:
     return sum(ran) / len(ran) if ran else 0.0
 
 
-def dynamic_score(report: JudgeReport, scales: Scales) -> float:
-    return (_term(mean_cpu_s(report), scales.time_s) + _term(report.max_rss_mb, scales.memory_mb)) / 2
+def max_cpu_s(report: JudgeReport) -> float:
+    """CPU seconds of the slowest test (the largest input sets the pace)."""
+    return max((t.cpu_s for t in report.tests), default=0.0)
+
+
+def _headroom(used: float, limit: float) -> float:
+    return 1.0 - min(1.0, max(used, 0.0) / limit) if limit > 0 else 0.0
+
+
+def dynamic_score(report: JudgeReport, limits: Limits) -> float:
+    """mean(1 - cpu/time limit, 1 - memory/memory limit) on the slowest / largest test."""
+    return (_headroom(max_cpu_s(report), limits.time_s)
+            + _headroom(report.max_rss_mb, float(limits.memory_mb))) / 2
 
 
 def static_score(report: JudgeReport, scales: Scales) -> float:
@@ -51,9 +67,9 @@ def static_score(report: JudgeReport, scales: Scales) -> float:
             + _term(s.loc, scales.loc)) / 3
 
 
-def outcome_score(report: JudgeReport, scales: Scales) -> float:
+def outcome_score(report: JudgeReport, scales: Scales, limits: Limits) -> float:
     """pass_rate x (1 + mean(static, dynamic)), in [0, 2)."""
-    quality = (static_score(report, scales) + dynamic_score(report, scales)) / 2
+    quality = (static_score(report, scales) + dynamic_score(report, limits)) / 2
     return report.pass_rate * (1.0 + quality)
 
 

@@ -124,8 +124,7 @@ class SearchConfig:
             samples=s.samples, beam=s.beam, rounds=s.rounds, concurrency=m.concurrency,
             seed=s.seed, temperature=m.temperature, max_tokens=m.max_tokens, num_ctx=m.num_ctx,
             timeout_s=m.timeout_s, ranking=Ranking(s.ranking), retries=m.retries,
-            scales=Scales(time_s=s.time_scale_s, memory_mb=s.memory_scale_mb,
-                          ast_nodes=s.ast_scale, complexity=s.complexity_scale, loc=s.loc_scale),
+            scales=Scales(ast_nodes=s.ast_scale, complexity=s.complexity_scale, loc=s.loc_scale),
         )
         return config.with_overrides(**overrides)
 
@@ -162,7 +161,9 @@ class SearchConfig:
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in data.items() if k in known}
         if isinstance(values.get("scales"), dict):
-            values["scales"] = Scales(**values["scales"])
+            known_scales = {f.name for f in fields(Scales)}  # older sessions had time/memory
+            values["scales"] = Scales(**{k: v for k, v in values["scales"].items()
+                                         if k in known_scales})
         if "ranking" in values:
             values["ranking"] = Ranking(values["ranking"])
         return cls(**values)
@@ -176,11 +177,35 @@ class SearchStats:
     """Model calls made (one per programmer or critic call; retries counted apart)."""
     retries: int = 0
     prompt_tokens: int = 0
+    """Prompt tokens sent."""
     completion_tokens: int = 0
+    cached_tokens: int = 0
+    """Prompt tokens the server served from its cache rather than evaluating."""
+    evaluated_tokens: int = 0
+    """Prompt tokens the server evaluated, over the calls whose server says so."""
+    reported_prompt_tokens: int = 0
+    """Prompt tokens sent, over the same calls (the base of `evaluated_share`)."""
     budget: int = 0
     """The most LLM calls the configured K/B/R can take (see SearchConfig.budget)."""
     started_at: float | None = None
     ended_at: float | None = None
+
+    def add_call(self, prompt_tokens: int, completion_tokens: int,
+                 prompt_evaluated: int | None) -> None:
+        """Count one finished call's tokens (the one place the totals are summed)."""
+        self.prompt_tokens += prompt_tokens
+        self.completion_tokens += completion_tokens
+        if prompt_evaluated is not None:
+            self.evaluated_tokens += prompt_evaluated
+            self.reported_prompt_tokens += prompt_tokens
+            self.cached_tokens += max(0, prompt_tokens - prompt_evaluated)
+
+    @property
+    def evaluated_share(self) -> float | None:
+        """Share of the prompt tokens sent that the server evaluated again (None: unknown)."""
+        if not self.reported_prompt_tokens:
+            return None
+        return self.evaluated_tokens / self.reported_prompt_tokens
 
     @property
     def elapsed_s(self) -> float:
@@ -192,7 +217,11 @@ class SearchStats:
     def to_dict(self) -> dict[str, Any]:
         return {"round": self.round, "nodes": self.nodes, "llm_calls": self.llm_calls,
                 "retries": self.retries, "prompt_tokens": self.prompt_tokens,
-                "completion_tokens": self.completion_tokens, "budget": self.budget,
+                "completion_tokens": self.completion_tokens,
+                "cached_tokens": self.cached_tokens, "evaluated_tokens": self.evaluated_tokens,
+                "evaluated_share": (round(self.evaluated_share, 4)
+                                    if self.evaluated_share is not None else None),
+                "budget": self.budget,
                 "wall_s": round(self.elapsed_s, 3)}
 
 

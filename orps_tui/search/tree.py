@@ -42,6 +42,15 @@ class CallStats:
     completion_tokens: int = 0
     ttft_s: float = 0.0
     total_s: float = 0.0
+    prompt_evaluated: int | None = None
+    """Prompt tokens the server evaluated (the rest were served from its cache); None
+    when the server does not say."""
+
+    @property
+    def cached_tokens(self) -> int:
+        if self.prompt_evaluated is None:
+            return 0
+        return max(0, self.prompt_tokens - self.prompt_evaluated)
 
 
 @dataclass

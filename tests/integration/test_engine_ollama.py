@@ -11,13 +11,14 @@ import threading
 import pytest
 
 from orps_tui.config import ModelSettings
+from orps_tui.llm.base import Message
 from orps_tui.llm.registry import open_model
 from orps_tui.problems.library import find_problem
 from orps_tui.problems.model import Problem
 from orps_tui.sandbox.judge import Judge
 from orps_tui.search import events as ev
 from orps_tui.search.engine import SearchConfig, SearchEngine
-from orps_tui.search.prompts import CRITIC_SYSTEM
+from orps_tui.search.prompts import Role, role_of
 from orps_tui.search.tree import NodeState
 from tests.support.fake_ollama import FakeOllama, Reply, Request, text_reply
 
@@ -32,7 +33,8 @@ def problem() -> Problem:
 
 def is_critic(request: Request) -> bool:
     messages = request.messages
-    return bool(messages) and str(messages[0].get("content", "")).startswith(CRITIC_SYSTEM[:40])
+    return role_of([Message(str(m.get("role", "")), str(m.get("content", "")))
+                    for m in messages]) is Role.CRITIC
 
 
 class Script:

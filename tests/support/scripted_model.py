@@ -37,16 +37,12 @@ from orps_tui.sandbox.report import (
     TestResult,
     Verdict,
 )
-from orps_tui.search.prompts import CRITIC_SYSTEM
+from orps_tui.search.prompts import role_of
 from tests.support.sandbox_problems import function_problem
 
 Reply = Callable[[Sequence[Message], GenOptions], str]
 
 
-def role_of(messages: Sequence[Message]) -> str:
-    """`critic` when the prompt is a critic prompt, else `programmer`."""
-    return "critic" if messages and messages[0].content.startswith(CRITIC_SYSTEM[:40]) \
-        else "programmer"
 
 
 def critic_json(score: int = 4, critique: str = "Looks reasonable.", finished: bool = False) -> str:

@@ -69,7 +69,7 @@ async def test_siblings_get_different_seeds_and_strategies() -> None:
 
 async def test_a_retired_node_is_not_expanded_and_the_beam_fills_from_the_rest() -> None:
     model = ScriptedModel(programmer=[WRONG, RIGHT, WRONG],
-                          critic=lambda m, o: critic_json(4, finished="a + b" in m[-1].content))
+                          critic=lambda m, o: critic_json(4, finished="a + b" in m[-2].content))
     engine, _, _ = engine_for(model, samples=3, beam=2, rounds=1, concurrency=1)
     result = await engine.run()
     assert result.reason == "budget"
@@ -280,7 +280,7 @@ async def test_critic_falls_back_to_text_when_json_is_refused() -> None:
     assert engine.tree[0].process_score == 4 and engine.tree[1].process_score == 4
     critic_calls = model.calls_by("critic")
     assert critic_calls[0].json_schema is not None and critic_calls[-1].json_schema is None
-    assert "Score: N/5" in critic_calls[-1].messages[0].content
+    assert "Score: N/5" in critic_calls[-1].messages[-1].content
 
 
 async def test_a_broken_subscriber_does_not_stop_the_search() -> None:

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from orps_tui.problems.model import Limits, Problem, ProblemKind, Source, Statement, TestCase
-from orps_tui.search.prompts import STRATEGIES, critic_messages, programmer_messages, strategy_for
+from orps_tui.search.prompts import (
+    FULL_ATTEMPTS,
+    STRATEGIES,
+    Role,
+    critic_messages,
+    programmer_messages,
+    role_of,
+    strategy_for,
+)
 from orps_tui.search.tree import SearchTree
 from tests.support.scripted_model import FakeJudge, sample_problem
 
@@ -81,23 +89,97 @@ def test_child_prompt_has_the_branch_history_and_hints_as_feedback() -> None:
     branch = _branch(problem, 2)
     messages = programmer_messages(problem, branch, strategy_for(0))
     roles = [m.role for m in messages]
-    assert roles == ["system", "user", "assistant", "user", "assistant", "user"]
+    assert roles == ["system"] + ["user", "assistant", "user", "assistant"] * 2 + ["user"]
     text = _all_text(messages)
     for d in range(2):
         assert f"return a + b + {d}" in text and f"critique {d}" in text
         assert f"Feedback from the person supervising:\nhint {d}" in text
     assert "Execution analysis on the public tests" in messages[3].content
+    assert role_of(messages) is Role.PROGRAMMER
+    assert messages[-1].content.startswith("Feedback from the person supervising:\nhint 1")
 
 
 def test_critic_of_a_child_sees_the_parents_own_turn() -> None:
     problem = sample_problem()
     branch = _branch(problem, 3)
     messages = critic_messages(problem, branch, True)
+    assert role_of(messages) is Role.CRITIC
     text = _all_text(messages)
     for d in range(3):
         assert f"return a + b + {d}" in text
     assert "critique 0" in text and "critique 1" in text  # the critic's own earlier reviews
-    assert "return a + b + 1" in messages[-3].content  # the parent's turn is right there
-    assert messages[-1].content.endswith("Review attempt 3.")
-    siblings = critic_messages(problem, branch[:-1] + [branch[-1]], True)
-    assert siblings[:-1] == messages[:-1]
+    assert "return a + b + 1" in messages[-6].content  # the parent's turn is right there
+    assert "return a + b + 2" in messages[-2].content  # the attempt under review
+    assert "## Task: review this attempt" in messages[-1].content
+    assert "Execution analysis" in messages[-1].content
+
+
+def test_each_call_extends_the_call_before_it_on_the_branch() -> None:
+    """The cache-friendly layout: critic prompt = programmer prompt + answer + analysis +
+    review task; a child's programmer prompt = the parent's critic prompt + its review + the
+    next task. A prefix cache then serves everything the server has seen."""
+    problem = sample_problem()
+    branch = _branch(problem, 3)
+    for depth in range(1, 4):
+        node = branch[depth - 1]
+        programmer = programmer_messages(problem, branch[:depth - 1], node.strategy)
+        critic = critic_messages(problem, branch[:depth], True)
+        assert critic[:len(programmer)] == programmer
+        assert critic[len(programmer)].role == "assistant"
+        child = programmer_messages(problem, branch[:depth], strategy_for(5))
+        assert child[:len(critic)] == critic
+        assert child[len(critic)].role == "assistant" and f"critique {depth - 1}" in \
+            child[len(critic)].content
+
+
+def test_the_model_own_text_is_replayed_so_the_server_cache_matches() -> None:
+    problem = sample_problem()
+    branch = _branch(problem, 1)
+    branch[0].raw_output = "Approach: add.\n```python\ndef add(a, b):\n    return a + b\n```"
+    branch[0].critic_raw = '{"critique": "fine", "score": 5}'
+    child = programmer_messages(problem, branch, strategy_for(1))
+    assert child[2].content == branch[0].raw_output
+    assert child[4].content == branch[0].critic_raw
+
+
+def test_prompts_stay_bounded_as_branches_deepen() -> None:
+    problem = sample_problem()
+    deep = _branch(problem, FULL_ATTEMPTS + 4)
+    for node in deep:
+        node.code += "\n# " + "x" * 2000
+        node.raw_output = f"{node.reasoning}\n```python\n{node.code}\n```"
+    sizes = [len(_all_text(programmer_messages(problem, deep[:d], ""))) for d in
+             range(FULL_ATTEMPTS, len(deep) + 1)]
+    growth = [b - a for a, b in zip(sizes, sizes[1:], strict=False)]
+    full_attempt = len(deep[0].raw_output)
+    assert all(g < full_attempt for g in growth)  # an old attempt is shortened as one is added
+    text = _all_text(programmer_messages(problem, deep, ""))
+    assert "return a + b + 0" not in text and f"return a + b + {len(deep) - 1}" in text
+
+
+def test_a_performance_test_is_reported_by_time_never_by_its_input() -> None:
+    from dataclasses import replace
+
+    from orps_tui.sandbox.report import TestResult, Verdict
+
+    problem = sample_problem()
+    big = "x" * 5000
+    problem = replace(problem, tests=problem.tests + (
+        _perf_case(big),))
+    text = programmer_messages(problem, [], "")[-1].content
+    assert big not in text and "maximum-size input" in text
+    result = TestResult("perf", True, Verdict.AC, cpu_s=1.5)
+    result.performance = True  # type: ignore[attr-defined]
+    from orps_tui.search.prompts import analysis_text
+    from tests.support.scripted_model import FakeJudge as _FJ
+
+    report = _FJ(problem).run("def add(a, b):\n    return a + b", "public")
+    report.tests.append(result)
+    line = analysis_text(report, problem)
+    assert "1500 ms CPU of the" in line and "output not checked" in line
+
+
+def _perf_case(big: str) -> TestCase:
+    case = TestCase("perf", True, code=f"add(1, 2)  # {big}")
+    object.__setattr__(case, "performance", True)
+    return case

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from orps_tui.problems.model import Limits
 from orps_tui.sandbox.report import IsolationStatus, JudgeReport, StaticMetrics, TestResult, Verdict
 from orps_tui.search.scoring import (
     Ranking,
@@ -26,25 +27,42 @@ def report(passed: int, total: int, cpu: float = 0.0, rss: float = 0.0, ast_node
                        IsolationStatus())
 
 
-def test_terms_are_one_at_zero_and_half_at_the_scale() -> None:
-    scales = Scales(time_s=1.0, memory_mb=64.0, ast_nodes=200, complexity=10, loc=50)
-    assert dynamic_score(report(1, 1), scales) == pytest.approx(1.0)
-    assert dynamic_score(report(1, 1, cpu=1.0, rss=64.0), scales) == pytest.approx(0.5)
+LIMITS = Limits(time_s=2.0, memory_mb=256)
+
+
+def test_static_terms_are_one_at_zero_and_half_at_the_scale() -> None:
+    scales = Scales(ast_nodes=200, complexity=10, loc=50)
     assert static_score(report(1, 1, ast_nodes=200, cyclomatic=10, loc=50), scales) == pytest.approx(0.5)
+    assert static_score(report(1, 1), scales) == pytest.approx(1.0)
+
+
+def test_dynamic_part_is_the_headroom_left_under_the_limits() -> None:
+    assert dynamic_score(report(1, 1), LIMITS) == pytest.approx(1.0)
+    assert dynamic_score(report(1, 1, cpu=1.0, rss=128.0), LIMITS) == pytest.approx(0.5)
+    assert dynamic_score(report(1, 1, cpu=5.0, rss=999.0), LIMITS) == 0.0
+
+
+def test_a_linear_solution_outscores_a_quadratic_one_on_a_performance_input() -> None:
+    linear = report(3, 3, cpu=0.08, rss=20.0)  # 4% of the limit
+    quadratic = report(3, 3, cpu=1.7, rss=20.0)  # 85% of the limit, still AC
+    gap = outcome_score(linear, Scales(), LIMITS) - outcome_score(quadratic, Scales(), LIMITS)
+    # the time terms differ by 0.96 - 0.15; the dynamic part is half of quality
+    assert gap == pytest.approx((0.96 - 0.15) / 2 / 2)
+    assert dynamic_score(linear, LIMITS) - dynamic_score(quadratic, LIMITS) > 0.4
 
 
 def test_outcome_score_formula() -> None:
     scales = Scales()
-    r = report(3, 4, cpu=1.0, rss=64.0, ast_nodes=200, cyclomatic=10, loc=50)
-    assert outcome_score(r, scales) == pytest.approx(0.75 * (1 + 0.5))
-    assert outcome_score(report(0, 4), scales) == 0.0
-    perfect = outcome_score(report(2, 2), scales)
+    r = report(3, 4, cpu=1.0, rss=128.0, ast_nodes=200, cyclomatic=10, loc=50)
+    assert outcome_score(r, scales, LIMITS) == pytest.approx(0.75 * (1 + 0.5))
+    assert outcome_score(report(0, 4), scales, LIMITS) == 0.0
+    perfect = outcome_score(report(2, 2), scales, LIMITS)
     assert 1.9 < perfect <= 2.0
 
 
-def test_scales_are_configurable() -> None:
-    r = report(1, 1, cpu=2.0)
-    assert dynamic_score(r, Scales(time_s=2.0)) > dynamic_score(r, Scales(time_s=0.5))
+def test_static_scales_are_configurable() -> None:
+    r = report(1, 1, loc=100)
+    assert static_score(r, Scales(loc=200)) > static_score(r, Scales(loc=50))
 
 
 def _nodes(specs: list[tuple[float | None, float]]) -> list[Node]:
