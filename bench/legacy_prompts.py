@@ -1,4 +1,9 @@
-"""Programmer and critic prompts, in this project's own words (DESIGN §4).
+"""The prompt layout the engine used before the cache-friendly one (commit 95cf9db), kept
+here only so `bench/prompt_cache.py` can measure old against new in one run. Not used by
+the product.
+
+What follows is that module's text, unchanged but for this docstring's first lines and
+the `LegacyLayout` class at the end.
 
 Layout is prefix-stable: every prompt starts with the same system message and problem
 message, then the branch's turns root first, and only the last message differs between
@@ -181,3 +186,14 @@ def _review_text(node: Node) -> str:
     score = round(node.process_score) if node.process_score is not None else None
     return json.dumps({"critique": node.critique.strip() or "(no review)", "score": score,
                        "finished": node.critic_finished})
+
+
+class LegacyLayout:
+    """The old layout as a `PromptLayout`: separate system prompts per role, the branch
+    re-rendered per role (so a critic call does not extend the programmer call)."""
+
+    def programmer(self, problem: Problem, branch: Sequence[Node], strategy: str) -> list[Message]:
+        return programmer_messages(problem, branch, strategy)
+
+    def critic(self, problem: Problem, branch: Sequence[Node], json_output: bool) -> list[Message]:
+        return critic_messages(problem, branch, json_output)

@@ -272,12 +272,9 @@ def result_json(problem_id: str, uri: str, result: SearchResult) -> dict[str, An
             "process_score": answer.process_score,
             "outcome_score": answer.outcome_score,
         }
-    s = result.stats
     return {
         "problem": problem_id, "model": uri, "answer": body,
-        "stats": {"llm_calls": s.llm_calls, "prompt_tokens": s.prompt_tokens,
-                  "completion_tokens": s.completion_tokens, "nodes": s.nodes,
-                  "wall_s": round(s.elapsed_s, 3), "retries": s.retries, "rounds": s.round},
+        "stats": result.stats.to_dict(),
         "reason": result.reason, "message": result.message,
         "session": str(Path(result.session_path).parent) if result.session_path else None,
     }

@@ -187,7 +187,7 @@ CRITIC_SCHEMA: dict[str, object] = {
         "score": {"type": "integer", "minimum": 1, "maximum": 5},
         "finished": {"type": "boolean"},
     },
-    "required": ["critique", "score", "finished"],
+    "required": ["critique", "score"],
 }
 
 

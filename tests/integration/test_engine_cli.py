@@ -43,7 +43,10 @@ def test_solve_json(server: FakeOllama, capsys: pytest.CaptureFixture[str]) -> N
     assert "def factorial_zeros" in answer["code"]
     assert result["stats"]["llm_calls"] == 8 and result["stats"]["nodes"] == 4
     assert set(result["stats"]) >= {"llm_calls", "prompt_tokens", "completion_tokens", "nodes",
-                                    "wall_s"}
+                                    "wall_s", "cached_tokens", "evaluated_tokens",
+                                    "evaluated_share"}
+    # the fake Ollama reports 12 evaluated prompt tokens per call, as Ollama would
+    assert result["stats"]["evaluated_tokens"] == 12 * 8
     session = load_session(result["session"])
     assert session.finished is not None and len(session.tree) == 4
     assert [s.directory for s in list_sessions()] == [Path(result["session"])]

@@ -101,9 +101,23 @@ async def test_a_search_through_ollama_and_the_real_judge(problem: Problem) -> N
     programmer = [r for r in chats if not is_critic(r)]
     assert critic and all(r.body.get("format") for r in critic)
     assert all(r.options.get("num_ctx") == 16384 for r in chats)
+    # one request shape for the whole search: only the seed differs (a changed option such
+    # as num_ctx would make Ollama reload the model and drop its prompt cache)
+    shapes = {json.dumps({k: v for k, v in r.options.items() if k != "seed"}, sort_keys=True)
+              for r in chats}
+    assert len(shapes) == 1
+    # Ollama reports the prompt tokens it evaluated; they reach the node and the stats
+    calls = [c for n in engine.tree.nodes.values() for c in n.calls]
+    assert calls and all(c.prompt_evaluated == c.prompt_tokens > 0 for c in calls)
+    assert result.stats.evaluated_tokens == sum(c.prompt_tokens for c in calls)
     assert len({r.options.get("seed") for r in programmer}) == len(programmer)
     roots = [r for r in programmer if len(r.messages) == 2]
+    assert all(r.messages[-1]["content"].startswith(roots[0].messages[-1]["content"][:200])
+               for r in roots)
     assert len({json.dumps(r.messages[:-1]) for r in roots}) == 1
+    # each critic call extends the programmer call it reviews
+    for critic_request in critic:
+        assert any(critic_request.messages[:len(p.messages)] == p.messages for p in programmer)
     assert server.stats.max_in_flight <= 2
     prompts = ["\n".join(str(m.get("content", "")) for m in r.messages) for r in chats]
     hidden = [t.code for t in problem.hidden_tests if t.code]

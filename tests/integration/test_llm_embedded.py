@@ -72,6 +72,22 @@ async def test_streams_real_text_with_usage() -> None:
     await m.aclose()
 
 
+async def test_a_shared_prefix_is_served_from_the_server_cache() -> None:
+    """The embedded server reports how many prompt tokens it evaluated; a call that extends
+    the one before it on the same branch (same affinity) is mostly served from the cache."""
+    m = model()
+    history = [Message("system", "You write short Python. " * 40),
+               Message("user", "Write a function that reverses a list.")]
+    options = GenOptions(seed=1, max_tokens=16, temperature=0.2, affinity=0)
+    first = await collect(m.stream_chat(history, options))
+    follow = history + [Message("assistant", first.text), Message("user", "Now sort it.")]
+    second = await collect(m.stream_chat(follow, options))
+    assert first.usage.prompt_evaluated is not None and second.usage.prompt_evaluated is not None
+    assert second.usage.prompt_tokens > first.usage.prompt_tokens
+    assert second.usage.prompt_evaluated < second.usage.prompt_tokens / 2
+    await m.aclose()
+
+
 async def test_same_seed_same_text() -> None:
     m = model()
     opts = GenOptions(seed=1234, max_tokens=40, temperature=0.9)

@@ -65,6 +65,30 @@ async def test_request_carries_options_and_the_json_schema(fake: FakeOpenAI) -> 
     assert body["response_format"]["json_schema"]["schema"] == schema
 
 
+async def test_usage_says_how_many_prompt_tokens_the_server_evaluated(fake: FakeOpenAI) -> None:
+    fake.reply = lambda req: Reply(prompt_tokens=900, cached_tokens=850)
+    out = await collect(make(fake).stream_chat(ASK, GenOptions()))
+    assert out.usage.prompt_tokens == 900 and out.usage.prompt_evaluated == 50
+    fake.reply = lambda req: Reply(prompt_tokens=900, cached_tokens=850, prompt_n=60)
+    out = await collect(make(fake).stream_chat(ASK, GenOptions()))
+    assert out.usage.prompt_evaluated == 60  # llama.cpp's own count wins
+    fake.reply = lambda req: Reply(prompt_tokens=900)
+    out = await collect(make(fake).stream_chat(ASK, GenOptions()))
+    assert out.usage.prompt_evaluated is None  # the server did not say
+
+
+async def test_a_llama_cpp_server_is_asked_to_cache_and_pin_each_branch(fake: FakeOpenAI) -> None:
+    llama = OpenAIModel(fake.base_url, "qwen", ModelSettings(retries=0), backoff_s=0.01,
+                        cache_slots=2)
+    for affinity in (0, 1, 2, None):
+        await collect(llama.stream_chat(ASK, GenOptions(affinity=affinity)))
+    await collect(make(fake).stream_chat(ASK, GenOptions(affinity=3)))
+    bodies = [r.body for r in fake.chat_requests()]
+    assert [b.get("id_slot") for b in bodies] == [0, 1, 0, None, None]
+    assert [b.get("cache_prompt") for b in bodies] == [True] * 4 + [None]
+    await llama.aclose()
+
+
 async def test_usage_falls_back_to_counting_deltas(fake: FakeOpenAI) -> None:
     fake.reply = lambda req: Reply(chunks=["a", "b", "c"], send_usage=False, finish_reason="length")
     out = await collect(make(fake).stream_chat(ASK, GenOptions()))

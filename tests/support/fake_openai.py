@@ -31,6 +31,10 @@ class Reply:
     finish_reason: str = "stop"
     send_usage: bool = True
     prompt_tokens: int = 17
+    cached_tokens: int | None = None
+    """Sent as `usage.prompt_tokens_details.cached_tokens` (llama.cpp, vLLM, SGLang)."""
+    prompt_n: int | None = None
+    """Sent as llama.cpp's `timings.prompt_n` (tokens evaluated)."""
 
 
 @dataclass
@@ -180,16 +184,20 @@ class _Handler(BaseHTTPRequestHandler):
         self._uncount()
         event(chunk({}, reply.finish_reason))
         if reply.send_usage:
-            usage = {"prompt_tokens": reply.prompt_tokens, "completion_tokens": len(pieces)}
-            event(
-                {
-                    "id": "chatcmpl-1",
-                    "object": "chat.completion.chunk",
-                    "model": model,
-                    "choices": [],
-                    "usage": usage,
-                }
-            )
+            usage: dict[str, Any] = {"prompt_tokens": reply.prompt_tokens,
+                                     "completion_tokens": len(pieces)}
+            if reply.cached_tokens is not None:
+                usage["prompt_tokens_details"] = {"cached_tokens": reply.cached_tokens}
+            final: dict[str, Any] = {
+                "id": "chatcmpl-1",
+                "object": "chat.completion.chunk",
+                "model": model,
+                "choices": [],
+                "usage": usage,
+            }
+            if reply.prompt_n is not None:
+                final["timings"] = {"prompt_n": reply.prompt_n, "cache_n": 0}
+            event(final)
         event("[DONE]")
         self.wfile.write(b"0\r\n\r\n")
         self.wfile.flush()
