@@ -16,6 +16,7 @@ import argparse
 import asyncio
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -144,8 +145,9 @@ def run(args: argparse.Namespace) -> int:
     calls = args.calls if args.calls is not None else DEFAULT_CALLS
     settings = load_settings_or_fail()
     try:
-        base = SearchConfig.from_settings(settings, **config_overrides(args)).with_overrides(
-            max_calls=None)
+        # K/B/R alone here: each run gets `calls` as its max_calls (BenchPlan.config).
+        base = replace(SearchConfig.from_settings(settings, **config_overrides(args)),
+                       max_calls=None)
     except ValueError as exc:
         raise CliError(str(exc)) from None
     _check_budget(calls, runs, base)

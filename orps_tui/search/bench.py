@@ -49,17 +49,25 @@ class RunInfo:
 def engine_commit() -> str | None:
     """`git rev-parse --short HEAD` of the checkout this package runs from (`+dirty` when
     its sources differ from that commit); None outside a git checkout."""
-    here = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]
+
+    def git(*args: str) -> str | None:
+        done = subprocess.run(["git", *args], cwd=package, capture_output=True, text=True,
+                              timeout=10)
+        return done.stdout.strip() if done.returncode == 0 else None
+
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=here,
-                              capture_output=True, text=True, timeout=10)
-        if head.returncode != 0:
+        top = git("rev-parse", "--show-toplevel")
+        # an installed copy inside some other repository (a venv in a checkout) is not it
+        if top is None or Path(top).resolve() != package.parent:
             return None
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", str(here.parent)],
-                               cwd=here, capture_output=True, text=True, timeout=10)
+        head = git("rev-parse", "--short", "HEAD")
+        dirty = git("status", "--porcelain", "--", str(package))
     except (OSError, subprocess.SubprocessError):
         return None
-    return head.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
+    if head is None:
+        return None
+    return head + ("+dirty" if dirty else "")
 
 
 def key_of(record: Mapping[str, Any]) -> Key:
@@ -141,7 +149,8 @@ def diagnostics(tree: SearchTree, answer: Node | None,
                 grades: Mapping[int, JudgeReport]) -> dict[str, Any]:
     """Per-search facts the report aggregates: the answer's depth; children of a parent that
     failed a public test, and how many of them pass every public test (a repair); each
-    critic score with whether that node passes the hidden tests."""
+    critic score with whether that node passes the hidden tests; and every graded node
+    (`nodes`: id, parent, depth, critic score, public and hidden counts, hidden TLE)."""
     children_of_failing = repaired = 0
     for node in tree.nodes.values():
         if node.parent_id is None or node.author is not Author.MODEL:
@@ -156,9 +165,13 @@ def diagnostics(tree: SearchTree, answer: Node | None,
     critic_hidden = [[node.process_score, int(passes_all(grades[node.id]))]
                      for node in sorted(tree.nodes.values(), key=lambda n: n.id)
                      if node.process_score is not None and node.id in grades]
+    graded = [{"node": n.id, "parent": n.parent_id, "depth": n.depth, "critic": n.process_score,
+               "public": counts(n.report), "hidden": counts(grades[n.id]),
+               "hidden_tle": any_tle(grades[n.id])}
+              for n in sorted(tree.nodes.values(), key=lambda n: n.id) if n.id in grades]
     return {"answer_depth": answer.depth if answer is not None else None,
             "children_of_failing": children_of_failing, "repaired": repaired,
-            "critic_hidden": critic_hidden}
+            "critic_hidden": critic_hidden, "nodes": graded}
 
 
 def pool_record(problem_id: str, seed: int, info: RunInfo, result: SearchResult,

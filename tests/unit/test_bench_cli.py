@@ -229,3 +229,60 @@ def test_compare_labels_and_duplicates(world: dict, tmp_path: Path,
         assert name in text
     assert main(["bench", "--compare", f"{out}:bad label"]) == 2
     assert "a label is a name without spaces" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("record", "expected"),
+    [
+        ({"problem": "p", "method": "orps", "seed": 1, "error": "boom"},
+         "p orps seed 1: error: boom"),
+        # an answer the judge could not grade on the hidden tests (it crashed the old line)
+        ({"problem": "p", "method": "orps", "seed": 1, "code": "x", "hidden": None,
+          "reason": "budget", "llm_calls": 4, "wall_s": 1.0},
+         "p orps seed 1: not graded, stop budget; 4 calls, 1.0 s"),
+        ({"problem": "p", "method": "reflexion", "seed": 2, "code": None, "hidden": None,
+          "reason": "nothing-active", "llm_calls": 1, "wall_s": 0.5},
+         "p reflexion seed 2: no answer, stop nothing-active; 1 calls, 0.5 s"),
+        ({"problem": "p", "method": "pool", "seed": 0, "llm_calls": 2, "wall_s": 2.0,
+          "pool": [{"code": None, "hidden": None, "key": None, "tokens": 3},
+                   {"code": "y", "hidden": {"passed": 2, "total": 2, "verdict": "AC"},
+                    "key": [1, 1, 0, 1], "tokens": 4, "valid": True}]},
+         "p pool seed 0: 2 samples, first no answer, 50% pass hidden, best-of-2 passes; "
+         "2 calls, 2.0 s"),
+    ],
+)
+def test_progress_lines(record: dict, expected: str) -> None:
+    from orps_tui.cli.bench import progress_line
+
+    assert progress_line(record) == expected
+
+
+def test_the_engine_commit_is_this_checkout() -> None:
+    import subprocess
+
+    from orps_tui.search.bench import engine_commit
+
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                          text=True, cwd=Path(__file__).parent)
+    if head.returncode != 0:
+        pytest.skip("not a git checkout")
+    assert (engine_commit() or "").split("+")[0] == head.stdout.strip()
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        ([], "usage:"),
+        (["out.jsonl", "ollama:m", "2", "x", "1", "1", "p"], "K, B and R must be whole numbers"),
+        (["out.jsonl", "ollama:m", "2", "1", "1", "1;2", "p"], "SEEDS must be whole numbers"),
+    ],
+)
+def test_run_before_refuses_bad_arguments_before_doing_anything(
+        tmp_path: Path, argv: list[str], message: str) -> None:
+    import subprocess
+
+    script = Path(__file__).resolve().parents[2] / "bench" / "run_before.sh"
+    done = subprocess.run(["bash", str(script), *argv], capture_output=True, text=True,
+                          cwd=tmp_path, timeout=30)
+    assert done.returncode == 2 and message in done.stderr
+    assert list(tmp_path.iterdir()) == []

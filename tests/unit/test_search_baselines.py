@@ -150,6 +150,8 @@ async def test_orps_records_carry_diagnostics() -> None:
     assert d["answer_depth"] == 1
     assert (d["children_of_failing"], d["repaired"]) == (1, 1)
     assert d["critic_hidden"] == [[2.0, 0], [4.0, 1]]
+    assert [(n["node"], n["parent"], n["hidden"]["passed"]) for n in d["nodes"]] == [
+        (0, None, 0), (1, 0, 2)]
     assert orps["programs"] == 2 and orps["valid"] and orps["time_rel"] == pytest.approx(1.0)
     assert not orps["hidden_tle"]
     for key in ("samples", "beam", "rounds", "calls", "cached_tokens", "prompt_tokens",
