@@ -319,7 +319,12 @@ def _compare(args: argparse.Namespace) -> int:
     merged, notes = merge(groups)
     for note in notes:
         print(f"orps bench: {note}", file=sys.stderr)
-    print(report(merged))
+    try:
+        text = report(merged)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise CliError(f"--compare: a record has a field of an unexpected shape "
+                       f"({type(exc).__name__}: {exc})") from None
+    print(text)
     return 0
 
 

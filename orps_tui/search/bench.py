@@ -300,13 +300,13 @@ def _record_problem(record: dict[str, Any]) -> str | None:
 
     if not isinstance(record.get("method"), str):
         return "`method` must be a string"
-    if not isinstance(record.get("problem", ""), str):
-        return "`problem` must be a string"
     seed = record.get("seed")
     if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
         return "`seed` must be a whole number"
+    problem = None if isinstance(record.get("problem"), str) else "`problem` must be a string"
     if "error" in record:
-        return None if isinstance(record["error"], str) else "`error` must be a string"
+        return problem or (None if isinstance(record["error"], str)
+                           else "`error` must be a string")
     if record["method"] == "pool":
         samples = record.get("pool")
         if not isinstance(samples, list) or not samples:
@@ -324,7 +324,9 @@ def _record_problem(record: dict[str, Any]) -> str | None:
             return f"`{key}` must be a number"
     if record.get("time_rel") is not None and not number(record["time_rel"]):
         return "`time_rel` must be a number or null"
-    return None
+    if not isinstance(record.get("diagnostics", {}), dict | None):
+        return "`diagnostics` must be an object"
+    return problem
 
 
 def _sample_problem(sample: dict[str, Any], count_dict: Any, number: Any) -> str | None:

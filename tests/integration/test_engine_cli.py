@@ -110,6 +110,15 @@ def test_bench_methods_and_compare(server: FakeOllama, tmp_path: Path,
     assert "orps@again" in table and "bestofn@again" in table
 
 
+def test_solve_keeps_to_a_fixed_call_budget(server: FakeOllama,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["solve", PROBLEM, "--model", f"ollama:{MODEL}", "-k", "2", "-r", "2",
+                 "--calls", "5", "--json"])
+    assert code == 0
+    stats = json.loads(capsys.readouterr().out)["stats"]
+    assert stats["llm_calls"] == 4  # two nodes of 2 calls; a third would need 6
+
+
 def test_compare_names_a_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"x": 1}\n')

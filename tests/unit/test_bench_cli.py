@@ -286,3 +286,28 @@ def test_run_before_refuses_bad_arguments_before_doing_anything(
                           cwd=tmp_path, timeout=30)
     assert done.returncode == 2 and message in done.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("record", "why"),
+    [
+        ({"method": "orps", "hidden": None, "valid": True, "llm_calls": 1, "wall_s": 1},
+         "`problem` must be a string"),
+        ({"problem": "p", "method": "pool", "llm_calls": 1, "wall_s": 1, "pool": []},
+         "`pool` must be a list of samples"),
+        ({"problem": "p", "method": "pool", "llm_calls": 1, "wall_s": 1,
+          "pool": [{"hidden": None, "valid": True, "key": None}]},
+         "pool sample: `tokens` must be a number"),
+        ({"problem": "p", "method": "orps", "seed": "1", "error": "x"},
+         "`seed` must be a whole number"),
+        ({"problem": "p", "method": "orps", "hidden": None, "valid": True, "llm_calls": 1,
+          "wall_s": 1, "diagnostics": [1]}, "`diagnostics` must be an object"),
+    ],
+)
+def test_compare_names_what_is_wrong_with_a_record(
+        tmp_path: Path, record: dict, why: str, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "r.jsonl"
+    path.write_text(json.dumps(record) + "\n")
+    assert main(["bench", "--compare", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}:1: not an orps bench record ({why})" in err and err.count("\n") == 1
