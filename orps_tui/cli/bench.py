@@ -205,7 +205,7 @@ def _run_plan(problems: list[Problem], plan: Any, uri: str, settings: Any, out: 
     async def main() -> None:
         try:
             await run_bench(problems, model, plan, lambda p: make_judge(p, settings), done,
-                            emit, skipped)
+                            emit, skipped, close_quietly)
         finally:
             await close_quietly(model)
 

@@ -8,9 +8,8 @@ benchmark goes on. The bench's hidden grades stay in the records, never in engin
 
 from __future__ import annotations
 
-import asyncio
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +22,7 @@ from orps_tui.search.engine import JudgeLike, SearchConfig, SearchEngine, StopRe
 from orps_tui.search.tree import SearchTree
 
 Emit = Callable[[dict[str, Any]], None]
+Close = Callable[[Any], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -48,24 +48,12 @@ def describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
 
-async def close_quietly(thing: Any) -> None:
-    for name in ("aclose", "close"):
-        method = getattr(thing, name, None)
-        if callable(method):
-            try:
-                result = method()
-                if asyncio.iscoroutine(result):
-                    await result
-            except Exception:  # closing is best effort
-                pass
-            return
-
-
 async def bench_problem(problem: Problem, model: ChatModel, plan: BenchPlan,
                         make_judge: Callable[[Problem], JudgeLike], done: set[Key],
-                        emit: Emit) -> int:
+                        emit: Emit, close_judge: Close | None = None) -> int:
     """Run every (run, seed) of `plan` on `problem` whose key is not in `done`, emitting one
-    record each as soon as it is known. Returns how many records were emitted."""
+    record each as soon as it is known; `close_judge` is awaited on the judge at the end.
+    Returns how many records were emitted."""
     pending = [k for k in plan.keys(problem.id) if k not in done]
     if not pending:
         return 0
@@ -91,7 +79,8 @@ async def bench_problem(problem: Problem, model: ChatModel, plan: BenchPlan,
                                       time.monotonic() - started)
             emit(record)
     finally:
-        await close_quietly(judge)
+        if close_judge is not None:
+            await close_judge(judge)
     return len(pending)
 
 
@@ -144,7 +133,8 @@ async def _grade(judge: JudgeLike, code: str) -> JudgeReport | None:
 
 async def run_bench(problems: Iterable[Problem], model: ChatModel, plan: BenchPlan,
                     make_judge: Callable[[Problem], JudgeLike], done: set[Key],
-                    emit: Emit, skipped: Callable[[Problem], None] | None = None) -> int:
+                    emit: Emit, skipped: Callable[[Problem], None] | None = None,
+                    close_judge: Close | None = None) -> int:
     """Every problem in turn (problems without hidden tests are skipped: nothing to grade)."""
     total = 0
     for problem in problems:
@@ -152,5 +142,5 @@ async def run_bench(problems: Iterable[Problem], model: ChatModel, plan: BenchPl
             if skipped is not None:
                 skipped(problem)
             continue
-        total += await bench_problem(problem, model, plan, make_judge, done, emit)
+        total += await bench_problem(problem, model, plan, make_judge, done, emit, close_judge)
     return total

@@ -39,15 +39,19 @@ def world(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """Problems by id, a scripted model (replaceable), the in-process judge."""
     state: dict[str, Any] = {"model": lambda: ScriptedModel(programmer=by_seed,
                                                            critic=critic_by_code),
-                             "judge_fails_for": set()}
+                             "judge_fails_for": set(), "closed": 0}
 
     def collect(refs: list[str]) -> list[Any]:
         return [replace(sample_problem(), id=ref) for ref in refs]
 
+    class ClosingJudge(FakeJudge):
+        async def aclose(self) -> None:
+            state["closed"] += 1
+
     def judge(problem: Any, settings: Any) -> FakeJudge:
         if problem.id in state["judge_fails_for"]:
             raise RuntimeError("no sandbox here")
-        return FakeJudge(problem)
+        return ClosingJudge(problem)
 
     monkeypatch.setattr("orps_tui.cli.bench.collect_problems", collect)
     monkeypatch.setattr("orps_tui.cli.bench.open_model_or_fail",
@@ -70,6 +74,7 @@ def test_a_run_writes_one_record_per_problem_run_and_seed(
     captured = capsys.readouterr()
     records = _records(out)
     assert len(records) == 3 * 2 * 3
+    assert world["closed"] == 3  # one judge per problem, closed after its runs
     assert {r["calls"] for r in records} == {6}
     assert {(r["samples"], r["beam"], r["rounds"]) for r in records} == {(2, 1, 3)}
     for name in ("pass@1 (hidden)", "bestofn-programs", "bestofn-tokens", "oneshot-mean",
