@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from orps_tui.cli import CliError
-from orps_tui.cli.arg_types import setting_number
+from orps_tui.cli.arg_types import setting_number, whole_number
 
 if TYPE_CHECKING:
     from orps_tui.problems.model import Problem
@@ -50,6 +50,9 @@ def add_search_arguments(parser: argparse.ArgumentParser) -> None:
                         help="rounds of expansion after the first")
     parser.add_argument("--concurrency", "-c", type=setting_number("model.concurrency"), metavar="C",
                         help="model calls in flight at once")
+    parser.add_argument("--calls", type=whole_number(1, 100_000), metavar="N",
+                        help="a fixed budget of LLM calls for the whole search, set before "
+                             "it starts (default: only K/B/R bound it; `bench`: 16)")
     parser.add_argument("--seed", type=int, metavar="S", help="sampling seed")
     parser.add_argument("--ranking", choices=("lexicographic", "weighted"),
                         help="how the beam ranks nodes")
@@ -112,8 +115,10 @@ async def close_quietly(*things: Any) -> None:
 
 
 def config_overrides(args: argparse.Namespace) -> dict[str, Any]:
-    return {name: getattr(args, name, None)
-            for name in ("samples", "beam", "rounds", "concurrency", "seed", "ranking")}
+    overrides = {name: getattr(args, name, None)
+                 for name in ("samples", "beam", "rounds", "concurrency", "seed", "ranking")}
+    overrides["max_calls"] = getattr(args, "calls", None)
+    return overrides
 
 
 # ---- progress ---------------------------------------------------------------------------

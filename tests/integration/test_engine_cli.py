@@ -90,24 +90,36 @@ def test_bench_methods_and_compare(server: FakeOllama, tmp_path: Path,
                                    capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "results.jsonl"
     code = main(["bench", PROBLEM, "--model", f"ollama:{MODEL}", "-k", "2", "-b", "1", "-r", "1",
-                 "--out", str(out)])
-    printed = capsys.readouterr().out
-    assert code == 0
+                 "--calls", "6", "--out", str(out)])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
     records = [json.loads(line) for line in out.read_text().splitlines()]
-    assert [r["method"] for r in records] == ["orps", "oneshot", "bestofn", "reflexion"]
+    assert [r["method"] for r in records] == ["orps", "pool", "reflexion"]
     by = {r["method"]: r for r in records}
-    orps_calls = by["orps"]["llm_calls"]
-    assert by["oneshot"]["llm_calls"] == 1
-    assert by["bestofn"]["llm_calls"] == orps_calls  # same budget, all programmer calls
-    assert by["reflexion"]["llm_calls"] <= orps_calls
-    for r in records:
-        assert r["valid"] in (True, False) and r["hidden"]["total"] == 14
-    assert by["bestofn"]["hidden"]["verdict"] == "AC"
-    assert by["orps"]["time_rel"] is not None and by["orps"]["time_rel"] > 0
-    assert "pass@1 (hidden)" in printed and "reflexion" in printed
-    main(["bench", "--compare", str(out), str(out)])
+    assert {r["calls"] for r in records} == {6} and {r["seed"] for r in records} == {0}
+    assert by["orps"]["llm_calls"] == 6 and by["pool"]["llm_calls"] == 6
+    assert by["reflexion"]["llm_calls"] <= 6
+    assert len(by["pool"]["pool"]) == 6
+    # every pool sample graded on the 14 hidden tests by the real judge
+    assert all(s["hidden"]["total"] == 14 for s in by["pool"]["pool"])
+    assert by["orps"]["hidden"]["total"] == 14 and by["orps"]["time_rel"] > 0
+    assert all(len(pair) == 2 for pair in by["orps"]["diagnostics"]["critic_hidden"])
+    printed = captured.out
+    for name in ("pass@1 (hidden)", "oneshot-mean", "bestofn-tokens", "reflexion", "won:lost"):
+        assert name in printed
+    assert "fn-factorial-zeros pool seed 0: 6 samples" in captured.err
+    main(["bench", "--compare", str(out), f"{out}:again"])
     table = capsys.readouterr().out
-    assert "results:orps" in table and table.count("results:bestofn") == 2
+    assert "orps@again" in table and "bestofn@again" in table
+
+
+def test_solve_keeps_to_a_fixed_call_budget(server: FakeOllama,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["solve", PROBLEM, "--model", f"ollama:{MODEL}", "-k", "2", "-r", "2",
+                 "--calls", "5", "--json"])
+    assert code == 0
+    stats = json.loads(capsys.readouterr().out)["stats"]
+    assert stats["llm_calls"] == 4  # two nodes of 2 calls; a third would need 6
 
 
 def test_compare_names_a_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

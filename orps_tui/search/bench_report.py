@@ -1,0 +1,233 @@
+"""What `orps bench` prints: a summary table per method, ORPS against every other method with
+paired statistics, and the search diagnostics. Plain text that fits 80 columns."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from orps_tui.search.bench_derive import REFERENCE_METHOD, Row, Rows, Variant, rows_from
+from orps_tui.search.bench_stats import PairedComparison, auc, paired
+
+WIDTH = 80
+_ORDER = [REFERENCE_METHOD, *(v.value for v in Variant), "reflexion"]
+
+
+def method_order(name: str) -> tuple[int, int, str]:
+    """ORPS first, then the pool's variants, reflexion, others; a labelled method (`m@L`)
+    right after its unlabelled one."""
+    base = name.split("@", 1)[0]
+    if base not in _ORDER and base.startswith(REFERENCE_METHOD):
+        return (0, 1, name)  # e.g. `orps-before`
+    rank = _ORDER.index(base) if base in _ORDER else len(_ORDER)
+    return (rank, 0 if base == name else 1, name)
+
+
+@dataclass(frozen=True)
+class Summary:
+    method: str
+    pairs: int
+    """(problem, seed) rows."""
+    pass_at_1: float
+    hidden_passed: float
+    valid: float
+    time_rel: float | None
+    tle: float | None
+    llm_calls: float
+    tokens: float
+    cached_tokens: float
+    wall_s: float
+    k: float | None
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def summarise(rows: Iterable[Row]) -> list[Summary]:
+    by: dict[str, list[Row]] = {}
+    for row in rows:
+        by.setdefault(row.method, []).append(row)
+    out = []
+    for method in sorted(by, key=method_order):
+        rs = by[method]
+        n = len(rs)
+        out.append(Summary(
+            method, n, sum(r.passed for r in rs) / n, sum(r.hidden_share for r in rs) / n,
+            sum(r.valid for r in rs) / n,
+            _mean([r.time_rel for r in rs if r.time_rel is not None]),
+            _mean([r.tle for r in rs if r.tle is not None]),
+            sum(r.llm_calls for r in rs) / n, sum(r.tokens for r in rs) / n,
+            sum(r.cached_tokens for r in rs) / n, sum(r.wall_s for r in rs) / n,
+            _mean([float(r.k) for r in rs if r.k is not None]),
+        ))
+    return out
+
+
+def _pct(x: float | None) -> str:
+    return "-" if x is None else f"{x:.1%}"
+
+
+_SUMMARY_ROWS: list[tuple[str, Callable[[Summary], str]]] = [
+    ("problems x seeds", lambda s: f"{s.pairs}"),
+    ("pass@1 (hidden)", lambda s: _pct(s.pass_at_1)),
+    ("hidden tests passed", lambda s: _pct(s.hidden_passed)),
+    ("valid code", lambda s: _pct(s.valid)),
+    ("time vs reference", lambda s: f"{s.time_rel:.2f}x" if s.time_rel is not None else "-"),
+    ("hidden TLE", lambda s: _pct(s.tle)),
+    ("LLM calls", lambda s: f"{s.llm_calls:.1f}"),
+    ("tokens (prompt+out)", lambda s: f"{s.tokens:,.0f}"),
+    ("cached tokens", lambda s: f"{s.cached_tokens:,.0f}"),
+    ("samples read (k)", lambda s: f"{s.k:.1f}" if s.k is not None else "-"),
+    ("wall s", lambda s: f"{s.wall_s:.1f}"),
+]
+
+
+def grid(header: list[str], rows: list[list[str]], width: int = WIDTH) -> str:
+    """A plain-text table, first column left-aligned, the rest right-aligned; when it is
+    wider than `width`, its columns are split into several tables that each fit."""
+    cells = [header, *rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+    groups: list[list[int]] = [[]]
+    used = widths[0]
+    for i in range(1, len(header)):
+        if groups[-1] and used + 2 + widths[i] > width:
+            groups.append([])
+            used = widths[0]
+        groups[-1].append(i)
+        used += 2 + widths[i]
+    blocks = []
+    for group in groups:
+        cols = [0, *group]
+        lines = ["  ".join(r[i].ljust(widths[i]) if i == 0 else r[i].rjust(widths[i])
+                           for i in cols).rstrip() for r in cells]
+        lines.insert(1, "  ".join("-" * widths[i] for i in cols))
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def summary_table(summaries: list[Summary]) -> str:
+    """One row per metric, one column per method (per-(problem, seed) means)."""
+    header = ["metric", *(s.method for s in summaries)]
+    return grid(header, [[name, *(fmt(s) for s in summaries)] for name, fmt in _SUMMARY_ROWS])
+
+
+def comparisons(rows: Iterable[Row], reference: str = REFERENCE_METHOD) -> list[PairedComparison]:
+    """`reference` against every other method over the (problem, seed) pairs both have."""
+    by: dict[str, dict[tuple[str, int], Row]] = {}
+    for row in rows:
+        by.setdefault(row.method, {})[(row.problem, row.seed)] = row
+    ref = by.get(reference)
+    if not ref:
+        return []
+    out = []
+    for method in sorted(by, key=method_order):
+        if method == reference:
+            continue
+        pairs = sorted(set(ref) & set(by[method]))
+        if pairs:
+            out.append(paired(reference, method,
+                              [(ref[p].passed, by[method][p].passed) for p in pairs]))
+    return out
+
+
+def stats_table(results: list[PairedComparison]) -> str:
+    header = ["orps vs", "pairs", "orps", "other", "diff pp", "95% CI", "won:lost", "p"]
+    rows = []
+    for c in results:
+        iv = c.interval
+        rows.append([c.b, str(c.pairs), f"{c.a_pass:.0%}", f"{c.b_pass:.0%}",
+                     f"{iv.mean * 100:+.1f}", f"[{iv.low * 100:+.0f}, {iv.high * 100:+.0f}]",
+                     "-" if c.only_a is None else f"{c.only_a}:{c.only_b}",
+                     "-" if c.p_value is None else f"{c.p_value:.3g}"])
+    legend = ("orps, other: pass@1 over the (problem, seed) pairs both have. diff pp: orps\n"
+              "minus other, in points; 95% CI: paired bootstrap, 10,000 resamples. won:lost:\n"
+              "pairs only orps / only the other solved; p: exact McNemar, two-sided.")
+    return grid(header, rows) + "\n" + legend
+
+
+# ---- diagnostics of the searches ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Diagnostics:
+    method: str
+    searches: int
+    reasons: dict[str, int]
+    answer_depth: float | None
+    repaired: int
+    children_of_failing: int
+    critic_auc: float | None
+    critic_nodes: int
+    public_pass_hidden_fail: int
+    public_pass: int
+    hidden_tle: int
+    tle_known: int
+
+
+def diagnose(rows: Iterable[Row]) -> list[Diagnostics]:
+    """For every method whose rows come from a search (not a pool sample)."""
+    by: dict[str, list[Row]] = {}
+    for row in rows:
+        if row.k is None:
+            by.setdefault(row.method, []).append(row)
+    out = []
+    for method in sorted(by, key=method_order):
+        rs = by[method]
+        diags: list[Mapping[str, Any]] = [r.diagnostics for r in rs if r.diagnostics]
+        depths = [float(d["answer_depth"]) for d in diags if d.get("answer_depth") is not None]
+        pairs = [(float(s), bool(p)) for d in diags for s, p in d.get("critic_hidden", [])]
+        out.append(Diagnostics(
+            method, len(rs), dict(Counter(r.reason or "-" for r in rs).most_common()),
+            _mean(depths), sum(int(d.get("repaired", 0)) for d in diags),
+            sum(int(d.get("children_of_failing", 0)) for d in diags), auc(pairs), len(pairs),
+            sum(1 for r in rs if r.public_pass and not r.passed),
+            sum(1 for r in rs if r.public_pass),
+            sum(1 for r in rs if r.tle), sum(1 for r in rs if r.tle is not None),
+        ))
+    return out
+
+
+def _ratio(part: int, whole: int) -> str:
+    return f"{part}/{whole} ({part / whole:.0%})" if whole else "-"
+
+
+def diagnostics_table(diags: list[Diagnostics]) -> str:
+    header = ["search diagnostics", *(d.method for d in diags)]
+    rows = [
+        ["searches", *(str(d.searches) for d in diags)],
+        *[[f"stop: {reason}", *(str(d.reasons.get(reason, 0)) for d in diags)]
+          for reason in sorted({r for d in diags for r in d.reasons})],
+        ["answer depth (mean)", *("-" if d.answer_depth is None else f"{d.answer_depth:.2f}"
+                                  for d in diags)],
+        ["child passes, parent failed", *(_ratio(d.repaired, d.children_of_failing)
+                                          for d in diags)],
+        ["critic AUC for hidden pass", *("-" if d.critic_auc is None
+                                         else f"{d.critic_auc:.2f} (n={d.critic_nodes})"
+                                         for d in diags)],
+        ["passes public, fails hidden", *(_ratio(d.public_pass_hidden_fail, d.public_pass)
+                                          for d in diags)],
+        ["answer has a hidden TLE", *(_ratio(d.hidden_tle, d.tle_known) for d in diags)],
+    ]
+    return grid(header, rows)
+
+
+def report(records: Iterable[Mapping[str, Any]]) -> str:
+    """Everything `orps bench` prints for a set of records."""
+    data: Rows = rows_from(records)
+    parts = []
+    summaries = summarise(data.rows)
+    if summaries:
+        parts.append(summary_table(summaries))
+    stats = comparisons(data.rows)
+    if stats:
+        parts.append(stats_table(stats))
+    diags = diagnose(data.rows)
+    if diags:
+        parts.append(diagnostics_table(diags))
+    if data.errors:
+        parts.append("errors (left out of every figure; `--out` runs them again):\n  "
+                     + ", ".join(f"{m} {n}" for m, n in sorted(data.errors.items())))
+    return "\n\n".join(parts) if parts else "no records"

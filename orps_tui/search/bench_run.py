@@ -1,0 +1,146 @@
+"""Running the benchmark: for each problem and seed, each run (ORPS, the sampling pool,
+reflexion) is one engine search with the same fixed call budget; then the bench grades
+every node with code on the hidden tests (judge only, no model call) and emits a record.
+
+Nothing raised inside one (problem, run, seed) escapes: it becomes an error record and the
+benchmark goes on. The bench's hidden grades stay in the records, never in engine nodes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from orps_tui.llm.base import ChatModel
+from orps_tui.problems.model import Problem
+from orps_tui.sandbox.report import JudgeReport
+from orps_tui.search.baselines import Run, config_for
+from orps_tui.search.bench import Key, RunInfo, error_record, pool_record, search_record
+from orps_tui.search.engine import JudgeLike, SearchConfig, SearchEngine, StopReason
+from orps_tui.search.tree import SearchTree
+
+Emit = Callable[[dict[str, Any]], None]
+Close = Callable[[Any], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class BenchPlan:
+    runs: list[Run]
+    seeds: list[int]
+    base: SearchConfig
+    """K/B/R and the model options; its seed is replaced by each of `seeds`."""
+    info: RunInfo
+    """`info.calls` is the fixed LLM-call budget of every run."""
+
+    def config(self, run: Run, seed: int) -> SearchConfig:
+        # The pool's samples are graded by the bench (all of them), not by the engine.
+        return config_for(run, self.base, self.info.calls).with_overrides(
+            seed=seed, grade_hidden=run is not Run.POOL)
+
+    def keys(self, problem_id: str) -> list[Key]:
+        return [(problem_id, str(run), seed) for seed in self.seeds for run in self.runs]
+
+
+def describe(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+
+
+async def bench_problem(problem: Problem, model: ChatModel, plan: BenchPlan,
+                        make_judge: Callable[[Problem], JudgeLike], done: set[Key],
+                        emit: Emit, close_judge: Close | None = None) -> int:
+    """Run every (run, seed) of `plan` on `problem` whose key is not in `done`, emitting one
+    record each as soon as it is known; `close_judge` is awaited on the judge at the end.
+    Returns how many records were emitted."""
+    pending = [k for k in plan.keys(problem.id) if k not in done]
+    if not pending:
+        return 0
+    started = time.monotonic()
+    try:
+        judge = make_judge(problem)
+    except Exception as exc:
+        for _, run, seed in pending:
+            emit(error_record(problem.id, run, seed, plan.info,
+                              f"no judge for this problem: {describe(exc)}",
+                              time.monotonic() - started))
+        return len(pending)
+    try:
+        reference = await _grade(judge, problem.reference) if problem.reference else None
+        graded: dict[str, JudgeReport] = {}
+        for _, run, seed in pending:
+            started = time.monotonic()
+            try:
+                record = await run_one(problem, model, judge, plan, Run(run), seed, reference,
+                                       graded)
+            except Exception as exc:
+                record = error_record(problem.id, run, seed, plan.info, describe(exc),
+                                      time.monotonic() - started)
+            emit(record)
+    finally:
+        if close_judge is not None:
+            await close_judge(judge)
+    return len(pending)
+
+
+async def run_one(problem: Problem, model: ChatModel, judge: JudgeLike, plan: BenchPlan,
+                  run: Run, seed: int, reference: JudgeReport | None,
+                  graded: dict[str, JudgeReport]) -> dict[str, Any]:
+    """One engine search and its record. `graded` caches hidden grades by code (the same
+    program found twice is judged once)."""
+    engine = SearchEngine(problem, model, judge=judge, config=plan.config(run, seed))
+    result = await engine.run()
+    if result.reason is StopReason.ERROR:
+        return error_record(problem.id, run, seed, plan.info,
+                            result.message or "the model failed", result.stats.elapsed_s)
+    if result.stats.llm_calls and not any(n.calls for n in engine.tree.nodes.values()):
+        last = next((n.error for n in reversed(engine.tree.nodes.values()) if n.error), "")
+        return error_record(problem.id, run, seed, plan.info,
+                            f"the model answered none of {result.stats.llm_calls} calls"
+                            + (f"; last: {last}" if last else ""), result.stats.elapsed_s)
+    if result.answer is not None and result.hidden is not None:
+        graded.setdefault(result.answer.code, result.hidden)
+    grades = await grade_nodes(judge, engine.tree, graded)
+    if run is Run.POOL:
+        return pool_record(problem.id, seed, plan.info, result, engine.tree, grades, reference)
+    return search_record(problem.id, str(run), seed, plan.info, result, engine.tree, grades,
+                         reference)
+
+
+async def grade_nodes(judge: JudgeLike, tree: SearchTree,
+                      graded: dict[str, JudgeReport]) -> dict[int, JudgeReport]:
+    """Every node with code, graded on the hidden tests (by node id)."""
+    grades: dict[int, JudgeReport] = {}
+    for node in sorted(tree.nodes.values(), key=lambda n: n.id):
+        if not node.code:
+            continue
+        if node.code not in graded:
+            report = await _grade(judge, node.code)
+            if report is None:
+                continue
+            graded[node.code] = report
+        grades[node.id] = graded[node.code]
+    return grades
+
+
+async def _grade(judge: JudgeLike, code: str) -> JudgeReport | None:
+    try:
+        return await judge.arun(code, "hidden")
+    except Exception:  # the judge promises not to raise; a node it cannot grade is left out
+        return None
+
+
+async def run_bench(problems: Iterable[Problem], model: ChatModel, plan: BenchPlan,
+                    make_judge: Callable[[Problem], JudgeLike], done: set[Key],
+                    emit: Emit, skipped: Callable[[Problem], None] | None = None,
+                    close_judge: Close | None = None) -> int:
+    """Every problem in turn (problems without hidden tests are skipped: nothing to grade)."""
+    total = 0
+    for problem in problems:
+        if not problem.hidden_tests:
+            if skipped is not None:
+                skipped(problem)
+            continue
+        total += await bench_problem(problem, model, plan, make_judge, done, emit, close_judge)
+    return total
