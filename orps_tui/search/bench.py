@@ -114,10 +114,6 @@ def _graded(node: Node | None, hidden: JudgeReport | None,
             "time_rel": time_rel(hidden, reference), "hidden_tle": any_tle(hidden)}
 
 
-def _cached(result: SearchResult) -> int:
-    return int(getattr(result.stats, "cached_tokens", 0) or 0)
-
-
 def _programs(tree: SearchTree) -> int:
     return sum(1 for n in tree.nodes.values() if n.author is Author.MODEL and n.code)
 
@@ -128,7 +124,8 @@ def _run_fields(problem_id: str, method: str, seed: int, info: RunInfo,
     return {"bench": FORMAT, "problem": problem_id, "method": method, "seed": seed,
             **info.fields(), "reason": str(result.reason), "message": result.message,
             "llm_calls": s.llm_calls, "prompt_tokens": s.prompt_tokens,
-            "completion_tokens": s.completion_tokens, "cached_tokens": _cached(result),
+            "completion_tokens": s.completion_tokens, "cached_tokens": s.cached_tokens,
+            "evaluated_tokens": s.evaluated_tokens,
             "programs": _programs(tree), "nodes": len(tree), "wall_s": round(s.elapsed_s, 3)}
 
 
@@ -190,7 +187,7 @@ def pool_record(problem_id: str, seed: int, info: RunInfo, result: SearchResult,
             "key": list(answer_key(node)) if usable else None,
             "tokens": prompt + completion, "prompt_tokens": prompt,
             "completion_tokens": completion,
-            "cached_tokens": sum(int(getattr(c, "cached_tokens", 0) or 0) for c in node.calls),
+            "cached_tokens": sum(c.cached_tokens for c in node.calls),
         })
     return {**_run_fields(problem_id, "pool", seed, info, result, tree), "pool": samples}
 

@@ -34,7 +34,7 @@ def by_seed(messages: Sequence[Message], options: GenOptions) -> str:
 
 
 def critic_by_code(messages: Sequence[Message], options: GenOptions) -> str:
-    last = messages[-1].content
+    last = messages[-2].content  # the attempt under review (the last message is the task)
     return critic_json(5 if "a * b" in last else 4 if "a + b" in last else 2)
 
 
