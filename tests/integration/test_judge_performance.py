@@ -127,6 +127,9 @@ class TestStdio:
         report = run(stdio_with_perf(), SUM, False)
         data = json.loads(json.dumps(report.to_dict()))
         assert [t["performance"] for t in data["tests"]] == [False, True]
+        from orps_tui.cli.judge import report_json  # what `orps judge --json` prints
+
+        assert [t["performance"] for t in report_json(report)["tests"]] == [False, True]
 
 
 class TestFunction:
