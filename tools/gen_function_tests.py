@@ -8,7 +8,11 @@ script from the cases in `CASES` below:
   (`tools/naive/<id>.py`, an independent brute force, is checked against it by `--measure`);
 - a `Large` case holds code that builds a big input deterministically (an inline 64-bit LCG,
   no `random`), the call, and checks on the result (`r`): their expected values come from
-  running the reference here, and the test asserts them.
+  running the reference here, and the test asserts them;
+- a `Perf` case (one per medium and hard problem) is the performance input `perf-max`: code
+  that builds a new maximum-size input (its own LCG seed) and calls the function on it,
+  asserting nothing. It is public and marked `performance = true`: the search sees it, and
+  the judge checks only time, memory and exit on it.
 
 Everything is deterministic, so running the script again leaves the files unchanged; `--check`
 verifies that without writing. `--measure` runs the reference and the naive solution on every
@@ -63,6 +67,19 @@ class Large:
     """What the test shows as its call (the real arguments are too big to print)."""
     checks: tuple[str, ...] = ("r",)
     """Expressions over the result `r` whose reference values the test asserts."""
+
+
+@dataclass(frozen=True)
+class Perf:
+    build: str
+    """Code that defines a maximum-size input, deterministically, from a seed of its own."""
+    call: str
+    display: str
+
+
+PERF_NAME = "perf-max"
+PERF_REFERENCE_SHARE = 0.5
+"""The reference may use at most this share of the time limit on the performance input."""
 
 
 def lcg_list(var: str, count: int, value: str, seed: int) -> str:
@@ -551,6 +568,95 @@ CASES: dict[str, list[Small | Large]] = {
 }
 
 
+LCG_STEP = "    x = (x * 6364136223846793005 + 1442695040888963407) % 18446744073709551616\n"
+"""One step of the 64-bit LCG inside a loop of a build (indented once)."""
+
+PERF_CASES: dict[str, Perf] = {
+    "fn-coin-change-ways": Perf(
+        "x = 1001\ncoins = []\nwhile len(coins) < 50:\n"
+        + LCG_STEP
+        + "    c = (x >> 33) % 100 + 1\n"
+        "    if c not in coins:\n"
+        "        coins.append(c)",
+        "count_ways(coins, 20000)",
+        "count_ways(<50 random coins up to 100>, 20000)",
+    ),
+    "fn-gcd-pair-sum": Perf(
+        lcg_list("xs", 200000, "(x >> 33) % 200000 + 1", 1002),
+        "gcd_pair_sum(xs)",
+        "gcd_pair_sum(<200,000 random values up to 200,000>)",
+    ),
+    "fn-lfu-evictions": Perf(
+        lcg_list(
+            "reqs", 200000, "(x >> 33) % 1000000000 if (x >> 20) % 4 else (x >> 40) % 1000", 1003
+        ),
+        "lfu_evictions(100000, reqs)",
+        "lfu_evictions(100000, <200,000 requests, mostly new keys, some hot>)",
+    ),
+    "fn-longest-distinct-run": Perf(
+        lcg_list("chars", 200000, "chr(0x10000 + (x >> 33) % 1000000)", 1004)
+        + '\ns = "".join(chars)',
+        "longest_distinct(s)",
+        "longest_distinct(<200,000 random chars from 1,000,000 code points>)",
+    ),
+    "fn-merge-intervals": Perf(
+        "x = 1005\nivs = []\nfor _ in range(100000):\n"
+        + LCG_STEP
+        + "    l = (x >> 33) % 2000000001 - 1000000000\n"
+        "    ivs.append([l, min(l + (x >> 20) % 2000, 1000000000)])",
+        "merge_intervals(ivs)",
+        "merge_intervals(<100,000 short random intervals over [-10^9, 10^9]>)",
+    ),
+    "fn-primes-in-window": Perf(
+        "x = 1006\n"
+        + LCG_STEP.strip()
+        + "\nlo = 500000000000 + (x >> 25) % 499000000000\nhi = lo + 10**6",
+        "count_primes_between(lo, hi)",
+        "count_primes_between(581763942645, 581764942645)",
+    ),
+    "fn-smallest-topo-order": Perf(
+        "n = 100000\nx = 1007\nedges = []\nwhile len(edges) < 200000:\n"
+        + LCG_STEP
+        + "    a, b = (x >> 33) % n, (x >> 13) % n\n"
+        "    if a != b:\n"
+        "        edges.append((max(a, b), min(a, b)))",
+        "smallest_order(n, edges)",
+        "smallest_order(100000, <200,000 random edges, all from a larger to a smaller task>)",
+    ),
+    "fn-split-min-largest": Perf(
+        lcg_list("xs", 100000, "(x >> 33) % 10001", 1008),
+        "min_largest_part(xs, 500)",
+        "min_largest_part(<100,000 random durations>, 500)",
+    ),
+    "fn-top-k-frequent": Perf(
+        lcg_list("xs", 200000, "(x >> 33) % 100000 * 20000 - 1000000000", 1009),
+        "top_k_frequent(xs, 1000)",
+        "top_k_frequent(<200,000 values from 100,000 spread over [-10^9, 10^9)>, 1000)",
+    ),
+    "fn-voucher-cheapest-route": Perf(
+        "n = 20000\nx = 1010\nroads = []\nfor _ in range(60000):\n"
+        + LCG_STEP
+        + "    roads.append(((x >> 33) % n, (x >> 13) % n, (x >> 34) % 1000000000 + 1))",
+        "cheapest_with_voucher(n, roads)",
+        "cheapest_with_voucher(20000, <60,000 random roads, costs up to 10^9>)",
+    ),
+    "fn-weighted-job-scheduling": Perf(
+        "x = 1011\njobs = []\nfor _ in range(100000):\n"
+        + LCG_STEP
+        + "    s = (x >> 34) % 990000000\n"
+        "    jobs.append((s, s + (x >> 10) % 10000000 + 1, (x >> 44) % 10000 + 1))",
+        "max_profit(jobs)",
+        "max_profit(<100,000 random jobs up to 10^7 long>)",
+    ),
+}
+"""The performance input of each medium and hard problem: the statement's maximum sizes."""
+
+
+def cases_of(problem_id: str) -> list[Small | Large | Perf]:
+    perf = PERF_CASES.get(problem_id)
+    return [*CASES[problem_id], *([perf] if perf else [])]
+
+
 # -- computing expected values -------------------------------------------------------------
 
 
@@ -595,6 +701,15 @@ class RenderedTest:
     call: str
     expected: str | None = None
     large: bool = field(default=False, repr=False)
+    performance: bool = False
+
+
+def render_perf(case: Perf, cases: list[Small | Large]) -> RenderedTest:
+    """The performance test: the build and the call, no assertion (nothing is checked)."""
+    if any(isinstance(c, Large) and c.build == case.build for c in cases):
+        raise ValueError(f"{PERF_NAME}: copies a large test's input; it must be a new one")
+    code = f"{case.build}\n{case.call}\n"
+    return RenderedTest(PERF_NAME, True, code, case.display, large=True, performance=True)
 
 
 def render_small(case: Small, name: str, namespace: dict[str, Any]) -> RenderedTest:
@@ -629,7 +744,10 @@ def render_tests(problem: Problem) -> list[RenderedTest]:
     namespace = reference_namespace(problem)
     tests: list[RenderedTest] = []
     counters = {True: 0, False: 0}
-    for case in CASES[problem.id]:
+    for case in cases_of(problem.id):
+        if isinstance(case, Perf):
+            tests.append(render_perf(case, CASES[problem.id]))
+            continue
         if isinstance(case, Large):
             tests.append(render_large(case, namespace))
             continue
@@ -664,6 +782,8 @@ def render_block(tests: Iterable[RenderedTest]) -> str:
         parts.append("[[tests]]")
         parts.append(f"name = {toml_value(t.name)}")
         parts.append(f"public = {toml_value(t.public)}")
+        if t.performance:
+            parts.append("performance = true")
         parts.append(f"call = {toml_value(t.call)}")
         if t.expected is not None:
             parts.append(f"expected = {toml_value(t.expected)}")
@@ -820,10 +940,12 @@ def measure(problem: Problem) -> bool:
     naive = naive_file.read_text(encoding="utf-8") if naive_file.exists() else None
     ok = True
     for test in problem.data["tests"]:
-        is_large = test["name"].startswith("large")
+        is_perf = bool(test.get("performance"))
+        is_large = test["name"].startswith("large") or is_perf
+        share = PERF_REFERENCE_SHARE if is_perf else 0.4
         ref, ref_cpu = run_once(problem, problem.reference, test, problem.time_s * 2)
         line = f"{problem.id:28} {test['name']:22} ref {ref:4} {ref_cpu:6.3f}s"
-        if ref != "AC" or (is_large and ref_cpu > 0.4 * problem.time_s):
+        if ref != "AC" or (is_large and ref_cpu > share * problem.time_s):
             ok = False
             line += "  <-- reference too slow or failing"
         if naive is not None:
@@ -834,6 +956,9 @@ def measure(problem: Problem) -> bool:
             if not is_large and nv not in ("AC", "TLE"):
                 ok = False
                 line += "  <-- brute force disagrees"
+            elif is_perf and nv != "TLE":
+                ok = False
+                line += "  <-- naive should time out here"
         print(line, flush=True)
     return ok
 

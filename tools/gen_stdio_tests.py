@@ -9,11 +9,18 @@ picks up by the directory convention (hidden, since no name starts with `sample`
   fixed number per problem, and checked against the statement's constraints (`check_*`);
 - every answer is the reference solution's output on that input.
 
+Medium and hard problems also get a performance input, `tests/perf-max.in` (no `.ans`): a new
+maximum-size input built from its own seed (`@performance`), which the search may see and
+on which candidates are judged only for time, memory and exit. problem.toml declares it by
+hand, as a `[[tests]]` entry with `performance = true` and `input_file = "tests/perf-max.in"`;
+`--check` verifies that entry too.
+
 Everything is deterministic, so running the script again rewrites byte-identical files;
 `--check` verifies that the inputs on disk are the ones this script builds, without writing.
 `--measure` runs the reference and the naive solution (`tools/naive/<id>.py`, an independent
 brute force) on every test of the problem in fresh CPU-limited subprocesses, checks both
-answers and prints their CPU times, so one can see the naive one fail on time where it should.
+answers and prints their CPU times, so one can see the naive one fail on time where it should
+(on the large tests and the performance input).
 
     .venv/bin/python tools/gen_stdio_tests.py [--check | --measure] [ID ...]
 """
@@ -30,13 +37,18 @@ import sys
 import time
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 PROBLEMS = REPO / "problems"
 NAIVE = REPO / "tools" / "naive"
 MAX_INPUT_BYTES = 1_500_000
+PERF_MAX_INPUT_BYTES = 5_000_000
+"""A performance input has the statement's maximum sizes, so it may be bigger than the rest."""
+PERF_NAME = "perf-max"
+PERF_REFERENCE_SHARE = 0.5
+"""The reference may use at most this share of the time limit on the performance input."""
 NAIVE_CPU_FACTOR = 3
 """`--measure` stops a naive run after this many times the problem's time limit."""
 
@@ -48,9 +60,12 @@ class Case:
     large: bool = False
     """A timing test: the naive solution must run out of time on it (`--measure` checks
     that). Named `large-*`, and only medium and hard problems have them."""
+    performance: bool = False
+    """The performance input (`perf-max`): public, no answer file, output never checked."""
 
 
 Builder = Callable[[random.Random], list[Case]]
+PerfBuilder = Callable[[random.Random], str]
 Checker = Callable[[str], None]
 
 
@@ -59,6 +74,9 @@ class Spec:
     seed: int
     build: Builder
     check: Checker
+    perf: PerfBuilder | None = None
+    """Builds the performance input from its own seed (`perf_seed`), not from `seed`."""
+    perf_seed: int = 0
 
 
 SPECS: dict[str, Spec] = {}
@@ -67,6 +85,16 @@ SPECS: dict[str, Spec] = {}
 def problem(pid: str, seed: int, check: Checker) -> Callable[[Builder], Builder]:
     def register(build: Builder) -> Builder:
         SPECS[pid] = Spec(seed, build, check)
+        return build
+
+    return register
+
+
+def performance(pid: str, seed: int) -> Callable[[PerfBuilder], PerfBuilder]:
+    """Registers the performance-input builder of a problem already registered."""
+
+    def register(build: PerfBuilder) -> PerfBuilder:
+        SPECS[pid] = replace(SPECS[pid], perf=build, perf_seed=seed)
         return build
 
     return register
@@ -796,6 +824,100 @@ def build_split(rng: random.Random) -> list[Case]:
     return cases
 
 
+# ------------------------------------------------------------------- performance inputs
+# One per medium and hard problem: the statement's maximum sizes, from a seed of its own, so
+# it is a new input (build_cases checks that it copies no other test). The search sees it;
+# a quadratic solution must run out of time on it (tests/integration/test_starter_perf.py).
+
+
+@performance("orchard-queries", 2201)
+def perf_orchard(rng: random.Random) -> str:
+    grid = orchard_grid(rng, 500, 500)
+    # Big rectangles from near the top-left corner; one-digit corners keep the file small.
+    queries = [
+        (rng.randint(1, 9), rng.randint(1, 9), rng.randint(400, 500), rng.randint(400, 500))
+        for _ in range(100_000)
+    ]
+    return text([500, 500, len(queries)], *grid, *queries)
+
+
+@performance("dance-pairs", 2202)
+def perf_dance(rng: random.Random) -> str:
+    n = 200_000
+    return text([n, rng.randint(100, 1000)], [rng.randint(1, 100_000) for _ in range(n)])
+
+
+@performance("maze-rover", 2203)
+def perf_maze(rng: random.Random) -> str:
+    # Start at the bottom right, target at the top left: against a top-down sweep.
+    cells = [["#" if rng.random() < 0.25 else "." for _ in range(600)] for _ in range(600)]
+    cells[599][599] = "S"
+    cells[0][0] = "E"
+    return text([600, 600], *("".join(row) for row in cells))
+
+
+@performance("beacon-spacing", 2204)
+def perf_beacon(rng: random.Random) -> str:
+    n = 100_000
+    return text([n, 3000], rng.sample(range(10**9 + 1), n))
+
+
+@performance("bus-sync", 2205)
+def perf_bus(rng: random.Random) -> str:
+    base = math.prod(prime**top for prime, top in BUS_BASE.items())
+    t = rng.randint(base // 2, base - 1)
+    lines = bus_lines([bus_divisor(rng) for _ in range(1000)], t)
+    return text(len(lines), *lines)
+
+
+@performance("roadblock-paths", 2206)
+def perf_roadblock(rng: random.Random) -> str:
+    queries = []
+    for _ in range(50_000):
+        a, b = rng.randint(200_000, 250_000), rng.randint(200_000, 250_000)
+        queries.append((a, b, rng.randint(1, a - 1), rng.randint(0, b)))
+    return text(len(queries), *queries)
+
+
+@performance("fire-station", 2207)
+def perf_fire(rng: random.Random) -> str:
+    n = 80_000
+    # Each village hangs off one of the 1,000 before it: a deep, bushy tree.
+    return text(n, *tree_case(rng, n, lambda j: rng.randrange(max(0, j - 1000), j), 10_000))
+
+
+@performance("nested-envelopes", 2208)
+def perf_envelopes(rng: random.Random) -> str:
+    n = 100_000
+    env = [(rng.randint(1, 10**9), rng.randint(1, 10**9)) for _ in range(n)]
+    return text(n, *env)
+
+
+@performance("heavy-trucks", 2209)
+def perf_trucks(rng: random.Random) -> str:
+    n = m = q = 100_000
+
+    def triple() -> tuple[int, int, int]:
+        return (rng.randint(1, n), rng.randint(1, n), rng.randint(1, 10**9))
+
+    return text([n, m, q], *(triple() for _ in range(m + q)))
+
+
+@performance("echo-stamps", 2210)
+def perf_stamps(rng: random.Random) -> str:
+    block = "".join(rng.choice("ab") for _ in range(1499))
+    s = list((block * 668)[: 10**6])
+    for _ in range(50):
+        s[rng.randrange(10**6)] = "c"
+    return text("".join(s))
+
+
+@performance("fair-split", 2211)
+def perf_split(rng: random.Random) -> str:
+    v = [rng.randint(1, 2000) for _ in range(2000)]
+    return text(len(v), v)
+
+
 # ------------------------------------------------------------------------------- driver
 
 
@@ -803,6 +925,11 @@ def build_cases(pid: str, validate: bool = True) -> list[Case]:
     """The tests of one problem; `validate` checks each input against the statement."""
     spec = SPECS[pid]
     cases = spec.build(random.Random(spec.seed))
+    if spec.perf is not None:
+        perf_text = spec.perf(random.Random(spec.perf_seed))
+        if any(c.text == perf_text for c in cases):
+            raise ValueError(f"{pid}/{PERF_NAME}: copies another test; it must be a new input")
+        cases.append(Case(PERF_NAME, perf_text, performance=True))
     names = [c.name for c in cases]
     if len(set(names)) != len(names):
         raise ValueError(f"{pid}: duplicate test names")
@@ -812,8 +939,9 @@ def build_cases(pid: str, validate: bool = True) -> list[Case]:
         if c.large != c.name.startswith("large-"):
             raise ValueError(f"{pid}/{c.name}: timing tests, and only they, are named large-*")
         size = len(c.text.encode())
-        if size > MAX_INPUT_BYTES:
-            raise ValueError(f"{pid}/{c.name}: input is {size} bytes, over {MAX_INPUT_BYTES}")
+        cap = PERF_MAX_INPUT_BYTES if c.performance else MAX_INPUT_BYTES
+        if size > cap:
+            raise ValueError(f"{pid}/{c.name}: input is {size} bytes, over {cap}")
         if not validate:
             continue
         try:
@@ -885,7 +1013,8 @@ def write_problem(pid: str, cases: list[Case]) -> None:
         out, cpu, status = run_program([sys.executable, "-I", "-c", code], c.text, 60)
         if status != "ran":
             raise RuntimeError(f"{pid}/{c.name}: reference failed: {status}")
-        for suffix, content in ((".in", c.text), (".ans", out)):
+        files = ((".in", c.text),) if c.performance else ((".in", c.text), (".ans", out))
+        for suffix, content in files:
             path = folder / f"{c.name}{suffix}"
             wanted.add(path)
             if not path.exists() or path.read_bytes() != content.encode():
@@ -903,14 +1032,31 @@ def check_problem(pid: str, cases: list[Case]) -> list[str]:
     names = {c.name for c in cases}
     for c in cases:
         path = folder / f"{c.name}.in"
-        if not path.exists() or not (folder / f"{c.name}.ans").exists():
-            problems.append(f"{pid}/{c.name}: missing .in or .ans file")
+        has_answer = (folder / f"{c.name}.ans").exists()
+        if not path.exists() or has_answer == c.performance:
+            wanted = "a .in and no .ans" if c.performance else "a .in and a .ans"
+            problems.append(f"{pid}/{c.name}: wants {wanted} file")
         elif path.read_bytes() != c.text.encode():
             problems.append(f"{pid}/{c.name}: input differs from the generated one")
     for extra in folder.glob("*.in"):
         if extra.stem not in names:
             problems.append(f"{pid}/{extra.stem}: not produced by this script")
+    if any(c.performance for c in cases) and not declares_performance_input(pid):
+        problems.append(
+            f"{pid}: problem.toml needs a [[tests]] entry with name = {PERF_NAME!r}, "
+            f'performance = true and input_file = "tests/{PERF_NAME}.in"'
+        )
     return problems
+
+
+def declares_performance_input(pid: str) -> bool:
+    """Whether problem.toml declares tests/perf-max.in as its performance test."""
+    return any(
+        t.get("name") == PERF_NAME
+        and t.get("performance") is True
+        and t.get("input_file") == f"tests/{PERF_NAME}.in"
+        for t in load_toml(pid).get("tests", [])
+    )
 
 
 def measure_problem(pid: str, cases: list[Case]) -> bool:
@@ -920,26 +1066,34 @@ def measure_problem(pid: str, cases: list[Case]) -> bool:
     checker = data.get("checker", {})
     limit = float(data["limits"]["time_s"])
     naive = NAIVE / f"{pid}.py"
-    large = {c.name for c in cases if c.large}
-    tests = [(t["name"], t["input"], t["output"]) for t in data.get("tests", [])]
+    large = {c.name for c in cases if c.large or c.performance}
+    tests: list[tuple[str, str, str | None]] = [
+        (t["name"], t["input"], t["output"])
+        for t in data.get("tests", [])
+        if not t.get("performance")  # built below from its case
+    ]
     folder = PROBLEMS / pid / "tests"
     for c in cases:
-        tests.append((c.name, c.text, (folder / f"{c.name}.ans").read_text()))
+        answer = None if c.performance else (folder / f"{c.name}.ans").read_text()
+        tests.append((c.name, c.text, answer))
     ok = True
     print(f"== {pid} ({data['difficulty']}, limit {limit:g} s)")
     for name, stdin, expected in tests:
         out, ref_cpu, status = run_program([sys.executable, "-I", "-c", code], stdin, limit)
-        ref = "AC" if status == "ran" and same_answer(checker, out, expected) else status
-        ref = ref if ref != "ran" else "WA"
+        ref = status
+        if status == "ran":  # a performance input's output is not checked
+            ok_answer = expected is None or same_answer(checker, out, expected)
+            ref = "AC" if ok_answer else "WA"
         out, naive_cpu, status = run_program(
             [sys.executable, "-I", str(naive)], stdin, limit * NAIVE_CPU_FACTOR
         )
         if status == "ran":
-            status = "AC" if same_answer(checker, out, expected) else "WA"
+            status = "AC" if expected is None or same_answer(checker, out, expected) else "WA"
         if status == "AC" and naive_cpu > limit:
             status = "TLE"
         flag = ""
-        if ref != "AC" or ref_cpu > 0.4 * limit:
+        share = PERF_REFERENCE_SHARE if expected is None else 0.4
+        if ref != "AC" or ref_cpu > share * limit:
             flag = "  <-- reference too slow or wrong"
         elif name in large and status != "TLE":
             flag = "  <-- naive should time out here"

@@ -131,6 +131,7 @@ def report_json(report: JudgeReport, profile: Any = None) -> dict[str, Any]:
                 "stderr_tail": t.stderr_tail,
                 "message": t.message,
                 "exit_code": t.exit_code,
+                "performance": t.performance,
             }
             for t in report.tests
         ],

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
-    from orps_tui.problems.model import Problem
+    from orps_tui.problems.model import Problem, TestCase
 
 HELP = "list, show and validate problem files"
 
@@ -222,8 +222,12 @@ def _print_problem(p: Problem, out: Console) -> None:
         out.print("No public tests: the model sees only the statement; grading uses hidden tests.")
     for test in public:
         out.print(Text(test.name, style="bold"))
+        if test.performance:
+            out.print(Text(_indent(_performance_summary(test))))
         if test.code is not None:
             out.print(Text(_indent(test.code)))
+        elif test.performance:
+            continue  # a maximum-size input: its size is shown, never its text
         else:
             out.print(Text("  input:"))
             out.print(Text(_indent(_clip(test.input or ""), "    ")))
@@ -233,6 +237,17 @@ def _print_problem(p: Problem, out: Console) -> None:
     tail = f"{len(hidden)} hidden test(s), not shown"
     tail += "; reference solution present, not shown" if p.reference else "; no reference solution"
     out.print(tail)
+
+
+def _performance_summary(test: TestCase) -> str:
+    """What a performance test is, without its (possibly multi-MB) input."""
+    what = "performance input: judged for time, memory and exit only; output not checked"
+    if test.code is not None:
+        return what
+    data = test.input or ""
+    lines = data.count("\n")
+    where = f", from {test.input_file}" if test.input_file else ""
+    return f"{what}\ninput: {len(data.encode()):,} bytes, {lines:,} lines{where}"
 
 
 def _indent(text: str, prefix: str = "  ") -> str:

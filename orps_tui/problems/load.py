@@ -12,6 +12,7 @@ with "sample"), in natural sort order.
 
 from __future__ import annotations
 
+import ast
 import math
 import re
 import tomllib
@@ -69,7 +70,18 @@ TABLE_KEYS = {
     "reference": frozenset({"code", "file"}),
 }
 TEST_KEYS = frozenset(
-    {"name", "public", "input", "output", "input_file", "answer_file", "code", "call", "expected"}
+    {
+        "name",
+        "public",
+        "performance",
+        "input",
+        "output",
+        "input_file",
+        "answer_file",
+        "code",
+        "call",
+        "expected",
+    }
 )
 STDIO_ONLY_TEST_KEYS = ("input", "output", "input_file", "answer_file")
 FUNCTION_ONLY_TEST_KEYS = ("code", "call", "expected")
@@ -556,8 +568,16 @@ class _Validator:
         name = self.get(entry, (*p, "name"), (str,), "a string", default=f"test-{index}")
         if isinstance(name, str) and not name.strip():
             self.error((*p, "name"), "must not be empty")
-        default_public = isinstance(name, str) and name.startswith("sample")
+        performance = self.get(entry, (*p, "performance"), (bool,), "true or false", default=False)
+        performance = performance is True
+        default_public = performance or (isinstance(name, str) and name.startswith("sample"))
         public = self.get(entry, (*p, "public"), (bool,), "true or false", default=default_public)
+        if performance and public is False:
+            self.error(
+                (*p, "public"),
+                "a performance test is always public (the search judges candidates on it); "
+                "drop public = false",
+            )
         values = {
             key: self.get(entry, (*p, key), (str,), "a string")
             for key in (*STDIO_ONLY_TEST_KEYS, *FUNCTION_ONLY_TEST_KEYS)
@@ -568,6 +588,8 @@ class _Validator:
                 self.error((*p, key), f'function tests take code = "assert ...", not {key}')
             if values["code"] is None:
                 self.error(p, 'a function test needs code, e.g. code = "assert solve(1) == 2"')
+            elif performance:
+                self._check_performance_code(p, values)
         elif kind is ProblemKind.STDIO:
             for key in FUNCTION_ONLY_TEST_KEYS:
                 if values[key] is not None:
@@ -576,15 +598,49 @@ class _Validator:
             values["output"] = self._inline_or_file(p, values, "output", "answer_file", referenced)
             if values["input"] is None and values["input_file"] is None:
                 self.error(p, 'a stdio test needs input = "..." or input_file = "<path>"')
-            elif values["output"] is None and values["answer_file"] is None and self.needs_answers:
+            elif (
+                not performance
+                and values["output"] is None
+                and values["answer_file"] is None
+                and self.needs_answers
+            ):
                 self.error(
                     p,
                     'a stdio test needs output = "..." or answer_file = "<path>" '
                     "(only a custom checker may do without)",
                 )
+            for key in ("output", "answer_file") if performance else ():
+                if key in entry:
+                    self.error(
+                        (*p, key),
+                        "a performance test has no expected output: its output is "
+                        "never checked, only its time, memory and exit",
+                    )
         if len(self.errors) > errors_before or kind is None:
             return None
-        return TestCase(name=name, public=public, **values)
+        return TestCase(name=name, public=public, performance=performance, **values)
+
+    def _check_performance_code(self, p: tuple[str | int, ...], values: dict[str, Any]) -> None:
+        """A function performance test calls the function and checks nothing."""
+        if values["expected"] is not None:
+            self.error(
+                (*p, "expected"),
+                "a performance test has no expected value: its result is never checked",
+            )
+        code = values["code"]
+        if not isinstance(code, str):
+            return
+        try:
+            tree = ast.parse(code)
+        except (SyntaxError, ValueError):
+            return  # the judge reports a test that does not compile
+        asserts = [node.lineno for node in ast.walk(tree) if isinstance(node, ast.Assert)]
+        if asserts:
+            self.error(
+                (*p, "code"),
+                f"a performance test must not assert anything (line {asserts[0]} of its code): "
+                "it only calls the function on a large input",
+            )
 
     def _inline_or_file(
         self, p, values, inline_key: str, file_key: str, referenced: set[str]

@@ -95,6 +95,9 @@ class TestCase:
     input_file: str | None = None
     """Where `input` was read from, relative to the problem folder (kept for round trips)."""
     answer_file: str | None = None
+    performance: bool = False
+    """A performance input: a maximum-size input judged only for TLE/MLE/RE/OLE and time,
+    never for output (so it has no expected output and no assertions). Always public."""
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,11 @@ class Problem:
     @property
     def hidden_tests(self) -> tuple[TestCase, ...]:
         return tuple(t for t in self.tests if not t.public)
+
+    @property
+    def performance_tests(self) -> tuple[TestCase, ...]:
+        """The performance inputs (also among `public_tests`)."""
+        return tuple(t for t in self.tests if t.performance)
 
     @property
     def base_dir(self) -> Path | None:

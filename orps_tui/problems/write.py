@@ -142,6 +142,8 @@ def _checker_table(checker: Checker) -> dict[str, Any]:
 
 def _test_table(test: TestCase, data_dir: Path | None, used_names: set[str]) -> dict[str, Any]:
     table: dict[str, Any] = {"name": test.name, "public": test.public}
+    if test.performance:
+        table["performance"] = True
     to_files = data_dir is not None and (test.input_file or test.answer_file or _is_big(test))
     if to_files and data_dir is not None:
         stem = _file_stem(test.name, used_names)

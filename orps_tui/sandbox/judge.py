@@ -98,6 +98,7 @@ class Judge:
                     public=t.public,
                     verdict=Verdict.SKIPPED,
                     message=f"not run: line {error.line}, column {error.column}: {error.message}",
+                    performance=t.performance,
                 )
                 for t in tests
             ]
@@ -177,6 +178,7 @@ class Judge:
                     public=test.public,
                     verdict=Verdict.RE,
                     message=f"internal judge error: {type(exc).__name__}: {exc}",
+                    performance=test.performance,
                 ),
                 None,
             )
@@ -233,6 +235,7 @@ class Judge:
             expected_head=(test.output or "")[:HEAD_CHARS],
             message=message,
             exit_code=outcome.exit_code,
+            performance=test.performance,
         )
 
 
@@ -258,6 +261,8 @@ def classify(problem: Problem, test: TestCase, outcome: RunOutcome) -> tuple[Ver
     if outcome.tampered:
         return Verdict.RE, "the solution wrote to the judge's report channel"
     how = _how_it_ended(outcome)
+    if test.performance:
+        return _performance_verdict(problem, outcome, how)
     if problem.kind is ProblemKind.FUNCTION:
         if not outcome.record:
             return Verdict.RE, f"the process ended ({how}) before the test's assertions finished"
@@ -282,6 +287,26 @@ def classify(problem: Problem, test: TestCase, outcome: RunOutcome) -> tuple[Ver
         base_dir=problem.base_dir,
     )
     return (Verdict.AC if ok else Verdict.WA), message
+
+
+def _performance_verdict(problem: Problem, outcome: RunOutcome, how: str) -> tuple[Verdict, str]:
+    """A performance input within the limits: AC if the run ended normally, whatever it
+    printed or returned (its output is never checked); RE otherwise."""
+    record = outcome.record or {}
+    status = record.get("status")
+    if problem.kind is ProblemKind.FUNCTION:
+        if status == "unavailable":
+            return Verdict.UNAVAILABLE, str(record.get("message", ""))
+        ended_normally = status == "ok" and outcome.exit_code == 0
+    else:
+        ended_normally = outcome.signal is None and outcome.exit_code == 0
+    if ended_normally:
+        return Verdict.AC, (
+            f"performance input: {outcome.solution_cpu_s:.2f} s of "
+            f"{problem.limits.time_s:g} s CPU; output not checked"
+        )
+    detail = record.get("message") if status not in (None, "ok") else ""
+    return Verdict.RE, f"{how}: {detail}" if detail else how
 
 
 def _how_it_ended(outcome: RunOutcome) -> str:

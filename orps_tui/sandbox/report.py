@@ -42,6 +42,8 @@ class TestResult:
     message: str = ""
     """The checker's or harness's one-line explanation (e.g. `line 2: expected 5, got 6`)."""
     exit_code: int | None = None
+    performance: bool = False
+    """A performance input: only limits and exit were judged, never the output."""
 
 
 @dataclass

@@ -43,7 +43,7 @@ def test_rows(results: list[TestResult], limits: Limits,
     for t in results:
         rows.append((
             t.name,
-            "public" if t.public else "hidden",
+            "perf" if t.performance else "public" if t.public else "hidden",
             Text(t.verdict.value, style=verdict_style(t.verdict, palette)),
             usage_cell(t.cpu_s * 1000, limits.time_s * 1000, "{:.1f}", palette),
             usage_cell(t.peak_rss_mb, float(limits.memory_mb), "{:.1f}", palette),
