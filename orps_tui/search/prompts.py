@@ -145,11 +145,6 @@ def _clip(text: str, limit: int = _MAX_FIELD) -> str:
     return text if len(text) <= limit else text[:limit] + f"... [{len(text) - limit} more chars]"
 
 
-def is_performance(test: object) -> bool:
-    """A test the search runs for time and memory only (its input is never shown)."""
-    return bool(getattr(test, "performance", False))
-
-
 def problem_message(problem: Problem) -> str:
     """The statement, the interface and the public tests: the shared prefix of every prompt."""
     parts = [f"# Problem: {problem.title}", "", problem.statement.text.strip(), ""]
@@ -166,8 +161,8 @@ def problem_message(problem: Problem) -> str:
                   "output. Print only what the problem asks for."]
     parts.append(f"Limits: {problem.limits.time_s:g} s CPU and {problem.limits.memory_mb} MB "
                  "memory per test.")
-    shown = [t for t in problem.public_tests if not is_performance(t)]
-    perf = [t for t in problem.public_tests if is_performance(t)]
+    shown = [t for t in problem.public_tests if not t.performance]
+    perf = list(problem.performance_tests)
     if shown:
         parts += ["", "## Public tests"]
         for test in shown:
@@ -186,7 +181,7 @@ def problem_message(problem: Problem) -> str:
 
 
 def _test_line(t: TestResult, problem: Problem | None) -> str:
-    if is_performance(t):
+    if t.performance:
         line = f"- {t.name} (maximum-size input, output not checked): {t.verdict}, " \
                f"{t.cpu_s * 1000:.0f} ms CPU"
         if problem is not None:
@@ -211,7 +206,7 @@ def analysis_text(report: JudgeReport | None, problem: Problem | None = None) ->
             line += f"; {_clip(t.message, 200)}"
         lines.append(line)
         if not t.verdict.passed:
-            if t.output_head and not is_performance(t):
+            if t.output_head and not t.performance:
                 lines.append(f"  output: {_clip(t.output_head, 200)!r}")
             if t.expected_head:
                 lines.append(f"  expected: {_clip(t.expected_head, 200)!r}")

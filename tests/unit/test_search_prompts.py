@@ -168,8 +168,7 @@ def test_a_performance_test_is_reported_by_time_never_by_its_input() -> None:
         _perf_case(big),))
     text = programmer_messages(problem, [], "")[-1].content
     assert big not in text and "maximum-size input" in text
-    result = TestResult("perf", True, Verdict.AC, cpu_s=1.5)
-    result.performance = True  # type: ignore[attr-defined]
+    result = TestResult("perf", True, Verdict.AC, cpu_s=1.5, performance=True)
     from orps_tui.search.prompts import analysis_text
     from tests.support.scripted_model import FakeJudge as _FJ
 
@@ -180,6 +179,4 @@ def test_a_performance_test_is_reported_by_time_never_by_its_input() -> None:
 
 
 def _perf_case(big: str) -> TestCase:
-    case = TestCase("perf", True, code=f"add(1, 2)  # {big}")
-    object.__setattr__(case, "performance", True)
-    return case
+    return TestCase("perf", True, code=f"add(1, 2)  # {big}", performance=True)
