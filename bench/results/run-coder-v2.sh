@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The main ORPS benchmark (issue 10): 40 problems, embedded coder model, K=2 B=2 R=3,
+# a fixed budget of 16 LLM calls for every method, seed 1. Resumable: run it again and it
+# skips the records already in the output file. Run from a checkout with .venv installed.
+#
+#   bench/results/run-coder-v2.sh [OUT]      (default bench/results/coder-v2-seed1.jsonl)
+#
+# The problem set: the 22 medium and hard starter problems (each with a performance input)
+# and 18 LBPP tasks, imported with the dev asserts as public tests:
+#   orps import lbpp ../shared/datasets/lbpp/test.csv \
+#       --public-from ../shared/datasets/lbpp/dev.csv --skip-unavailable --out $LBPP
+# The LBPP tasks are the first 18 (by number) of the 141 that need only the standard
+# library, leaving out every task whose number is a multiple of 5: those form the tuning
+# set (with MBPP), on which prompts may be tried; nothing is tuned on the reported set.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/../.." && pwd)
+out=${1:-$here/bench/results/coder-v2-seed1.jsonl}
+lbpp=${LBPP:-$here/../benchset/lbpp}
+if [ ! -d "$lbpp" ]; then
+  "$here/.venv/bin/orps" import lbpp "$here/../shared/datasets/lbpp/test.csv" \
+    --public-from "$here/../shared/datasets/lbpp/dev.csv" --skip-unavailable --out "$lbpp"
+fi
+lbpp_ids=(1 2 3 4 6 7 11 12 14 16 17 18 19 21 23 24 26 27)
+starter=(beacon-spacing bus-sync dance-pairs echo-stamps fair-split fire-station
+  fn-coin-change-ways fn-gcd-pair-sum fn-lfu-evictions fn-longest-distinct-run
+  fn-merge-intervals fn-primes-in-window fn-smallest-topo-order fn-split-min-largest
+  fn-top-k-frequent fn-voucher-cheapest-route fn-weighted-job-scheduling heavy-trucks
+  maze-rover nested-envelopes orchard-queries roadblock-paths)
+problems=()
+for i in $(seq 0 21); do
+  if [ "$i" -lt ${#lbpp_ids[@]} ]; then problems+=("$lbpp/lbpp-${lbpp_ids[$i]}.toml"); fi
+  problems+=("${starter[$i]}")
+done
+ORPS_CONFIG=${ORPS_CONFIG:-$here/bench/results/coder-bench.toml} \
+  "$here/.venv/bin/orps" bench "${problems[@]}" --model embedded:coder \
+  -k 2 -b 2 -r 3 -c 1 --calls 16 --seeds 1 --out "$out"
