@@ -33,4 +33,5 @@ for i in $(seq 0 21); do
 done
 ORPS_CONFIG=${ORPS_CONFIG:-$here/bench/results/coder-bench.toml} \
   "$here/.venv/bin/orps" bench "${problems[@]}" --model embedded:coder \
-  -k 2 -b 2 -r 3 -c 1 --calls 16 --seeds 1 --out "$out"
+  -k 2 -b 2 -r 3 -c 1 --calls 16 --seeds 1 --out "$out" \
+  --sessions "${SESSIONS:-$here/../benchset/sessions-v2}"

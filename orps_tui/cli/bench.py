@@ -58,6 +58,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--out", type=Path, metavar="FILE",
                         help="append one JSON record per problem, run and seed to FILE; "
                              "records already there are skipped (resume)")
+    parser.add_argument("--sessions", type=Path, metavar="DIR",
+                        help="save every search as a session under DIR/RUN/seedS/ (open "
+                             "one with `orps --resume`)")
     parser.add_argument("--compare", nargs="+", metavar="RESULTS[:LABEL]",
                         help="merge earlier --out files (shards) and print the tables; "
                              ":LABEL renames that file's methods (e.g. old.jsonl:orps-before)")
@@ -158,7 +161,7 @@ def run(args: argparse.Namespace) -> int:
         problems = shard(problems, *shard_of)
     uri = args.model or settings.model.default
     info = RunInfo(calls, base.samples, base.beam, base.rounds, uri, engine_commit())
-    plan = BenchPlan(runs, seeds, base, info)
+    plan = BenchPlan(runs, seeds, base, info, args.sessions)
     earlier: list[dict[str, Any]] = []
     if args.out is not None:
         _check_writable(args.out)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from orps_tui.llm.base import ChatModel
@@ -19,6 +20,7 @@ from orps_tui.sandbox.report import JudgeReport
 from orps_tui.search.baselines import Run, config_for
 from orps_tui.search.bench import Key, RunInfo, error_record, pool_record, search_record
 from orps_tui.search.engine import JudgeLike, SearchConfig, SearchEngine, StopReason
+from orps_tui.search.session import SessionWriter
 from orps_tui.search.tree import SearchTree
 
 Emit = Callable[[dict[str, Any]], None]
@@ -33,6 +35,8 @@ class BenchPlan:
     """K/B/R and the model options; its seed is replaced by each of `seeds`."""
     info: RunInfo
     """`info.calls` is the fixed LLM-call budget of every run."""
+    sessions: Path | None = None
+    """Save each search as a session under `sessions/RUN/seedS/`, to open in the app."""
 
     def config(self, run: Run, seed: int) -> SearchConfig:
         # The pool's samples are graded by the bench (all of them), not by the engine.
@@ -89,7 +93,12 @@ async def run_one(problem: Problem, model: ChatModel, judge: JudgeLike, plan: Be
                   graded: dict[str, JudgeReport]) -> dict[str, Any]:
     """One engine search and its record. `graded` caches hidden grades by code (the same
     program found twice is judged once)."""
-    engine = SearchEngine(problem, model, judge=judge, config=plan.config(run, seed))
+    config = plan.config(run, seed)
+    session = None
+    if plan.sessions is not None:
+        session = SessionWriter.create(problem, model.uri, config,
+                                       root=plan.sessions / str(run) / f"seed{seed}")
+    engine = SearchEngine(problem, model, judge=judge, config=config, session=session)
     result = await engine.run()
     if result.reason is StopReason.ERROR:
         return error_record(problem.id, run, seed, plan.info,
@@ -103,9 +112,13 @@ async def run_one(problem: Problem, model: ChatModel, judge: JudgeLike, plan: Be
         graded.setdefault(result.answer.code, result.hidden)
     grades = await grade_nodes(judge, engine.tree, graded)
     if run is Run.POOL:
-        return pool_record(problem.id, seed, plan.info, result, engine.tree, grades, reference)
-    return search_record(problem.id, str(run), seed, plan.info, result, engine.tree, grades,
-                         reference)
+        record = pool_record(problem.id, seed, plan.info, result, engine.tree, grades, reference)
+    else:
+        record = search_record(problem.id, str(run), seed, plan.info, result, engine.tree,
+                               grades, reference)
+    if session is not None:
+        record["session"] = str(session.directory)
+    return record
 
 
 async def grade_nodes(judge: JudgeLike, tree: SearchTree,

@@ -225,3 +225,22 @@ async def test_a_failing_model_gives_error_records(tmp_path: Any) -> None:
 
     path.write_text("".join(json.dumps(r) + "\n" for r in records))
     assert len(read_records(path)) == 3
+
+
+async def test_bench_searches_can_be_saved_as_sessions_to_review(tmp_path: Any) -> None:
+    from dataclasses import replace
+
+    from orps_tui.search.session import load_session
+
+    plan = replace(plan_for(6, samples=2, beam=1, rounds=1), sessions=tmp_path)
+    records = await bench(plan)
+    assert {r["method"] for r in records} == {"orps", "pool", "reflexion"}
+    for record in records:
+        saved = load_session(record["session"])
+        assert saved.finished is not None
+        assert len(saved.tree) == record["nodes"]
+        if record["method"] == "pool":
+            assert set(saved.tree.nodes) == {n["node"] for n in record["pool"]}
+        else:
+            assert saved.finished["answer_id"] == record["answer_node"]
+        assert str(tmp_path / record["method"] / "seed1") in record["session"]
