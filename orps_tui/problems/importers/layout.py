@@ -75,7 +75,7 @@ def fix_layout(problem: Problem) -> tuple[Problem, list[FixedLayout]]:
     setup_tree = _parse(problem.function.setup)
     known = solution_names | _BUILTINS
     if setup_tree is not None:
-        known |= _bound_at_top(setup_tree.body) | _bound_anywhere(setup_tree)
+        known |= _bound_at_top(setup_tree.body)
     helpers = _shared_helpers(tests, known)
     if helpers is not None:
         tests, fix = helpers
