@@ -224,6 +224,28 @@ def test_a_slow_reference_raises_the_limit(tmp_path: Path) -> None:
     assert f"mbpp-9: time limit 0.2 s -> {raised.new_s:g} s" in "\n".join(report.summary())
 
 
+def test_a_test_too_slow_even_for_a_raised_limit_is_dropped(tmp_path: Path) -> None:
+    row = {
+        **SLOW,
+        "completion": "import time\n\n\ndef ponder(x):\n    start = time.process_time()\n"
+        "    while x > 1 and time.process_time() - start < 1.5:\n        pass\n    return x\n",
+        "test_list": repr(
+            ["assert ponder(1) == 1", "assert ponder(0) == 0", "assert ponder(2) == 2"]
+        ),
+    }
+    source = write_csv(tmp_path / "test.csv", MBPP_COLUMNS, [row])
+    report = import_problems("mbpp", source, tmp_path / "out", ImportOptions(time_s=0.1))
+    assert report.vetting is not None
+    [vetted] = report.vetting.vetted
+    assert vetted.raised is None
+    [dropped] = vetted.dropped
+    assert (dropped.name, dropped.verdict) == ("test-3", Verdict.TLE)
+    assert "1 s" in dropped.message  # the verdict of the run under 10 x the limit
+    problem = load_problem(report.written[0])
+    assert [t.name for t in problem.tests] == ["test-1", "test-2"]
+    assert problem.limits.time_s == 0.1
+
+
 def test_a_reference_that_fails_every_hidden_test_is_left_out(tmp_path: Path) -> None:
     hopeless = {**CUBE, "test_list": repr(["assert cube(2) == 8", "assert cube(3) == 0"])}
     source = write_csv(tmp_path / "test.csv", LBPP_COLUMNS, [SQUARE, hopeless])
