@@ -36,9 +36,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     validate = actions.add_parser(
         "validate",
         help="check problem files and folders, listing every error",
-        description="Check problem files; exit 1 and list every error if any is bad.",
+        description="Check problem files; exit 1 and list every error if any is bad. With "
+        "--judge, also run each problem's reference solution on all its tests in the sandbox "
+        "and exit 1 if it fails any (a test needing a module the sandbox lacks is reported, "
+        "not failed).",
     )
     validate.add_argument("paths", nargs="+", metavar="PATH")
+    validate.add_argument(
+        "--judge",
+        action="store_true",
+        help="also judge each reference solution on all its tests",
+    )
     parser.set_defaults(func=run, _parser=parser)
 
 
@@ -49,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     if action == "show":
         return _show(args.problem)
     if action == "validate":
-        return _validate(args.paths)
+        return _validate(args.paths, judge=args.judge)
     args._parser.print_help()
     return 2
 
@@ -309,7 +317,7 @@ def html_to_text(html: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
-def _validate(paths: list[str]) -> int:
+def _validate(paths: list[str], *, judge: bool = False) -> int:
     from pathlib import Path
 
     from orps_tui.problems.library import scan
@@ -322,11 +330,48 @@ def _validate(paths: list[str]) -> int:
     for file in sorted({*result.errors, *result.warnings}, key=str):
         for issue in (*result.errors.get(file, []), *result.warnings.get(file, [])):
             print(issue)
+    failing = _judge_references(result.problems) if judge else 0
     if result.errors:
         bad = len(result.errors)
         print(f"{bad} of {result.files_checked} problem file(s) have errors")
         return 1
     if not result.problems:
         raise CliError(f"no problem files found in {', '.join(paths)}")
+    if failing:
+        print(f"{failing} of {len(result.problems)} problem(s) have a reference that fails a test")
+        return 1
     print(f"{len(result.problems)} problem(s) OK")
     return 0
+
+
+def _judge_references(problems: Sequence[Problem]) -> int:
+    """Judge each reference on all its tests, print every failing test (problem, test,
+    verdict, why) and return how many problems have one."""
+    from orps_tui.cli.import_ import progress_counter
+    from orps_tui.problems.importers.vetting import check_reference, failures, unavailable_message
+
+    progress = progress_counter("judging references")
+    failing = unavailable = unjudged = 0
+    ordered = sorted(problems, key=lambda p: str(p.path))
+    for done, problem in enumerate(ordered, start=1):
+        where = f"{problem.path}: {problem.id}"
+        if not problem.reference:
+            unjudged += 1
+        else:
+            report = check_reference(problem)
+            failed = failures(report)
+            for test in failed:
+                print(f"{where}: test {test.name}: {test.verdict.value}: {test.message}")
+            failing += bool(failed)
+            needs = unavailable_message(report)
+            if needs:
+                unavailable += 1
+                print(f"{where}: UNAVAILABLE, not judged: {needs}")
+        if progress is not None:
+            progress(done, len(ordered), problem.id)
+    judged = len(ordered) - unjudged
+    print(
+        f"references: {judged} judged, {failing} fail a test, {unavailable} need a module the "
+        f"sandbox lacks; {unjudged} problem(s) have no reference"
+    )
+    return failing

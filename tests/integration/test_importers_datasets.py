@@ -7,16 +7,20 @@ from pathlib import Path
 import pytest
 
 from orps_tui.problems.importers import ImportOptions, import_problems, read_source
+from orps_tui.problems.importers.layout import LayoutFix
+from orps_tui.problems.importers.vetting import check_reference, failures
 from orps_tui.problems.library import scan
 from orps_tui.problems.load import load_problem
 from orps_tui.problems.model import ProblemKind
 
+# The round trip compares what was written with what was read, so the reference check
+# (which repairs and trims) is off here; test_importers_reference_check covers it.
 CASES = [
     # format, path inside the data sets folder, problems expected, options
-    ("humaneval", "humaneval/HumanEval.jsonl.gz", 164, ImportOptions()),
-    ("lbpp", "lbpp/test.csv", 161, ImportOptions()),
-    ("mbpp", "mbpp/test.csv", 257, ImportOptions(public=2)),
-    ("kattis", "kickstart", 26, ImportOptions(license="Apache-2.0")),
+    ("humaneval", "humaneval/HumanEval.jsonl.gz", 164, ImportOptions(judge=False)),
+    ("lbpp", "lbpp/test.csv", 161, ImportOptions(judge=False)),
+    ("mbpp", "mbpp/test.csv", 257, ImportOptions(public=2, judge=False)),
+    ("kattis", "kickstart", 26, ImportOptions(license="Apache-2.0", judge=False)),
 ]
 
 
@@ -27,7 +31,7 @@ def test_import_whole_data_set_and_load_back(
     source = datasets / rel
     originals = read_source(fmt, source, options).problems
     assert len(originals) == count
-    written, _ = import_problems(fmt, source, tmp_path, options)
+    written = import_problems(fmt, source, tmp_path, options).written
     assert len(written) == count
     scanned = scan(tmp_path)
     assert scanned.errors == {} and len(scanned.problems) == count
@@ -64,3 +68,62 @@ def test_data_set_specifics(datasets: Path) -> None:
     assert sum(p.checker.type.value == "float" for p in ks) == 26
     # Limits come from the statements ("Time limit: 20 seconds", "Memory limit: 1 GB").
     assert all(p.limits.time_s >= 10 and p.limits.memory_mb == 1024 for p in ks)
+
+
+# Every shared set, imported with the reference check on, then every written problem loaded
+# back and its reference judged again on all its tests: none may fail one.
+JUDGED = [
+    # case, format, source, --public-from (inside the data sets folder), extra options
+    ("humaneval", "humaneval", "humaneval/HumanEval.jsonl.gz", None, {}),
+    ("humaneval-csv-dev", "humaneval", "humaneval/test.csv", "humaneval/dev.csv", {}),
+    ("lbpp", "lbpp", "lbpp/test.csv", None, {}),
+    ("lbpp-dev", "lbpp", "lbpp/test.csv", "lbpp/dev.csv", {}),
+    ("mbpp-dev", "mbpp", "mbpp/test.csv", "mbpp/dev.csv", {}),
+    ("kickstart", "kattis", "kickstart", None, {"license": "Apache-2.0"}),
+]
+# What the check must find in them; each comes from a general rule, not from its id.
+LBPP_LAYOUTS = {
+    "lbpp-100": LayoutFix.SHARED_HELPERS,
+    "lbpp-154": LayoutFix.SHARED_HELPERS,
+    "lbpp-139": LayoutFix.SETUP_AFTER_SOLUTION,
+    "lbpp-146": LayoutFix.SETUP_AFTER_SOLUTION,
+    "lbpp-147": LayoutFix.SETUP_AFTER_SOLUTION,
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("case", "fmt", "rel", "dev", "extra"), JUDGED, ids=[c[0] for c in JUDGED]
+)
+def test_no_imported_reference_fails_a_test(
+    datasets: Path, tmp_path: Path, case: str, fmt: str, rel: str, dev: str | None, extra: dict
+) -> None:
+    options = ImportOptions(public_from=datasets / dev if dev else None, **extra)
+    report = import_problems(fmt, datasets / rel, tmp_path, options)
+    failing = []
+    for path in report.written:
+        problem = load_problem(path)
+        if problem.reference:
+            failed = failures(check_reference(problem))
+            failing += [(problem.id, t.name, t.verdict.value, t.message) for t in failed]
+    assert failing == []
+
+    vetting = report.vetting
+    assert vetting is not None
+    fixes = {v.problem.id: [f.kind for f in v.fixes] for v in vetting.vetted if v.fixes}
+    dropped = {(v.problem.id, d.name) for v in vetting.vetted for d in v.dropped}
+    raised = {v.problem.id for v in vetting.vetted if v.raised}
+    unavailable = {v.problem.id for v in vetting.vetted if v.unavailable}
+    if case.startswith("lbpp"):
+        assert fixes == {pid: [kind] for pid, kind in LBPP_LAYOUTS.items()}
+        assert len(unavailable) == 20 and len(report.written) == 161
+    if case == "lbpp-dev":
+        kept, thrown = vetting.counts(public=True)
+        assert thrown > 0 and kept + thrown == 1380
+        assert vetting.counts(public=False) == (817, 0)
+    if case == "humaneval":
+        assert ("humaneval-47", "example-2") in dropped
+    if case == "mbpp-dev":
+        assert "mbpp-123" in raised
+    if case == "kickstart":
+        assert vetting.judged == [] and len(report.written) == 26

@@ -63,7 +63,7 @@ def test_list_file_round_trips(tmp_path: Path) -> None:
     second = {**PAYLOAD, "name": "B. Next", "timeLimit": 2500}
     source = tmp_path / "cc.json"
     source.write_text(json.dumps([PAYLOAD, second]))
-    written, _ = import_problems("companion", source, tmp_path / "out")
+    written = import_problems("companion", source, tmp_path / "out").written
     assert [w.name for w in written] == ["a-watermelon.toml", "b-next.toml"]
     loaded = load_problem(written[1])
     assert loaded.limits.time_s == 2.5
@@ -130,7 +130,7 @@ def test_names_without_latin_letters_and_a_problem_called_problem(tmp_path: Path
                 {**PAYLOAD, "name": "Problem"}]
     source = tmp_path / "cc.json"
     source.write_text(json.dumps(payloads), encoding="utf-8")
-    written, _ = import_problems("companion", source, tmp_path / "out")
+    written = import_problems("companion", source, tmp_path / "out").written
     assert len({w.parent / w.stem for w in written}) == 3  # no two share a file
     # `problem.toml` directly in the folder would turn the whole folder into one problem.
     assert not (tmp_path / "out" / "problem.toml").exists()

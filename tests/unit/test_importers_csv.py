@@ -98,7 +98,7 @@ def test_at_least_one_test_stays_hidden(tmp_path: Path) -> None:
 def test_written_files_round_trip_and_limit(tmp_path: Path) -> None:
     rows = [LBPP_ROW, {**LBPP_ROW, "task_id": "lbpp/4"}, {**LBPP_ROW, "task_id": "lbpp/5"}]
     source = write_csv(tmp_path / "lbpp.csv", LBPP_COLUMNS, rows)
-    written, _ = import_problems("lbpp", source, tmp_path / "out", ImportOptions(limit=2))
+    written = import_problems("lbpp", source, tmp_path / "out", ImportOptions(limit=2)).written
     assert [p.name for p in written] == ["lbpp-3.toml", "lbpp-4.toml"]
     loaded = load_problem(written[0])
     assert loaded.tests == read_source("lbpp", source, ImportOptions()).problems[0].tests

@@ -47,6 +47,7 @@ NO_EXAMPLES = {
     "prompt": 'def f(x):\n    """Return x, somehow."""\n',
     "entry_point": "f",
     "canonical_solution": "    return x\n",
+    "test": "\n\ndef check(candidate):\n    assert candidate(3) == 3\n",
 }
 
 
@@ -81,7 +82,9 @@ def test_row_becomes_a_function_problem(tmp_path: Path) -> None:
     assert "def check(candidate)" in hidden.code and hidden.code.endswith("check(add_all)\n")
     # Zero parsable examples is allowed, and reported.
     assert result.problems[1].public_tests == ()
-    assert any("humaneval-8" in note for note in result.notes)
+    report = import_problems("humaneval", source, tmp_path / "out", ImportOptions(judge=False))
+    assert report.no_public == ["humaneval-8"]
+    assert "problems with no public test: 1: humaneval-8" in report.summary()
 
 
 def test_examples_really_pass_with_the_reference(tmp_path: Path) -> None:
@@ -124,7 +127,7 @@ def test_docstring_example_forms(doc: str, expected: list[str]) -> None:
 
 def test_writes_loadable_single_file_problems(tmp_path: Path) -> None:
     source = write_jsonl(tmp_path / "he.jsonl", [ROW, NO_EXAMPLES])
-    written, _ = import_problems("humaneval", source, tmp_path / "out")
+    written = import_problems("humaneval", source, tmp_path / "out").written
     assert written == [tmp_path / "out/humaneval-7.toml", tmp_path / "out/humaneval-8.toml"]
     original = read_source("humaneval", source, ImportOptions()).problems
     for path, problem in zip(written, original, strict=True):

@@ -53,7 +53,7 @@ def test_package_becomes_a_directory_problem(tmp_path: Path) -> None:
         ("secret-group1-2", False),
         ("secret-group1-10", False),
     ]
-    written, _ = import_problems("kattis", folder, tmp_path / "out")
+    written = import_problems("kattis", folder, tmp_path / "out").written
     assert written == [tmp_path / "out/hello/problem.toml"]
     assert (tmp_path / "out/hello/tests/secret-group1-10.ans").read_text() == "hello 10\n"
     loaded = load_problem(written[0])

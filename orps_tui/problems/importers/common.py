@@ -54,6 +54,13 @@ class ImportOptions:
     """Licence to record when the source does not state one (Kattis packages often don't)."""
     time_s: float | None = None
     """Override the CPU time limit per test."""
+    public_from: Path | None = None
+    """LBPP/MBPP/HumanEval: a CSV of other asserts per task (the ORPS `dev.csv`) that
+    become the public tests; every assert of the source is then hidden."""
+    judge: bool = True
+    """Judge each problem's reference on all its tests before writing (see `vetting`)."""
+    skip_unavailable: bool = False
+    """Leave out problems whose reference needs a module the judge does not provide."""
 
 
 @dataclass

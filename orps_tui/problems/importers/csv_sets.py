@@ -4,7 +4,10 @@ Columns: LBPP `task_id, language, title, instruction, completion, test_setup, te
 signature, categories`; MBPP `task_id, instruction, completion, test_setup, test_list`.
 `test_list` is a Python-literal list of assert snippets; `test_setup` runs before each
 and may say `from code import ...` (the judge makes the solution importable as `code`).
-The first `--public` asserts are public tests, the rest hidden (at least one stays hidden).
+The first `--public` asserts are public tests, the rest hidden (at least one stays hidden);
+with `--public-from DEV.csv` the dev CSV's asserts for the same task_id are the public tests
+(`dev-N`) and every assert of the source is hidden (`test-N`), as the ORPS paper searches on
+dev and grades on test.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ MBPP_SOURCE = (
     "CC-BY-4.0",
     "https://github.com/google-research/google-research/tree/master/mbpp",
 )
+DEV_COLUMNS = ("task_id", "test_list")
 _DEF_NAME = re.compile(r"^\s*(?:async\s+)?(?:def\s+)?([A-Za-z_]\w*)\s*\(")
 
 
@@ -61,8 +65,9 @@ def read_mbpp(source: Path, options: ImportOptions) -> ImportResult:
 def _read(source: Path, options: ImportOptions, *, lbpp: bool) -> ImportResult:
     name = "LBPP" if lbpp else "MBPP"
     required = LBPP_COLUMNS if lbpp else MBPP_COLUMNS
-    rows = _rows(source, required, name)
+    rows = read_rows(source, required, name)
     result = ImportResult()
+    dev = dev_asserts(options.public_from, [row for _, row in rows], result.notes, name)
     for line, row in rows:
         if options.limit is not None and len(result.problems) >= options.limit:
             break
@@ -73,11 +78,14 @@ def _read(source: Path, options: ImportOptions, *, lbpp: bool) -> ImportResult:
                 f"{where}: skipped, language {language!r} (only Python is supported)"
             )
             continue
-        result.problems.append(_problem(row, where, options, lbpp=lbpp))
+        public = None if dev is None else dev.get(row["task_id"].strip(), [])
+        result.problems.append(_problem(row, where, options, public, lbpp=lbpp))
     return result
 
 
-def _rows(source: Path, required: tuple[str, ...], name: str) -> list[tuple[int, dict[str, str]]]:
+def read_rows(
+    source: Path, required: tuple[str, ...], name: str
+) -> list[tuple[int, dict[str, str]]]:
     if not source.is_file():
         raise ImportFailure(f"{source}: not a file (expected the {name} CSV)")
     csv.field_size_limit(sys.maxsize)
@@ -103,11 +111,61 @@ def _rows(source: Path, required: tuple[str, ...], name: str) -> list[tuple[int,
     return rows
 
 
-def _problem(row: dict[str, str], where: str, options: ImportOptions, *, lbpp: bool) -> Problem:
+def dev_asserts(
+    path: Path | None, rows: list[dict[str, str]], notes: list[str], name: str
+) -> dict[str, list[str]] | None:
+    """task_id -> the asserts `path` (a dev CSV) holds for it; None without `path`.
+    Tasks of `rows` it lacks, and tasks it has that `rows` lack, are noted."""
+    if path is None:
+        return None
+    found: dict[str, list[str]] = {}
+    for line, row in read_rows(path, DEV_COLUMNS, f"{name} dev"):
+        task_id = row["task_id"].strip()
+        found[task_id] = assert_list(
+            row["test_list"], f"{path}:{line} ({task_id})", allow_empty=True
+        )
+    wanted = [row["task_id"].strip() for row in rows]
+    missing = [t for t in wanted if t not in found]
+    if missing:
+        notes.append(
+            f"{path}: no row for {len(missing)} task(s), so no public tests: {', '.join(missing)}"
+        )
+    extra = sorted(set(found) - set(wanted))
+    if extra:
+        notes.append(f"{path}: {len(extra)} task(s) not in the source, ignored: {', '.join(extra)}")
+    return found
+
+
+def split_tests(
+    asserts: list[str], public_asserts: list[str] | None, public: int
+) -> tuple[TestCase, ...]:
+    """Public then hidden assert tests: `public_asserts` (dev-N) public and every assert
+    hidden (test-N) when given, else the first `public` asserts public (one stays hidden)."""
+    if public_asserts is not None:
+        dev = [TestCase(name=f"dev-{i}", public=True, code=code) for i, code in
+               enumerate(public_asserts, start=1)]  # fmt: skip
+        hidden = [TestCase(name=f"test-{i}", public=False, code=code) for i, code in
+                  enumerate(asserts, start=1)]  # fmt: skip
+        return (*dev, *hidden)
+    public_count = min(max(public, 0), max(len(asserts) - 1, 0))
+    return tuple(
+        TestCase(name=f"test-{i}", public=i <= public_count, code=code)
+        for i, code in enumerate(asserts, start=1)
+    )
+
+
+def _problem(
+    row: dict[str, str],
+    where: str,
+    options: ImportOptions,
+    public_asserts: list[str] | None,
+    *,
+    lbpp: bool,
+) -> Problem:
     task_id = row["task_id"].strip()
     if not task_id:
         raise ImportFailure(f"{where}: empty task_id")
-    asserts = _test_list(row["test_list"], where)
+    asserts = assert_list(row["test_list"], where)
     completion = row["completion"] or ""
     if lbpp:
         name, signature = _from_signature(row["signature"], where)
@@ -115,15 +173,11 @@ def _problem(row: dict[str, str], where: str, options: ImportOptions, *, lbpp: b
         title = (row.get("title") or "").strip() or name
         dataset, license_, url = LBPP_SOURCE
     else:
-        name, signature = _from_completion(completion, asserts, where)
+        name, signature = from_completion(completion, asserts, where)
         tags = ()
         title = name
         dataset, license_, url = MBPP_SOURCE
-    public_count = min(max(options.public, 0), max(len(asserts) - 1, 0))
-    tests = tuple(
-        TestCase(name=f"test-{i}", public=i <= public_count, code=code)
-        for i, code in enumerate(asserts, start=1)
-    )
+    tests = split_tests(asserts, public_asserts, options.public)
     return Problem(
         id=id_from_task_id(task_id),
         title=title,
@@ -139,14 +193,14 @@ def _problem(row: dict[str, str], where: str, options: ImportOptions, *, lbpp: b
     )
 
 
-def _test_list(text: str, where: str) -> list[str]:
+def assert_list(text: str, where: str, *, allow_empty: bool = False) -> list[str]:
     try:
         value = ast.literal_eval(text)
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         raise ImportFailure(f"{where}: test_list is not a Python list literal") from None
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ImportFailure(f"{where}: test_list must be a list of strings (assert statements)")
-    if not value:
+    if not value and not allow_empty:
         raise ImportFailure(f"{where}: test_list is empty")
     return value
 
@@ -184,7 +238,7 @@ def _parse(code: str) -> ast.Module | None:
             return None
 
 
-def _from_completion(completion: str, asserts: list[str], where: str) -> tuple[str, str]:
+def from_completion(completion: str, asserts: list[str], where: str) -> tuple[str, str]:
     """The completion's function that the asserts call, and its `def` line."""
     called: list[str] = []
     for code in asserts:

@@ -1,8 +1,11 @@
-"""HumanEval (JSONL or .jsonl.gz): `task_id, prompt, entry_point, canonical_solution, test`.
+"""HumanEval, as JSONL (or .jsonl.gz) or as the ORPS repository's CSV.
 
-Each task becomes a function problem. The `check(candidate)` test is one hidden test that
-defines `check` and calls it on the entry point; docstring examples that parse become
-public tests `assert f(x) == y`.
+JSONL rows hold `task_id, prompt, entry_point, canonical_solution, test`: each task becomes
+a function problem whose `check(candidate)` is one hidden test that defines `check` and
+calls it on the entry point; docstring examples that parse become public tests
+`assert f(x) == y`. CSV rows (`task_id, instruction, completion, test_setup, test_list`,
+the completion being prompt + canonical solution) are read as LBPP/MBPP are: the asserts
+are the tests. With `--public-from DEV.csv` the dev asserts are the public tests of either.
 """
 
 from __future__ import annotations
@@ -21,6 +24,13 @@ from orps_tui.problems.importers.common import (
     id_from_task_id,
     read_text,
     unreadable,
+)
+from orps_tui.problems.importers.csv_sets import (
+    assert_list,
+    dev_asserts,
+    from_completion,
+    read_rows,
+    split_tests,
 )
 from orps_tui.problems.model import (
     Checker,
@@ -46,20 +56,82 @@ URL = "https://github.com/openai/human-eval"
 _ARROW = re.compile(r"^\s*(?:==|➞|=>|->|should\s+return|returns)\s*(.+?)\s*\.?\s*$")
 
 
+CSV_COLUMNS = ("task_id", "instruction", "completion", "test_setup", "test_list")
+
+
 def read(source: Path, options: ImportOptions) -> ImportResult:
+    if source.suffix.lower() == ".csv":
+        return _read_csv(source, options)
     rows = _read_rows(source)
     result = ImportResult()
+    dev = dev_asserts(options.public_from, [row for _, row in rows], result.notes, "HumanEval")
     for number, row in rows:
         if options.limit is not None and len(result.problems) >= options.limit:
             break
-        result.problems.append(_problem(row, number, source, options))
-    zero = [p.id for p in result.problems if not p.public_tests]
-    if zero:
-        result.notes.append(
-            f"{len(zero)} problem(s) have no docstring example that parses, so no public "
-            f"tests: {', '.join(zero[:8])}{' ...' if len(zero) > 8 else ''}"
+        public = None if dev is None else dev.get(row["task_id"].strip(), [])
+        result.problems.append(_problem(row, number, source, options, public))
+    return result
+
+
+def _read_csv(source: Path, options: ImportOptions) -> ImportResult:
+    rows = read_rows(source, CSV_COLUMNS, "HumanEval")
+    result = ImportResult()
+    dev = dev_asserts(options.public_from, [row for _, row in rows], result.notes, "HumanEval")
+    for line, row in rows:
+        if options.limit is not None and len(result.problems) >= options.limit:
+            break
+        public = None if dev is None else dev.get(row["task_id"].strip(), [])
+        result.problems.append(
+            _csv_problem(row, f"{source}:{line} ({row['task_id']})", options, public)
         )
     return result
+
+
+def _csv_problem(
+    row: dict[str, str], where: str, options: ImportOptions, public_asserts: list[str] | None
+) -> Problem:
+    task_id = row["task_id"].strip()
+    if not task_id:
+        raise ImportFailure(f"{where}: empty task_id")
+    asserts = assert_list(row["test_list"], where)
+    completion = row["completion"] or ""
+    entry, _ = from_completion(completion, asserts, where)
+    try:
+        tree = ast.parse(completion)
+    except SyntaxError as exc:
+        raise ImportFailure(f"{where}: the completion is not valid Python ({exc.msg})") from None
+    func = next(
+        (n for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+         and n.name == entry),
+        None,
+    )  # fmt: skip
+    if func is None:
+        raise ImportFailure(f"{where}: the completion defines {entry!r} below the top level")
+    lines = completion.splitlines()
+    # The prompt is the completion up to the entry point's docstring; the rest is the answer.
+    doc = func.body[0] if ast.get_docstring(func, clean=False) is not None else None
+    prompt_end = doc.end_lineno if doc is not None and doc.end_lineno else func.body[0].lineno - 1
+    head = (row["test_setup"] or "").strip()
+    prompt = "\n".join(part for part in (head, "\n".join(lines[:prompt_end]).strip()) if part)
+    before = "\n".join(lines[: min([func.lineno, *(d.lineno for d in func.decorator_list)]) - 1])
+    setup = "\n\n".join(part for part in (head, before.strip()) if part)
+    return Problem(
+        id=id_from_task_id(task_id),
+        title=entry,
+        kind=ProblemKind.FUNCTION,
+        source=Source(SOURCE_DATASET, LICENSE, original_id=task_id, url=URL),
+        statement=Statement(
+            text=f"Complete the function `{entry}`.\n\n```python\n{prompt}\n```\n",
+            format="markdown",
+        ),
+        limits=Limits(time_s=options.time_s) if options.time_s else Limits(),
+        tests=split_tests(asserts, public_asserts, options.public),
+        function=FunctionSpec(
+            name=entry, signature=_signature(lines, func), setup=setup + "\n" if setup else ""
+        ),
+        checker=Checker(type=CheckerType.ASSERT),
+        reference=completion,
+    )
 
 
 def _read_rows(source: Path) -> list[tuple[int, dict]]:
@@ -98,7 +170,9 @@ def _read_rows(source: Path) -> list[tuple[int, dict]]:
     return rows
 
 
-def _problem(row: dict, number: int, source: Path, options: ImportOptions) -> Problem:
+def _problem(
+    row: dict, number: int, source: Path, options: ImportOptions, public_asserts: list[str] | None
+) -> Problem:
     task_id, prompt, entry = row["task_id"], row["prompt"], row["entry_point"]
     where = f"{source}:{number} ({task_id})"
     try:
@@ -122,6 +196,8 @@ def _problem(row: dict, number: int, source: Path, options: ImportOptions) -> Pr
         TestCase(name=f"example-{i}", public=True, code=code, call=call, expected=expected)
         for i, (code, call, expected) in enumerate(examples, start=1)
     ]
+    if public_asserts is not None:
+        public = [t for t in split_tests([], public_asserts, 0) if t.public]
     hidden_code = f"{row['test'].strip()}\n\n\ncheck({entry})\n"
     hidden = TestCase(name="check", public=False, code=hidden_code)
     limits = Limits(time_s=options.time_s) if options.time_s else Limits()
