@@ -12,6 +12,13 @@ and the interface's overhead on wall time relative to each baseline (goal: <= 5 
 On a shared machine wall time is noisy, so the client thread's CPU time is also
 reported: the interface's extra CPU over raw http is its cost, free of that noise.
 Usage:  .venv/bin/python bench/models.py [--uri embedded] [--reps 5] [--tokens 128] [--json]
+
+`--grid` measures instead what the embedded defaults should be: aggregate generation
+tokens/s (all tokens of all calls / wall time) with C calls in flight (C = 1, 2, 4, each on
+its own slot) and T llama.cpp threads (T = 1, 2), first on a quiet machine, then with the
+judge busy beside it (a thread judging a CPU-heavy solution over and over, as a search
+does between model calls). Run it on an otherwise idle machine; it prints the load average.
+  .venv/bin/python bench/models.py --grid [--uri embedded:coder] [--tokens 96]
 """
 
 from __future__ import annotations
@@ -35,6 +42,7 @@ from orps_tui.llm.base import GenOptions, Message, collect  # noqa: E402
 from orps_tui.llm.embedded import EmbeddedModel  # noqa: E402
 from orps_tui.llm.embedded_runtime import RUNTIME, cpu_threads  # noqa: E402
 from orps_tui.llm.registry import open_model  # noqa: E402
+from orps_tui.problems.model import Limits, Problem, ProblemKind, Source, Statement, TestCase  # noqa: E402
 
 PROMPT = [
     Message("system", "You are a helpful programming assistant."),
@@ -192,13 +200,96 @@ async def bench(uri: str, reps: int, tokens: int) -> dict:
     }
 
 
+JUDGE_LOAD = "s = 0\nfor i in range(3_000_000):\n    s += i * i\nprint(s % 7)\n"
+"""A solution that keeps one core busy for about a second per test."""
+
+
+class BusyJudge:
+    """Judges `JUDGE_LOAD` in a loop in a thread (its runs are sandboxed child processes),
+    so the model competes for the CPU as it does in a search."""
+
+    def __init__(self) -> None:
+        import threading
+
+        from orps_tui.sandbox.judge import Judge
+
+        problem = Problem("busy", "busy", ProblemKind.STDIO, Source("bench", "MIT"),
+                          Statement("print something"), Limits(time_s=5.0),
+                          (TestCase("t", True, input="", output="0\n"),))
+        self._judge = Judge(problem)
+        self._stop = threading.Event()
+        self.runs = 0
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self._judge.run(JUDGE_LOAD, "public")
+            self.runs += 1
+
+    def __enter__(self) -> BusyJudge:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._judge.close()
+
+
+async def aggregate(uri: str, threads: int, concurrency: int, tokens: int) -> dict:
+    """C calls at once on a server with C slots and `threads` threads: tokens/s overall."""
+    os.environ["ORPS_EMBEDDED_THREADS"] = str(threads)
+    model = open_model(uri, ModelSettings(concurrency=concurrency, num_ctx=2048, retries=0))
+    assert isinstance(model, EmbeddedModel)
+    await collect(model.stream_chat([Message("user", "Hi.")], GenOptions(max_tokens=2, seed=1)))
+    started = time.perf_counter()
+    done = await asyncio.gather(*(
+        collect(model.stream_chat(PROMPT, GenOptions(temperature=0.7, seed=100 + i,
+                                                     max_tokens=tokens, timeout_s=900)))
+        for i in range(concurrency)))
+    wall = time.perf_counter() - started
+    await model.aclose()
+    generated = sum(d.usage.completion_tokens for d in done)
+    return {"threads": threads, "concurrency": concurrency, "tokens": generated,
+            "wall_s": round(wall, 2), "tokens_per_s": round(generated / wall, 1)}
+
+
+async def grid(uri: str, tokens: int) -> dict:
+    rows = []
+    for busy in (False, True):
+        for threads in (1, 2):
+            for concurrency in (1, 2, 4):
+                if busy:
+                    with BusyJudge() as judge:
+                        row = await aggregate(uri, threads, concurrency, tokens)
+                    row["judge_runs"] = judge.runs
+                else:
+                    row = await aggregate(uri, threads, concurrency, tokens)
+                row["judge"] = busy
+                rows.append(row)
+                print(f"judge {'busy' if busy else 'idle'}  threads {threads}  "
+                      f"concurrency {concurrency}:  {row['tokens_per_s']:6.1f} tokens/s "
+                      f"({row['tokens']} tokens in {row['wall_s']} s)", flush=True)
+    return {"uri": uri, "cpu_count": os.cpu_count(),
+            "load_avg": [round(x, 2) for x in os.getloadavg()], "rows": rows}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--uri", default="embedded")
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--tokens", type=int, default=128)
     parser.add_argument("--json", action="store_true", help="print the full result as JSON")
+    parser.add_argument("--grid", action="store_true",
+                        help="aggregate tokens/s by threads and calls in flight, quiet and "
+                             "beside a busy judge")
     args = parser.parse_args()
+    if args.grid:
+        result = asyncio.run(grid(args.uri, args.tokens))
+        print(f"load average at the end: {result['load_avg']}")
+        if args.json:
+            print(json.dumps(result, indent=2))
+        return
     result = asyncio.run(bench(args.uri, args.reps, args.tokens))
     if args.json:
         print(json.dumps(result, indent=2))
