@@ -31,7 +31,12 @@ from orps_tui.llm.base import (
 from orps_tui.problems.model import Problem, ProblemKind
 from orps_tui.sandbox.report import JudgeReport
 from orps_tui.search import events as ev
-from orps_tui.search.parsing import CRITIC_SCHEMA, parse_critique, parse_program
+from orps_tui.search.parsing import (
+    CRITIC_SCHEMA,
+    parse_critique,
+    parse_program,
+    repetition_detected,
+)
 from orps_tui.search.prompts import LAYOUT, PromptLayout, Role, strategy_for
 from orps_tui.search.scoring import outcome_score, select_beam
 from orps_tui.search.search_config import SearchConfig, SearchResult, SearchStats, StopReason
@@ -47,6 +52,9 @@ log = logging.getLogger(__name__)
 
 STREAM_INTERVAL_S = 0.075
 """At most one TextStreamed event per node and role in this many seconds."""
+
+REPETITION = "repetition"
+"""The finish reason of a call the engine cut because the model was looping."""
 
 _FATAL_KINDS = {ModelErrorKind.NOT_FOUND, ModelErrorKind.NOT_INSTALLED}
 _ENGINE_RETRIES = {ModelErrorKind.STREAM_CUT, ModelErrorKind.TIMEOUT}
@@ -419,7 +427,7 @@ class SearchEngine(SteeringMixin):
         node.raw_output = done.text
         node.thinking = done.thinking
         parsed = parse_program(done.text, self._function_name,
-                               truncated=done.finish_reason == "length")
+                               truncated=done.finish_reason in ("length", REPETITION))
         node.issues.extend(parsed.issues)
         if not parsed.ok:
             node.error = parsed.error
@@ -529,6 +537,11 @@ class SearchEngine(SteeringMixin):
                     if chunk.text:
                         text.append(chunk.text)
                         self._stream(node, role, chunk.text)
+                        if "\n" in chunk.text and repetition_detected("".join(text)):
+                            finish = REPETITION
+                            node.issues.append(f"{role}: the model repeated the same lines; "
+                                               "its answer was cut there")
+                            break
                     if chunk.thinking:
                         thinking.append(chunk.thinking)
                     if chunk.done:
@@ -543,7 +556,9 @@ class SearchEngine(SteeringMixin):
         finally:
             self._gate.release()
         total = time.monotonic() - started
-        usage = usage or Usage()
+        # A call cut for repetition has no usage from the server: count its chunks
+        # (one token each on llama.cpp, vLLM and Ollama); the prompt is not counted.
+        usage = usage or Usage(completion_tokens=len(text) if finish == REPETITION else 0)
         node.calls.append(CallStats(str(role), usage.prompt_tokens, usage.completion_tokens,
                                     ttft or total, total, usage.prompt_evaluated))
         self.stats.add_call(usage.prompt_tokens, usage.completion_tokens, usage.prompt_evaluated)

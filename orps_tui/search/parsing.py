@@ -29,6 +29,30 @@ def strip_thinking(text: str) -> str:
     return text.strip()
 
 
+_DIGITS = re.compile(r"\d+")
+_SPACES = re.compile(r"\s+")
+LOOP_WINDOW = 20
+"""Lines looked at by `repetition_detected`."""
+
+
+def repetition_detected(text: str, window: int = LOOP_WINDOW) -> bool:
+    """Whether streamed text has fallen into a loop: its last `window` complete non-empty
+    lines take at most two shapes once numbers and spacing are ignored (`67. "cat" -> x`,
+    `68. "cat" -> x`, ...). Small models do this until the token cap, which on a CPU costs
+    minutes per call; no real answer has twenty such lines in a row. Inside an open code
+    fence nothing is flagged: code may repeat a line on purpose (a table, an unrolled loop)."""
+    lines = text.split("\n")[:-1]  # the last line may still be growing
+    if sum(1 for line in lines if line.lstrip().startswith(("```", "~~~"))) % 2:
+        return False
+    tail: list[str] = []
+    for line in reversed(lines):
+        if line.strip():
+            tail.append(_SPACES.sub(" ", _DIGITS.sub("0", line)).strip())
+            if len(tail) == window:
+                break
+    return len(tail) == window and len(set(tail)) <= 2
+
+
 @dataclass
 class CodeBlock:
     lang: str

@@ -68,7 +68,8 @@ _NEXT_HEADING = "## Task: write the next attempt"
 REVIEW_HEADING = "## Task: review this attempt"
 
 _REASONING = (
-    "Reason first, under these headings, a few sentences each:\n"
+    "Reason first, briefly, under these headings (two or three sentences each; never "
+    "list cases one by one):\n"
     "Approach: {approach}\n"
     "Evidence: {evidence}\n"
     "Complexity: the time and memory of your approach, checked against the input limits.\n"
@@ -78,7 +79,7 @@ _REASONING = (
 
 _FIRST_TASK = _WRITE_HEADING + "\n" + _REASONING.format(
     approach="the algorithm and data structures you will use.",
-    evidence="what the examples show (work one through by hand).",
+    evidence="what the examples and the limits tell you.",
     decision="why this approach fits the limits.",
 )
 

@@ -362,3 +362,16 @@ def test_progress_printer_draws_a_bar_on_a_terminal_and_lines_otherwise() -> Non
         assert "round 0: 2 nodes, best public pass rate 100%" in text
         assert ("\r\x1b[2K[" in text) is live
         assert ("node 1 (round 0): public 2/2, critic 4" in text) is not live
+
+
+async def test_a_looping_answer_is_cut_short_and_what_came_before_is_kept() -> None:
+    looping = "Approach: try all.\n" + "".join(f"{i}. a -> b (valid)\n" for i in range(5000))
+    model = ScriptedModel(programmer=[looping, RIGHT], critic=critic_json(3))
+    engine, _, _ = engine_for(model, samples=2, beam=1, rounds=0, concurrency=1)
+    result = await engine.run()
+    cut = engine.tree[0]
+    assert len(cut.raw_output) < len(looping) // 50
+    assert any("repeated the same lines" in issue for issue in cut.issues)
+    assert cut.state is NodeState.ERROR and "no code" in cut.error.lower()
+    assert cut.calls and cut.calls[0].completion_tokens > 0
+    assert result.answer_id == 1

@@ -76,3 +76,19 @@ def test_strip_thinking_variants() -> None:
 def test_unclosed_fence_is_reported_as_not_closed() -> None:
     blocks = find_code_blocks("```python\nprint(1)\n")
     assert len(blocks) == 1 and not blocks[0].closed
+
+
+def test_a_looping_answer_is_recognised_but_real_answers_are_not() -> None:
+    from orps_tui.search.parsing import LOOP_WINDOW, repetition_detected
+
+    loop = "## Evidence\nTry every split:\n" + "".join(
+        f'{i}. "ab" -> "ba" (valid)\n' for i in range(1, LOOP_WINDOW + 1))
+    assert repetition_detected(loop)
+    two_short = "".join(loop.splitlines(keepends=True)[:-2])
+    assert not repetition_detected(two_short)  # three shapes in the last twenty lines
+    assert not repetition_detected("```python\n" + "x = [0, 0]\n" * 40)  # code may repeat
+    alternating = "".join(f"step {i}: push\nstep {i}: pop\n" for i in range(LOOP_WINDOW))
+    assert repetition_detected(alternating)
+    for name in EXPECTED:
+        raw = (CORPUS / f"{name}.txt").read_text(encoding="utf-8")
+        assert not repetition_detected(raw), name
