@@ -1,11 +1,12 @@
 """`orps bench`: does ORPS beat sampling with the same model and the same call budget?
 
-    orps bench PROBLEMS... [--method orps,oneshot,bestofn,reflexion] [--calls 16]
+    orps bench PROBLEMS... [--method orps,orps-steered,oneshot,bestofn,reflexion] [--calls 16]
                [--seeds 1,2,3] [--shard I/N] [--out results.jsonl] [model, K/B/R options]
     orps bench --compare a.jsonl before.jsonl:orps-before ... [--seed S]
 
 Every method gets the same LLM-call budget (`--calls`), fixed before the run. One-shot and
-best-of-n are read from one pool of N samples per problem and seed. One record per
+best-of-n are read from one pool of N samples per problem and seed; orps-steered is ORPS
+steered by a scripted policy (asked for by name only). One record per
 (problem, run, seed) is appended to `--out` as soon as it is known; running again with the
 same `--out` skips the records already there. The protocol: docs/bench.md.
 """
@@ -47,8 +48,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("problems", nargs="*", metavar="PROBLEM",
                         help="problem files, folders of problems, or starter-set ids")
     parser.add_argument("--method", action="append", metavar="METHOD",
-                        help="orps, oneshot, bestofn or reflexion (repeat, or separate with "
-                             "commas; default: all four; oneshot and bestofn share one pool)")
+                        help="orps, orps-steered, oneshot, bestofn or reflexion (repeat, or "
+                             "separate with commas; default: orps, oneshot, bestofn, reflexion; "
+                             "oneshot and bestofn share one pool)")
     add_search_arguments(parser)
     parser.add_argument("--seeds", metavar="S,S,...",
                         help="run every problem with each of these seeds (default: --seed)")
@@ -68,10 +70,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def parse_methods(values: list[str] | None) -> list[Method]:
-    from orps_tui.search.baselines import METHODS, Method
+    from orps_tui.search.baselines import DEFAULT_METHODS, METHODS, Method
 
     if not values:
-        return list(Method)
+        return list(DEFAULT_METHODS)
     methods: list[Method] = []
     for value in values:
         for name in value.split(","):
@@ -175,7 +177,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"orps bench: {len(problems)} problem(s) x {len(seeds)} seed(s) x "
           f"{', '.join(runs)}; {calls} LLM calls per run; {len(planned) - todo} record(s) "
           f"already in --out, {todo} to run", file=sys.stderr)
-    if Run.ORPS in runs:
+    if Run.ORPS in runs or Run.ORPS_STEERED in runs:
         print(f"  ORPS: K={base.samples} B={base.beam} R={base.rounds}, capped at {calls} calls",
               file=sys.stderr)
     return _run_plan(problems, plan, uri, settings, args.out, done, kept)
@@ -228,10 +230,11 @@ def _check_budget(calls: int, runs: list[Run], base: SearchConfig) -> None:
 
     if calls > _POOL_LIMIT and Run.POOL in runs:
         raise CliError(f"--calls {calls}: the sampling pool holds at most {_POOL_LIMIT} samples")
-    if calls < 2 and (Run.ORPS in runs or Run.REFLEXION in runs):
+    searches = {Run.ORPS, Run.ORPS_STEERED}
+    if calls < 2 and (searches | {Run.REFLEXION}) & set(runs):
         raise CliError("--calls must be at least 2: an ORPS or reflexion step costs a "
                        "programmer and a critic call")
-    if Run.ORPS in runs and base.budget < calls:
+    if searches & set(runs) and base.budget < calls:
         raise CliError(f"K={base.samples} B={base.beam} R={base.rounds} allow ORPS at most "
                        f"{base.budget} calls, fewer than --calls {calls}: raise -k/-b/-r or "
                        "lower --calls, so every method gets the same budget")

@@ -6,6 +6,9 @@ LLM-call budget `calls`, fixed before the run (`SearchConfig.max_calls`); nothin
 to what another method happened to spend.
 
 - `orps`: the full search with the configured K/B/R, capped at `calls`.
+- `orps-steered`: the same search (same K/B/R, budget and seeds, so its root round is
+  `orps`'s) steered by the scripted policy of `steering_policy` through the typed commands
+  a person's keys send. Asked for by name only: not among the default methods.
 - the sampling pool (`Run.POOL`): `calls` independent programmer calls (same prompt, seeds
   derived from the config seed and the node id, no critic). One-shot and every best-of-k
   variant are read from this one pool (see `bench_derive`), so they cost no extra calls.
@@ -25,6 +28,7 @@ class Method(StrEnum):
     """What a person asks `orps bench --method` for."""
 
     ORPS = "orps"
+    ORPS_STEERED = "orps-steered"
     ONESHOT = "oneshot"
     BESTOFN = "bestofn"
     REFLEXION = "reflexion"
@@ -34,12 +38,16 @@ class Run(StrEnum):
     """What the bench actually runs: one engine search each, one record each."""
 
     ORPS = "orps"
+    ORPS_STEERED = "orps-steered"
+    """ORPS with the scripted steering policy attached (`steering_policy.SteeringPolicy`)."""
     POOL = "pool"
     """N samples; one-shot and best-of-k are read from it."""
     REFLEXION = "reflexion"
 
 
 METHODS = tuple(m.value for m in Method)
+DEFAULT_METHODS = (Method.ORPS, Method.ONESHOT, Method.BESTOFN, Method.REFLEXION)
+"""What `orps bench` runs without `--method` (the steered run only when asked for)."""
 DEFAULT_CALLS = 16
 
 
@@ -58,7 +66,7 @@ def config_for(run: Run | str, base: SearchConfig, calls: int) -> SearchConfig:
         run = Run(run)
     except ValueError:
         raise ValueError(f"unknown run {run!r}: use one of {', '.join(Run)}") from None
-    if run is Run.ORPS:
+    if run in (Run.ORPS, Run.ORPS_STEERED):
         return base.with_overrides(max_calls=calls)
     if run is Run.POOL:
         return base.with_overrides(samples=calls, beam=1, rounds=0, critic=False,

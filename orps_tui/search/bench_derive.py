@@ -35,6 +35,9 @@ class Variant(StrEnum):
 
 REFERENCE_METHOD = "orps"
 """Every paired comparison and every matched best-of-k is against this method."""
+STEERED_METHOD = "orps-steered"
+"""ORPS steered by the scripted policy (`baselines.Run.ORPS_STEERED`): compared with
+`REFERENCE_METHOD` in a table of its own."""
 
 
 @dataclass(frozen=True)

@@ -1,18 +1,27 @@
 """What `orps bench` prints: a summary table per method, ORPS against every other method with
-paired statistics, and the search diagnostics. Plain text that fits 80 columns."""
+paired statistics (and steered ORPS against ORPS), and the search diagnostics. Plain text
+that fits 80 columns."""
 
 from __future__ import annotations
 
+import textwrap
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from orps_tui.search.bench_derive import REFERENCE_METHOD, Row, Rows, Variant, rows_from
+from orps_tui.search.bench_derive import (
+    REFERENCE_METHOD,
+    STEERED_METHOD,
+    Row,
+    Rows,
+    Variant,
+    rows_from,
+)
 from orps_tui.search.bench_stats import PairedComparison, auc, paired
 
 WIDTH = 80
-_ORDER = [REFERENCE_METHOD, *(v.value for v in Variant), "reflexion"]
+_ORDER = [REFERENCE_METHOD, STEERED_METHOD, *(v.value for v in Variant), "reflexion"]
 
 
 def method_order(name: str) -> tuple[int, int, str]:
@@ -36,6 +45,8 @@ class Summary:
     time_rel: float | None
     tle: float | None
     llm_calls: float
+    calls_per_solved: float | None
+    """All LLM calls over the (problem, seed) pairs solved (None: none solved)."""
     tokens: float
     cached_tokens: float
     wall_s: float
@@ -54,12 +65,14 @@ def summarise(rows: Iterable[Row]) -> list[Summary]:
     for method in sorted(by, key=method_order):
         rs = by[method]
         n = len(rs)
+        solved = sum(r.passed for r in rs)
+        calls = sum(r.llm_calls for r in rs)
         out.append(Summary(
-            method, n, sum(r.passed for r in rs) / n, sum(r.hidden_share for r in rs) / n,
+            method, n, solved / n, sum(r.hidden_share for r in rs) / n,
             sum(r.valid for r in rs) / n,
             _mean([r.time_rel for r in rs if r.time_rel is not None]),
             _mean([r.tle for r in rs if r.tle is not None]),
-            sum(r.llm_calls for r in rs) / n, sum(r.tokens for r in rs) / n,
+            calls / n, calls / solved if solved else None, sum(r.tokens for r in rs) / n,
             sum(r.cached_tokens for r in rs) / n, sum(r.wall_s for r in rs) / n,
             _mean([float(r.k) for r in rs if r.k is not None]),
         ))
@@ -78,6 +91,8 @@ _SUMMARY_ROWS: list[tuple[str, Callable[[Summary], str]]] = [
     ("time vs reference", lambda s: f"{s.time_rel:.2f}x" if s.time_rel is not None else "-"),
     ("hidden TLE", lambda s: _pct(s.tle)),
     ("LLM calls", lambda s: f"{s.llm_calls:.1f}"),
+    ("calls per solved problem",
+     lambda s: f"{s.calls_per_solved:.1f}" if s.calls_per_solved is not None else "-"),
     ("tokens (prompt+out)", lambda s: f"{s.tokens:,.0f}"),
     ("cached tokens", lambda s: f"{s.cached_tokens:,.0f}"),
     ("samples read (k)", lambda s: f"{s.k:.1f}" if s.k is not None else "-"),
@@ -114,17 +129,21 @@ def summary_table(summaries: list[Summary]) -> str:
     return grid(header, [[name, *(fmt(s) for s in summaries)] for name, fmt in _SUMMARY_ROWS])
 
 
-def comparisons(rows: Iterable[Row], reference: str = REFERENCE_METHOD) -> list[PairedComparison]:
-    """`reference` against every other method over the (problem, seed) pairs both have."""
+def comparisons(rows: Iterable[Row], reference: str = REFERENCE_METHOD,
+                against: Iterable[str] | None = None,
+                skip: Iterable[str] = ()) -> list[PairedComparison]:
+    """`reference` against every other method (or those in `against`, less `skip`) over
+    the (problem, seed) pairs both have."""
     by: dict[str, dict[tuple[str, int], Row]] = {}
     for row in rows:
         by.setdefault(row.method, {})[(row.problem, row.seed)] = row
     ref = by.get(reference)
     if not ref:
         return []
+    wanted = set(by) if against is None else set(against)
     out = []
     for method in sorted(by, key=method_order):
-        if method == reference:
+        if method == reference or method not in wanted or method in set(skip):
             continue
         pairs = sorted(set(ref) & set(by[method]))
         if pairs:
@@ -133,8 +152,11 @@ def comparisons(rows: Iterable[Row], reference: str = REFERENCE_METHOD) -> list[
     return out
 
 
-def stats_table(results: list[PairedComparison]) -> str:
-    header = ["orps vs", "pairs", "orps", "other", "diff pp", "95% CI", "won:lost", "p"]
+def stats_table(results: list[PairedComparison], reference: str = REFERENCE_METHOD,
+                label: str | None = None) -> str:
+    """`label` names `reference`'s column (default: the method's name)."""
+    label = label or reference
+    header = [f"{reference} vs", "pairs", label, "other", "diff pp", "95% CI", "won:lost", "p"]
     rows = []
     for c in results:
         iv = c.interval
@@ -142,9 +164,11 @@ def stats_table(results: list[PairedComparison]) -> str:
                      f"{iv.mean * 100:+.1f}", f"[{iv.low * 100:+.0f}, {iv.high * 100:+.0f}]",
                      "-" if c.only_a is None else f"{c.only_a}:{c.only_b}",
                      "-" if c.p_value is None else f"{c.p_value:.3g}"])
-    legend = ("orps, other: pass@1 over the (problem, seed) pairs both have. diff pp: orps\n"
-              "minus other, in points; 95% CI: paired bootstrap, 10,000 resamples. won:lost:\n"
-              "pairs only orps / only the other solved; p: exact McNemar, two-sided.")
+    legend = textwrap.fill(
+        f"{label}, other: pass@1 over the (problem, seed) pairs both have. diff pp: {label} "
+        "minus other, in points; 95% CI: paired bootstrap, 10,000 resamples. won:lost: pairs "
+        f"only {label} / only the other solved; p: exact McNemar, two-sided.", WIDTH,
+        break_on_hyphens=False)
     return grid(header, rows) + "\n" + legend
 
 
@@ -165,6 +189,8 @@ class Diagnostics:
     public_pass: int
     hidden_tle: int
     tle_known: int
+    steering: dict[str, int] | None = None
+    """Commands a steering policy sent, by rule, summed (None: not a steered method)."""
 
 
 def diagnose(rows: Iterable[Row]) -> list[Diagnostics]:
@@ -179,6 +205,7 @@ def diagnose(rows: Iterable[Row]) -> list[Diagnostics]:
         diags: list[Mapping[str, Any]] = [r.diagnostics for r in rs if r.diagnostics]
         depths = [float(d["answer_depth"]) for d in diags if d.get("answer_depth") is not None]
         pairs = [(float(s), bool(p)) for d in diags for s, p in d.get("critic_hidden", [])]
+        steered = [d["steering"] for d in diags if isinstance(d.get("steering"), Mapping)]
         out.append(Diagnostics(
             method, len(rs), dict(Counter(r.reason or "-" for r in rs).most_common()),
             _mean(depths), sum(int(d.get("repaired", 0)) for d in diags),
@@ -186,8 +213,17 @@ def diagnose(rows: Iterable[Row]) -> list[Diagnostics]:
             sum(1 for r in rs if r.public_pass and not r.passed),
             sum(1 for r in rs if r.public_pass),
             sum(1 for r in rs if r.tle), sum(1 for r in rs if r.tle is not None),
+            _sum_counts(steered) if steered else None,
         ))
     return out
+
+
+def _sum_counts(counts: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for one in counts:
+        for name, n in one.items():
+            total[str(name)] = total.get(str(name), 0) + int(n)
+    return total
 
 
 def _ratio(part: int, whole: int) -> str:
@@ -211,6 +247,9 @@ def diagnostics_table(diags: list[Diagnostics]) -> str:
                                           for d in diags)],
         ["answer has a hidden TLE", *(_ratio(d.hidden_tle, d.tle_known) for d in diags)],
     ]
+    rules = sorted({rule for d in diags for rule in (d.steering or {})})
+    rows += [[f"policy: {rule}", *("-" if d.steering is None else str(d.steering.get(rule, 0))
+                                   for d in diags)] for rule in rules]
     return grid(header, rows)
 
 
@@ -221,9 +260,12 @@ def report(records: Iterable[Mapping[str, Any]]) -> str:
     summaries = summarise(data.rows)
     if summaries:
         parts.append(summary_table(summaries))
-    stats = comparisons(data.rows)
+    stats = comparisons(data.rows, skip=[STEERED_METHOD])
     if stats:
         parts.append(stats_table(stats))
+    steered = comparisons(data.rows, STEERED_METHOD, against=[REFERENCE_METHOD])
+    if steered:
+        parts.append(stats_table(steered, STEERED_METHOD, "steered"))
     diags = diagnose(data.rows)
     if diags:
         parts.append(diagnostics_table(diags))

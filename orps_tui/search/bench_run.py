@@ -1,5 +1,5 @@
-"""Running the benchmark: for each problem and seed, each run (ORPS, the sampling pool,
-reflexion) is one engine search with the same fixed call budget; then the bench grades
+"""Running the benchmark: for each problem and seed, each run (ORPS, steered ORPS, the
+sampling pool, reflexion) is one engine search with the same fixed call budget; then the bench grades
 every node with code on the hidden tests (judge only, no model call) and emits a record.
 
 Nothing raised inside one (problem, run, seed) escapes: it becomes an error record and the
@@ -21,6 +21,7 @@ from orps_tui.search.baselines import Run, config_for
 from orps_tui.search.bench import Key, RunInfo, error_record, pool_record, search_record
 from orps_tui.search.engine import JudgeLike, SearchConfig, SearchEngine, StopReason
 from orps_tui.search.session import SessionWriter
+from orps_tui.search.steering_policy import SteeringPolicy
 from orps_tui.search.tree import SearchTree
 
 Emit = Callable[[dict[str, Any]], None]
@@ -99,7 +100,14 @@ async def run_one(problem: Problem, model: ChatModel, judge: JudgeLike, plan: Be
         session = SessionWriter.create(problem, model.uri, config,
                                        root=plan.sessions / str(run) / f"seed{seed}")
     engine = SearchEngine(problem, model, judge=judge, config=config, session=session)
+    policy = SteeringPolicy(engine) if run is Run.ORPS_STEERED else None
+    if policy is not None:
+        policy.attach()
     result = await engine.run()
+    if policy is not None and policy.failure is not None:
+        return error_record(problem.id, run, seed, plan.info,
+                            f"the steering policy failed: {policy.failure}",
+                            result.stats.elapsed_s)
     if result.reason is StopReason.ERROR:
         return error_record(problem.id, run, seed, plan.info,
                             result.message or "the model failed", result.stats.elapsed_s)
@@ -116,6 +124,10 @@ async def run_one(problem: Problem, model: ChatModel, judge: JudgeLike, plan: Be
     else:
         record = search_record(problem.id, str(run), seed, plan.info, result, engine.tree,
                                grades, reference)
+    if policy is not None:
+        record["policy"] = policy.name
+        record["steering"] = [a.to_dict() for a in policy.actions]
+        record["diagnostics"]["steering"] = policy.counts()
     if session is not None:
         record["session"] = str(session.directory)
     return record

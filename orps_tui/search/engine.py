@@ -38,10 +38,10 @@ from orps_tui.search.parsing import (
     repetition_detected,
 )
 from orps_tui.search.prompts import LAYOUT, PromptLayout, Role, strategy_for
-from orps_tui.search.scoring import outcome_score, select_beam
+from orps_tui.search.scoring import outcome_parts, select_beam
 from orps_tui.search.search_config import SearchConfig, SearchResult, SearchStats, StopReason
 from orps_tui.search.steering import SteeringMixin
-from orps_tui.search.tree import Author, CallStats, Node, NodeState, SearchTree
+from orps_tui.search.tree import Author, CallStats, Node, NodeFate, NodeState, SearchTree
 
 if TYPE_CHECKING:
     from orps_tui.search.session import LoadedSession, SessionWriter
@@ -171,6 +171,7 @@ class SearchEngine(SteeringMixin):
         self._cancel_as: dict[int, NodeState] = {}
         self._boosted: list[int] = []
         self._pruned_from: dict[int, NodeState] = {}
+        self._fate_before_prune: dict[int, NodeFate | None] = {}
         self._round_ids: list[int] = []
         self._gate = _Gate(config.concurrency)
         self._wake: asyncio.Event | None = None
@@ -256,6 +257,7 @@ class SearchEngine(SteeringMixin):
             await self._drain()
             if self._stop_reason:
                 return
+            self._emit(ev.RoundSettled(self.stats.round))  # commands sent now shape this beam
             kept = self._select_beam()
             self._emit(ev.RoundFinished(self.stats.round, tuple(n.id for n in kept)))
             if self.session is not None:
@@ -330,10 +332,13 @@ class SearchEngine(SteeringMixin):
                    if self.tree[i].state is NodeState.BOOSTED]
         kept = select_beam(candidates, boosted, self.config.beam, self.config.ranking)
         kept_ids = {n.id for n in kept}
+        boosted_ids = {n.id for n in boosted}
         for node in kept:
+            node.fate = NodeFate.KEPT_BOOSTED if node.id in boosted_ids else NodeFate.KEPT_RANK
             self._set_state(node, NodeState.KEPT, record=True)
         for node in candidates:
             if node.id not in kept_ids:
+                node.fate = NodeFate.STOPPED_RANK
                 self._set_state(node, NodeState.STOPPED, record=True)
         self._boosted = [i for i in self._boosted if i not in kept_ids]
         return kept
@@ -395,6 +400,7 @@ class SearchEngine(SteeringMixin):
                 await self._critique(node)
             if node.critic_finished and passes_public(node):
                 final = NodeState.FINISHED  # retired: an answer candidate, not expanded
+                node.fate = NodeFate.RETIRED_PASSED_AND_DONE
             elif node.id in self._boosted:
                 final = NodeState.BOOSTED
             else:
@@ -446,7 +452,8 @@ class SearchEngine(SteeringMixin):
             self._emit(ev.EngineError(node.error, node.id))
             return False
         node.report = report
-        node.outcome_score = outcome_score(report, self.config.scales, self.problem.limits)
+        node.score_parts = outcome_parts(report, self.config.scales, self.problem.limits)
+        node.outcome_score = node.score_parts.outcome
         self._emit(ev.NodeJudged(node.id))
         return True
 
@@ -657,7 +664,7 @@ class SearchEngine(SteeringMixin):
             return
         node.state = new
         if record and self.session is not None:
-            self.session.state(node.id, old, new)
+            self.session.state(node.id, old, new, node.fate)
         self._emit(ev.NodeStateChanged(node.id, old, new))
 
     # ---- resuming a saved session -------------------------------------------------------
@@ -713,7 +720,7 @@ class SearchEngine(SteeringMixin):
             node.code = node.reasoning = ""
         node.report = None
         node.critique = ""
-        node.process_score = node.outcome_score = None
+        node.process_score = node.outcome_score = node.score_parts = node.fate = None
         node.critic_finished = False
         self._launch(node)
 

@@ -60,6 +60,15 @@ class NodeStateChanged(Event):
 
 
 @dataclass(frozen=True)
+class RoundSettled(Event):
+    """Every node of the round has settled and its beam is not chosen yet (not emitted when
+    the search is stopping). A callback may send commands: Prune and Boost then shape this
+    round's beam, AddHint the next round's prompts, before anything else starts."""
+
+    round: int
+
+
+@dataclass(frozen=True)
 class RoundFinished(Event):
     round: int
     kept: tuple[int, ...]

@@ -17,7 +17,7 @@ from enum import StrEnum
 
 from orps_tui.problems.model import Limits
 from orps_tui.sandbox.report import JudgeReport
-from orps_tui.search.tree import Node
+from orps_tui.search.tree import Node, ScoreParts
 
 
 class Ranking(StrEnum):
@@ -55,10 +55,20 @@ def _headroom(used: float, limit: float) -> float:
     return 1.0 - min(1.0, max(used, 0.0) / limit) if limit > 0 else 0.0
 
 
+def _headrooms(report: JudgeReport, limits: Limits) -> tuple[float, float]:
+    """(1 - cpu/time limit, 1 - memory/memory limit) on the slowest / largest test."""
+    return (_headroom(max_cpu_s(report), limits.time_s),
+            _headroom(report.max_rss_mb, float(limits.memory_mb)))
+
+
 def dynamic_score(report: JudgeReport, limits: Limits) -> float:
     """mean(1 - cpu/time limit, 1 - memory/memory limit) on the slowest / largest test."""
-    return (_headroom(max_cpu_s(report), limits.time_s)
-            + _headroom(report.max_rss_mb, float(limits.memory_mb))) / 2
+    return sum(_headrooms(report, limits)) / 2
+
+
+def outcome_parts(report: JudgeReport, scales: Scales, limits: Limits) -> ScoreParts:
+    """The outcome score's parts; `.outcome` is `outcome_score`, `.dynamic` `dynamic_score`."""
+    return ScoreParts(report.pass_rate, *_headrooms(report, limits), static_score(report, scales))
 
 
 def static_score(report: JudgeReport, scales: Scales) -> float:
@@ -69,8 +79,7 @@ def static_score(report: JudgeReport, scales: Scales) -> float:
 
 def outcome_score(report: JudgeReport, scales: Scales, limits: Limits) -> float:
     """pass_rate x (1 + mean(static, dynamic)), in [0, 2)."""
-    quality = (static_score(report, scales) + dynamic_score(report, limits)) / 2
-    return report.pass_rate * (1.0 + quality)
+    return outcome_parts(report, scales, limits).outcome
 
 
 def beam_key(node: Node, ranking: Ranking) -> tuple[float, ...]:

@@ -33,7 +33,16 @@ from orps_tui.sandbox.report import (
     Verdict,
 )
 from orps_tui.search import events as ev
-from orps_tui.search.tree import Author, CallStats, Node, NodeState, SearchTree
+from orps_tui.search.tree import (
+    Author,
+    CallStats,
+    Node,
+    NodeFate,
+    NodeState,
+    ScoreParts,
+    SearchTree,
+    SteeringMark,
+)
 
 if TYPE_CHECKING:
     from orps_tui.search.engine import SearchConfig, SearchStats
@@ -86,6 +95,9 @@ def node_to_dict(node: Node) -> dict[str, Any]:
     d["report"] = report_to_dict(node.report)
     d["hidden_report"] = report_to_dict(node.hidden_report)
     d["calls"] = [asdict(c) for c in node.calls]
+    d["score_parts"] = asdict(node.score_parts) if node.score_parts is not None else None
+    d["fate"] = str(node.fate) if node.fate is not None else None
+    d["steered"] = [asdict(m) for m in node.steered]
     return d
 
 
@@ -98,7 +110,16 @@ def node_from_dict(d: dict[str, Any]) -> Node:
     node.report = report_from_dict(d.get("report"))
     node.hidden_report = report_from_dict(d.get("hidden_report"))
     node.calls = [CallStats(**c) for c in d.get("calls", [])]
+    # fields added within version 1: older sessions have none of them
+    parts = d.get("score_parts")
+    node.score_parts = ScoreParts(**parts) if parts else None
+    node.fate = _fate(d.get("fate"))
+    node.steered = [SteeringMark(**m) for m in d.get("steered", [])]
     return node
+
+
+def _fate(value: object) -> NodeFate | None:
+    return NodeFate(str(value)) if value else None
 
 
 def command_to_dict(command: ev.Command) -> dict[str, Any]:
@@ -197,8 +218,14 @@ class SessionWriter:
         """The whole node, as it stands (written whenever it settles or changes)."""
         self._write({"type": "node", "node": node_to_dict(node)})
 
-    def state(self, node_id: int, old: NodeState, new: NodeState) -> None:
-        self._write({"type": "state", "node_id": node_id, "old": str(old), "new": str(new)})
+    def state(self, node_id: int, old: NodeState, new: NodeState,
+              fate: NodeFate | None = None) -> None:
+        self._write({"type": "state", "node_id": node_id, "old": str(old), "new": str(new),
+                     "fate": str(fate) if fate is not None else None})
+
+    def steered(self, node_id: int, mark: SteeringMark) -> None:
+        """A steering command touched the node (also in its next `node` record)."""
+        self._write({"type": "steered", "node_id": node_id, **asdict(mark)})
 
     def command(self, command: ev.Command) -> None:
         self._write({"type": "command", **command_to_dict(command)})
@@ -328,6 +355,11 @@ def load_session(path: Path | str) -> LoadedSession:
                 tree.add(node)
             elif kind == "state" and record["node_id"] in tree:
                 tree[record["node_id"]].state = NodeState(record["new"])
+                if "fate" in record:
+                    tree[record["node_id"]].fate = _fate(record["fate"])
+            elif kind == "steered" and record["node_id"] in tree:
+                tree[record["node_id"]].steered.append(
+                    SteeringMark(str(record["command"]), int(record["round"])))
             elif kind == "round":
                 loaded.rounds.append((int(record["round"]), [int(i) for i in record["kept"]]))
             elif kind == "command":

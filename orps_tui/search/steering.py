@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from orps_tui.search import events as ev
-from orps_tui.search.tree import Author, Node, NodeState
+from orps_tui.search.tree import Author, Node, NodeFate, NodeState, SteeringMark
 
 if TYPE_CHECKING:
     from orps_tui.search.engine import SearchEngine
@@ -29,13 +29,24 @@ class SteeringMixin(_Base):
             return None
         return self.tree[node_id]
 
+    def _mark(self, node: Node, cmd: ev.Command) -> None:
+        """Record on the node that `cmd` touched it (saved with the node)."""
+        mark = SteeringMark(type(cmd).__name__, self.stats.round)
+        node.steered.append(mark)
+        if self.session is not None:
+            self.session.steered(node.id, mark)
+
     def _cmd_Prune(self, cmd: ev.Prune) -> None:
         if self._node_or_error(cmd.node_id, "prune") is None:
             return
+        named = self.tree[cmd.node_id]
+        self._mark(named, cmd)
         for node in self.tree.subtree(cmd.node_id):
             if node.state is NodeState.PRUNED:
                 continue
             self._pruned_from[node.id] = node.state
+            self._fate_before_prune[node.id] = node.fate
+            node.fate = NodeFate.PRUNED if node is named else NodeFate.PRUNED_WITH_ANCESTOR
             if node.id in self._boosted:
                 self._boosted.remove(node.id)
             task = self._tasks.get(node.id)
@@ -48,6 +59,8 @@ class SteeringMixin(_Base):
     def _cmd_Unprune(self, cmd: ev.Unprune) -> None:
         if self._node_or_error(cmd.node_id, "unprune") is None:
             return
+        named = self.tree[cmd.node_id]
+        self._mark(named, cmd)
         for node in self.tree.subtree(cmd.node_id):
             if node.state is not NodeState.PRUNED:
                 continue
@@ -56,6 +69,7 @@ class SteeringMixin(_Base):
                 old = NodeState.CANCELLED
             elif old is NodeState.BOOSTED:
                 old = NodeState.ACTIVE
+            node.fate = self._fate_before_prune.pop(node.id, None)
             self._set_state(node, old, record=True)
 
     def _cmd_Boost(self, cmd: ev.Boost) -> None:
@@ -65,6 +79,7 @@ class SteeringMixin(_Base):
         if node.state in (NodeState.PRUNED, NodeState.ERROR, NodeState.CANCELLED):
             self._emit(ev.EngineError(f"boost: node {node.id} is {node.state}", node.id))
             return
+        self._mark(node, cmd)
         if node.id not in self._boosted:
             self._boosted.append(node.id)
         if not node.state.busy:
@@ -79,11 +94,13 @@ class SteeringMixin(_Base):
         if node.state.busy or node.state in (NodeState.PRUNED, NodeState.ERROR) or not node.code:
             self._emit(ev.EngineError(f"expand: node {node.id} is {node.state}", node.id))
             return
+        self._mark(node, cmd)
         self._spawn_children(node.id, self.config.samples, first_index=len(node.children))
 
     def _cmd_AddHint(self, cmd: ev.AddHint) -> None:
         node = self._node_or_error(cmd.node_id, "hint")
         if node is not None and cmd.text.strip():
+            self._mark(node, cmd)
             node.hints.append(cmd.text.strip())
             if self.session is not None:
                 self.session.node(node)
@@ -96,6 +113,8 @@ class SteeringMixin(_Base):
         if not cmd.code.strip():
             self._emit(ev.EngineError("edit: the code is empty"))
             return
+        if cmd.parent_id is not None:
+            self._mark(self.tree[cmd.parent_id], cmd)
         node = self._new_node(cmd.parent_id, author=Author.PERSON, strategy="written by a person",
                               code=cmd.code, raw_output=cmd.code, reasoning=cmd.reasoning)
         self._launch(node)

@@ -28,6 +28,17 @@ class NodeState(StrEnum):
                         NodeState.CRITIQUING)
 
 
+class NodeFate(StrEnum):
+    """Why a settled node was kept, stopped, retired or pruned (None: never ranked yet)."""
+
+    KEPT_RANK = "kept-rank"  # in the round's beam by its rank
+    KEPT_BOOSTED = "kept-boosted"  # in the beam because it was boosted
+    STOPPED_RANK = "stopped-rank"  # ranked below the beam
+    RETIRED_PASSED_AND_DONE = "retired-passed-and-done"  # passes every public test, critic done
+    PRUNED = "pruned"  # a Prune command named it (a person, or a policy in their place)
+    PRUNED_WITH_ANCESTOR = "pruned-with-ancestor"  # an ancestor was pruned
+
+
 class Author(StrEnum):
     MODEL = "model"
     PERSON = "person"
@@ -51,6 +62,35 @@ class CallStats:
         if self.prompt_evaluated is None:
             return 0
         return max(0, self.prompt_tokens - self.prompt_evaluated)
+
+
+@dataclass(frozen=True)
+class SteeringMark:
+    """A steering command that touched a node: its class name and the search's round then."""
+
+    command: str
+    round: int
+
+
+@dataclass(frozen=True)
+class ScoreParts:
+    """The outcome score's parts (`scoring.outcome_parts`): outcome = pass_rate x
+    (1 + mean(static, dynamic)), dynamic = mean(time_headroom, memory_headroom)."""
+
+    pass_rate: float
+    time_headroom: float
+    """1 - CPU of the slowest public test / the time limit, clamped to [0, 1]."""
+    memory_headroom: float
+    """1 - peak memory / the memory limit, clamped to [0, 1]."""
+    static: float
+
+    @property
+    def dynamic(self) -> float:
+        return (self.time_headroom + self.memory_headroom) / 2
+
+    @property
+    def outcome(self) -> float:
+        return self.pass_rate * (1.0 + (self.static + self.dynamic) / 2)
 
 
 @dataclass
@@ -80,6 +120,12 @@ class Node:
     """The critic's 1-5 score."""
     outcome_score: float | None = None
     """pass_rate x (1 + mean(static, dynamic)), in [0, 2)."""
+    score_parts: ScoreParts | None = None
+    """The outcome score's breakdown, set when the node is judged."""
+    fate: NodeFate | None = None
+    """Why it was kept, stopped, retired or pruned; None until decided."""
+    steered: list[SteeringMark] = field(default_factory=list)
+    """The steering commands that named this node, in order."""
     critic_finished: bool = False
     hints: list[str] = field(default_factory=list)
     """Text a person added; the next programmer call from this node sees it as feedback."""

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from orps_tui.llm.base import GenOptions, Message
-from orps_tui.search.baselines import Method, Run, config_for, runs_for
+from orps_tui.search.baselines import DEFAULT_METHODS, Method, Run, config_for, runs_for
 from orps_tui.search.bench import RunInfo, read_records
 from orps_tui.search.bench_derive import Variant, best_of, pool_rows, prefix_reaching, rows_from
 from orps_tui.search.bench_run import BenchPlan, run_bench
@@ -46,7 +46,7 @@ def plan_for(calls: int, runs: list[Run] | None = None, seeds: Sequence[int] = (
              **config: Any) -> BenchPlan:
     base = SearchConfig(retry_backoff_s=0.001, **config)
     info = RunInfo(calls, base.samples, base.beam, base.rounds, "scripted:test", "abc1234")
-    return BenchPlan(runs or list(Run), list(seeds), base, info)
+    return BenchPlan(runs or runs_for(list(DEFAULT_METHODS)), list(seeds), base, info)
 
 
 async def bench(plan: BenchPlan, model: ScriptedModel | None = None) -> list[dict[str, Any]]:
@@ -74,7 +74,8 @@ def test_every_run_gets_the_same_budget_fixed_in_advance() -> None:
 
 def test_oneshot_and_bestofn_share_one_pool() -> None:
     assert runs_for([Method.BESTOFN, Method.ONESHOT]) == [Run.POOL]
-    assert runs_for(list(Method)) == [Run.ORPS, Run.POOL, Run.REFLEXION]
+    assert runs_for(list(DEFAULT_METHODS)) == [Run.ORPS, Run.POOL, Run.REFLEXION]
+    assert runs_for(list(Method)) == [Run.ORPS, Run.ORPS_STEERED, Run.POOL, Run.REFLEXION]
 
 
 async def test_budgets_do_not_follow_what_orps_spent() -> None:

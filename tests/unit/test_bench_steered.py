@@ -1,0 +1,152 @@
+"""`orps bench --method orps-steered`: ORPS with the scripted steering policy, on the same
+budget and seeds as `orps`; its records are resumable and paired with `orps`'s, and the
+summary reports calls per solved problem for every method."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from orps_tui.cli import main
+from orps_tui.cli.bench import parse_methods
+from orps_tui.search.baselines import Method, Run, config_for
+from orps_tui.search.bench import RunInfo, key_of, merge, read_records
+from orps_tui.search.bench_derive import Row
+from orps_tui.search.bench_report import report, summarise
+from orps_tui.search.bench_run import BenchPlan, run_bench
+from orps_tui.search.engine import SearchConfig
+from tests.support.steering_world import RAISES, SLOW, WRONG, PerfJudge, perf_problem, world_model
+
+ROOTS = [RAISES, SLOW, WRONG]
+IDS = ["q-one", "q-two"]
+ARGS = ["--model", "scripted:test", "-k", "3", "-b", "1", "-r", "1", "--calls", "12"]
+
+
+def test_the_steered_run_is_asked_for_by_name_and_shares_orps_budget() -> None:
+    assert Method.ORPS_STEERED not in parse_methods(None)
+    assert parse_methods(["orps,orps-steered"]) == [Method.ORPS, Method.ORPS_STEERED]
+    base = SearchConfig(samples=3, beam=1, rounds=1, seed=4)
+    assert config_for(Run.ORPS_STEERED, base, 12) == config_for(Run.ORPS, base, 12)
+
+
+async def test_steered_records_carry_the_policy_and_pair_with_orps() -> None:
+    base = SearchConfig(samples=3, beam=1, rounds=1, retry_backoff_s=0.001)
+    info = RunInfo(12, 3, 1, 1, "scripted:test", "abc1234")
+    plan = BenchPlan([Run.ORPS, Run.ORPS_STEERED], [1, 2], base, info)
+    records: list[dict[str, Any]] = []
+    await run_bench([perf_problem()], world_model(ROOTS), plan, PerfJudge, set(),
+                    records.append)
+    by = {(r["method"], r["seed"]): r for r in records}
+    assert set(by) == {(m, s) for m in ("orps", "orps-steered") for s in (1, 2)}
+    for seed in (1, 2):
+        steered, plain = by[("orps-steered", seed)], by[("orps", seed)]
+        assert steered["policy"] == "careful-1" and "policy" not in plain
+        assert steered["steering"][:2] == [
+            {"round": 0, "rule": "boost-efficiency", "command": "Boost", "node": 1},
+            {"round": 0, "rule": "hint-input-limits", "command": "AddHint", "node": 1}]
+        assert steered["diagnostics"]["steering"] == {
+            "prune-fails-to-run-twice": 0, "boost-efficiency": 1, "hint-input-limits": 1}
+        assert steered["llm_calls"] <= 12 and plain["llm_calls"] <= 12
+        assert steered["hidden"]["verdict"] == "AC" and plain["hidden"]["verdict"] == "TLE"
+    text = report(records)
+    assert "orps-steered vs" in text and "calls per solved problem" in text
+    assert "policy: boost-efficiency" in text
+    steered_table = text[text.index("orps-steered vs"):]
+    assert steered_table.splitlines()[2].split()[:6] == ["orps", "2", "100%", "0%", "+100.0",
+                                                         "[+100,"]
+    assert "orps vs" not in text  # steered ORPS is paired in its own table, not in orps's
+    assert max(len(line) for line in text.splitlines()) <= 80
+
+
+def _row(method: str, passed: float, calls: float) -> Row:
+    return Row("p", 1, method, passed, passed, 1.0, None, None, passed, calls, 0.0, 0.0, None,
+               1.0)
+
+
+def test_calls_per_solved_problem_is_all_calls_over_the_problems_solved() -> None:
+    rows = [_row("orps", 1.0, 16), _row("orps", 0.0, 16), _row("orps", 1.0, 10),
+            _row("oneshot-mean", 0.25, 1), _row("oneshot-mean", 0.25, 1),
+            _row("reflexion", 0.0, 4)]
+    by = {s.method: s for s in summarise(rows)}
+    assert by["orps"].calls_per_solved == pytest.approx(42 / 2)
+    assert by["oneshot-mean"].calls_per_solved == pytest.approx(2 / 0.5)
+    assert by["reflexion"].calls_per_solved is None
+
+
+class _Interrupting:
+    """Ctrl-C once the model has taken `after` calls (a killed benchmark)."""
+
+    def __init__(self, after: int) -> None:
+        self.inner = world_model(ROOTS)
+        self.after = after
+
+    def stream_chat(self, *args: Any, **kwargs: Any) -> Any:
+        if len(self.inner.calls) >= self.after:
+            raise KeyboardInterrupt
+        return self.inner.stream_chat(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+@pytest.fixture
+def world(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    state: dict[str, Any] = {"model": lambda: world_model(ROOTS)}
+    monkeypatch.setattr("orps_tui.cli.bench.collect_problems",
+                        lambda refs: [perf_problem(ref) for ref in refs])
+    monkeypatch.setattr("orps_tui.cli.bench.open_model_or_fail",
+                        lambda uri, settings: state["model"]())
+    monkeypatch.setattr("orps_tui.cli.bench.make_judge",
+                        lambda problem, settings: PerfJudge(problem))
+    monkeypatch.setattr("orps_tui.search.bench.engine_commit", lambda: "abc1234")
+    return state
+
+
+def _records(path: Path) -> list[dict[str, Any]]:
+    merged, _ = merge([read_records(path)])
+    return sorted(({k: v for k, v in r.items() if k != "wall_s"} for r in merged), key=key_of)
+
+
+def test_a_resumed_steered_bench_gives_the_same_records_as_one_run(
+        world: dict, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    whole, resumed = tmp_path / "whole.jsonl", tmp_path / "resumed.jsonl"
+    command = ["bench", *IDS, *ARGS, "--method", "orps,orps-steered", "--seeds", "1,2"]
+    assert main([*command, "--out", str(whole)]) == 0
+    out = capsys.readouterr().out
+    assert "orps-steered vs" in out and "calls per solved problem" in out
+    world["model"] = lambda: _Interrupting(after=30)
+    assert main([*command, "--out", str(resumed)]) == 130
+    partial = read_records(resumed)
+    assert 0 < len(partial) < 8
+    capsys.readouterr()
+    world["model"] = lambda: world_model(ROOTS)
+    assert main([*command, "--out", str(resumed)]) == 0
+    assert f"{len(partial)} record(s) already in --out, {8 - len(partial)} to run" \
+        in capsys.readouterr().err
+    assert _records(resumed) == _records(whole)
+    assert len(read_records(resumed)) == 8
+    steered = [r for r in _records(whole) if r["method"] == "orps-steered"]
+    assert len(steered) == 4 and all(r["steering"] for r in steered)
+
+
+def test_a_steered_bench_refuses_a_shape_smaller_than_the_budget(
+        world: dict, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["bench", "q-one", "--model", "scripted:test", "-k", "1", "-b", "1", "-r", "1",
+                 "--calls", "12", "--method", "orps-steered"]) == 2
+    err = capsys.readouterr().err
+    assert "allow ORPS at most 4 calls, fewer than --calls 12" in err and err.count("\n") == 1
+
+
+def test_steered_sessions_are_saved_to_review(world: dict, tmp_path: Path) -> None:
+    sessions = tmp_path / "sessions"
+    assert main(["bench", "q-one", *ARGS, "--method", "orps-steered", "--seeds", "1",
+                 "--sessions", str(sessions), "--out", str(tmp_path / "r.jsonl")]) == 0
+    record = read_records(tmp_path / "r.jsonl")[0]
+    assert Path(record["session"]).parent == sessions / "orps-steered" / "seed1"
+    from orps_tui.search.session import load_session
+
+    loaded = load_session(record["session"])
+    assert [type(c).__name__ for c in loaded.commands][:2] == ["Boost", "AddHint"]
+    assert loaded.tree[1].fate is not None and loaded.tree[1].steered
