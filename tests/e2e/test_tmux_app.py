@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.fake_ollama import FakeOllama, Request
-from tests.support.scripted_model import CRITIC_SYSTEM, code_reply, critic_json
+from tests.support.scripted_model import code_reply, critic_json
 from tests.support.tmux import TMUX, Terminal, terminal_env
 
 REPO = Path(__file__).resolve().parents[2]
@@ -40,9 +40,7 @@ def terminal_factory(tmp_path: Path) -> Iterator:
 
 
 def _reference_answer(request: Request) -> str:
-    system = next((m.get("content", "") for m in request.messages
-                   if m.get("role") == "system"), "")
-    if system.startswith(CRITIC_SYSTEM[:40]):
+    if request.is_critic:
         return critic_json(5, "Correct and efficient.", finished=True)
     from orps_tui.problems.library import find_problem
 

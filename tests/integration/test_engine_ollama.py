@@ -11,14 +11,12 @@ import threading
 import pytest
 
 from orps_tui.config import ModelSettings
-from orps_tui.llm.base import Message
 from orps_tui.llm.registry import open_model
 from orps_tui.problems.library import find_problem
 from orps_tui.problems.model import Problem
 from orps_tui.sandbox.judge import Judge
 from orps_tui.search import events as ev
 from orps_tui.search.engine import SearchConfig, SearchEngine
-from orps_tui.search.prompts import Role, role_of
 from orps_tui.search.tree import NodeState
 from tests.support.fake_ollama import FakeOllama, Reply, Request, text_reply
 
@@ -29,12 +27,6 @@ WRONG = "def factorial_zeros(n: int, base: int) -> int:\n    return 0\n"
 @pytest.fixture(scope="module")
 def problem() -> Problem:
     return find_problem("fn-factorial-zeros")
-
-
-def is_critic(request: Request) -> bool:
-    messages = request.messages
-    return role_of([Message(str(m.get("role", "")), str(m.get("content", "")))
-                    for m in messages]) is Role.CRITIC
 
 
 class Script:
@@ -56,7 +48,7 @@ class Script:
             faulty = self.fault(n, request)
             if faulty is not None:
                 return faulty
-        if is_critic(request):
+        if request.is_critic:
             reply = text_reply(json.dumps({"critique": "Looks right.", "score": 4,
                                            "finished": False}))
         else:
@@ -97,8 +89,8 @@ async def test_a_search_through_ollama_and_the_real_judge(problem: Problem) -> N
     assert answer is not None and answer.report.passed == answer.report.total
     assert result.hidden is not None and result.hidden.verdict == "AC"
     assert result.hidden.total == len(problem.hidden_tests)
-    critic = [r for r in chats if is_critic(r)]
-    programmer = [r for r in chats if not is_critic(r)]
+    critic = [r for r in chats if r.is_critic]
+    programmer = [r for r in chats if not r.is_critic]
     assert critic and all(r.body.get("format") for r in critic)
     assert all(r.options.get("num_ctx") == 16384 for r in chats)
     # one request shape for the whole search: only the seed differs (a changed option such
@@ -155,7 +147,7 @@ async def test_server_errors_and_cut_streams_are_retried(problem: Problem) -> No
 
 async def test_too_many_failures_end_in_error_nodes_then_the_search_goes_on(problem: Problem) -> None:
     def fault(n: int, request: Request) -> Reply | None:
-        first = "most efficient" in request.last_user and not is_critic(request)
+        first = "most efficient" in request.last_user and not request.is_critic
         return Reply(status=500, error="boom") if first else None
 
     with FakeOllama(models=[MODEL], reply=Script(problem, fault)) as server:

@@ -64,6 +64,15 @@ class Request:
         return self.body.get("messages") or []
 
     @property
+    def is_critic(self) -> bool:
+        """Whether the engine sent this as a critic call (the task heading it ends with)."""
+        from orps_tui.llm.base import Message
+        from orps_tui.search.prompts import Role, role_of
+
+        return role_of([Message(str(m.get("role", "")), str(m.get("content", "")))
+                        for m in self.messages]) is Role.CRITIC
+
+    @property
     def last_user(self) -> str:
         users = [m.get("content", "") for m in self.messages if m.get("role") == "user"]
         return users[-1] if users else str(self.body.get("prompt", ""))

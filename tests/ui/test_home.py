@@ -12,7 +12,7 @@ from orps_tui.app.widgets.model_picker import ModelPicker
 from orps_tui.app.widgets.problem_picker import ProblemPicker
 from orps_tui.config import Settings
 from tests.support.fake_ollama import FakeOllama, Request
-from tests.support.scripted_model import CRITIC_SYSTEM, code_reply, critic_json
+from tests.support.scripted_model import code_reply, critic_json
 from tests.ui.harness import SIZE, wait_for
 
 DEAD_HOST = "http://127.0.0.1:9"  # discard port: nothing listens
@@ -26,9 +26,7 @@ def _offline() -> Settings:
 
 
 def _answer(request: Request) -> str:
-    system = next((m.get("content", "") for m in request.messages if m.get("role") == "system"),
-                  "")
-    if system.startswith(CRITIC_SYSTEM[:40]):
+    if request.is_critic:
         return critic_json(5, "Correct and simple.", finished=True)
     # The fake server answers with the problem's own reference: this tests the plumbing.
     return code_reply(_reference())
