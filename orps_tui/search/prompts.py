@@ -68,28 +68,29 @@ _NEXT_HEADING = "## Task: write the next attempt"
 REVIEW_HEADING = "## Task: review this attempt"
 
 _REASONING = (
-    "Reason first, briefly, under these headings (two or three sentences each; never "
-    "list cases one by one):\n"
-    "Approach: {approach}\n"
-    "Evidence: {evidence}\n"
-    "Complexity: the time and memory of your approach, checked against the input limits.\n"
-    "Decision: {decision}\n"
-    "Then give exactly one complete solution in a single ```python code block."
+    "Answer under these five headings, in this order:\n"
+    "## Approach\n{approach}\n"
+    "## Evidence\n{evidence}\n"
+    "## Complexity\nThe time and memory of your approach, checked against the input limits.\n"
+    "## Decision\n{decision}\n"
+    "## Code\nExactly one complete solution in a single ```python code block.\n"
+    "Keep each of the first four headings to two or three sentences; never list cases one "
+    "by one. Always finish with the code."
 )
 
 _FIRST_TASK = _WRITE_HEADING + "\n" + _REASONING.format(
-    approach="the algorithm and data structures you will use.",
-    evidence="what the examples and the limits tell you.",
-    decision="why this approach fits the limits.",
+    approach="The algorithm and data structures you will use.",
+    evidence="What the examples and the limits tell you.",
+    decision="Why this approach fits the limits.",
 )
 
 _NEXT_TASK = _NEXT_HEADING + "\n" + (
     "The execution results and the review above are about your last attempt.\n"
 ) + _REASONING.format(
-    approach="what the last attempt did.",
-    evidence="what the failing tests, the timings and the review show. Public tests are "
+    approach="What the last attempt did.",
+    evidence="What the failing tests, the timings and the review show. Public tests are "
              "machine-made and occasionally wrong: weigh them as evidence.",
-    decision="keep the approach and fix it, or change it; say why. If everything passed, "
+    decision="Keep the approach and fix it, or change it; say why. If everything passed, "
              "make it faster or simpler only where the limits call for it.",
 ) + " Give the whole program again."
 
