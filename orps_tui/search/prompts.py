@@ -14,8 +14,9 @@ model server has just served and its prompt cache can skip what it has already r
 A critic prompt is its node's programmer prompt + the answer + the analysis + the review
 task; a child's programmer prompt is its parent's critic prompt + the review + the next
 task. Siblings differ only in their last message (the strategy hint). Attempts older than
-the last `FULL_ATTEMPTS` are shortened so prompts stay bounded as branches deepen; that
-changes the prefix only once a branch is deeper than that.
+the last `FULL_ATTEMPTS` are shortened (their reasoning's first lines, no code, their
+tasks' headings only) so prompts grow slowly as branches deepen; that changes the prefix
+only once a branch is deeper than that.
 
 Only public material goes in: the statement, the signature or I/O format, the public tests
 (a performance test's input is never shown, only how the code ran on it), and the branch's
@@ -287,16 +288,19 @@ class BranchConversation:
         shorten_before = len(branch) - FULL_ATTEMPTS
         for i, node in enumerate(branch):
             full = i >= shorten_before
+            # an older attempt keeps only the headings of its tasks
+            task = _task(i == 0, node.strategy, problem) if full else \
+                (_WRITE_HEADING if i == 0 else _NEXT_HEADING)
+            review = _review_task(json_output) if full else REVIEW_HEADING
             if i == 0:
-                opening = f"{problem_message(problem)}\n\n{_task(True, node.strategy, problem)}"
+                opening = f"{problem_message(problem)}\n\n{task}"
             else:
                 hints = _hints(branch[i - 1])
-                task = _task(False, node.strategy, problem)
                 opening = f"{hints}\n\n{task}" if hints else task
             messages.append(Message("user", opening))
             messages.append(Message("assistant", answer_text(node, full)))
             messages.append(Message("user", f"{analysis_text(node.report, problem)}\n\n"
-                                            f"{_review_task(json_output)}"))
+                                            f"{review}"))
             if open_review and i == len(branch) - 1:
                 break
             messages.append(Message("assistant", review_text(node, full)))
