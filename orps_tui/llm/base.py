@@ -30,9 +30,6 @@ class GenOptions:
     stop: tuple[str, ...] = ()
     timeout_s: float = 300.0
     """Give up on a call after this long without finishing."""
-    affinity: int | None = None
-    """Calls with the same key extend one conversation; a backend that can pin them to one
-    server cache slot (llama.cpp's `id_slot`) does, so their shared prefix stays cached."""
 
 
 @dataclass

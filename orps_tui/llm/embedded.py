@@ -173,6 +173,6 @@ class EmbeddedModel:
                 label=f"embedded {self.spec.title}",
                 unreachable_fix="the in-process model server stopped: restart orps",
                 backoff_s=self._backoff_s,
-                cache_slots=loaded.spec.n_parallel,
+                llama_cpp=True,
             )
         return self._client

@@ -50,12 +50,16 @@ class OpenAIModel:
         label: str | None = None,
         unreachable_fix: str | None = None,
         backoff_s: float = 0.5,
-        cache_slots: int | None = None,
+        llama_cpp: bool = False,
     ):
-        """`cache_slots`: the server is llama.cpp with this many slots: ask it to keep
-        prompts cached and pin each conversation (`GenOptions.affinity`) to one slot."""
+        """`llama_cpp`: the server is llama.cpp: ask it to keep each prompt cached.
+
+        Requests are not pinned to a slot (`id_slot`): llama.cpp gives a request the slot
+        whose cached prompt it shares most with, and keeps other conversations in its RAM
+        prompt cache. Pinning each branch to a slot by its root split the root siblings,
+        which share the whole problem, over different slots: each re-read it."""
         self.settings = settings or ModelSettings()
-        self.cache_slots = cache_slots
+        self.llama_cpp = llama_cpp
         self.base_url = base_url.rstrip("/")
         self.name = name
         self.uri = uri or f"openai:{self.base_url}#{name}"
@@ -93,10 +97,8 @@ class OpenAIModel:
             body["seed"] = options.seed
         if options.stop:
             body["stop"] = list(options.stop)
-        if self.cache_slots:
+        if self.llama_cpp:
             body["cache_prompt"] = True
-            if options.affinity is not None:
-                body["id_slot"] = options.affinity % self.cache_slots
         if json_schema is not None:
             body["response_format"] = {
                 "type": "json_schema",

@@ -491,16 +491,7 @@ class SearchEngine(SteeringMixin):
     def _options(self, node: Node, critic: bool = False) -> GenOptions:
         c = self.config
         return GenOptions(temperature=c.temperature, seed=node.seed + (1 if critic else 0),
-                          max_tokens=c.max_tokens, num_ctx=c.num_ctx, timeout_s=c.timeout_s,
-                          affinity=self._branch_key(node))
-
-    def _branch_key(self, node: Node) -> int:
-        """The root of a node's branch: calls of one branch share a conversation prefix, so
-        a backend that can pin a cache slot keeps them together."""
-        current = node
-        while current.parent_id is not None:
-            current = self.tree[current.parent_id]
-        return current.id
+                          max_tokens=c.max_tokens, num_ctx=c.num_ctx, timeout_s=c.timeout_s)
 
     async def _call(self, node: Node, role: str, messages: Sequence[Message], options: GenOptions,
                     schema: dict[str, Any] | None = None) -> Completion:

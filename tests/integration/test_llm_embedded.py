@@ -74,12 +74,15 @@ async def test_streams_real_text_with_usage() -> None:
 
 async def test_a_shared_prefix_is_served_from_the_server_cache() -> None:
     """The embedded server reports how many prompt tokens it evaluated; a call that extends
-    the one before it on the same branch (same affinity) is mostly served from the cache."""
+    the one before it on the same branch is mostly served from the cache, even with another
+    conversation in between (llama.cpp's slot choice by similarity and RAM prompt cache)."""
     m = model()
     history = [Message("system", "You write short Python. " * 40),
                Message("user", "Write a function that reverses a list.")]
-    options = GenOptions(seed=1, max_tokens=16, temperature=0.2, affinity=0)
+    options = GenOptions(seed=1, max_tokens=16, temperature=0.2)
     first = await collect(m.stream_chat(history, options))
+    other = [Message("system", "You answer in French. " * 40), Message("user", "Bonjour ?")]
+    await collect(m.stream_chat(other, options))
     follow = history + [Message("assistant", first.text), Message("user", "Now sort it.")]
     second = await collect(m.stream_chat(follow, options))
     assert first.usage.prompt_evaluated is not None and second.usage.prompt_evaluated is not None

@@ -77,15 +77,14 @@ async def test_usage_says_how_many_prompt_tokens_the_server_evaluated(fake: Fake
     assert out.usage.prompt_evaluated is None  # the server did not say
 
 
-async def test_a_llama_cpp_server_is_asked_to_cache_and_pin_each_branch(fake: FakeOpenAI) -> None:
+async def test_a_llama_cpp_server_is_asked_to_keep_prompts_cached(fake: FakeOpenAI) -> None:
     llama = OpenAIModel(fake.base_url, "qwen", ModelSettings(retries=0), backoff_s=0.01,
-                        cache_slots=2)
-    for affinity in (0, 1, 2, None):
-        await collect(llama.stream_chat(ASK, GenOptions(affinity=affinity)))
-    await collect(make(fake).stream_chat(ASK, GenOptions(affinity=3)))
+                        llama_cpp=True)
+    await collect(llama.stream_chat(ASK, GenOptions()))
+    await collect(make(fake).stream_chat(ASK, GenOptions()))
     bodies = [r.body for r in fake.chat_requests()]
-    assert [b.get("id_slot") for b in bodies] == [0, 1, 0, None, None]
-    assert [b.get("cache_prompt") for b in bodies] == [True] * 4 + [None]
+    assert [b.get("cache_prompt") for b in bodies] == [True, None]  # other servers: untouched
+    assert not any("id_slot" in b for b in bodies)  # the server picks the most similar slot
     await llama.aclose()
 
 
