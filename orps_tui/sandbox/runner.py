@@ -142,6 +142,10 @@ class Child(Protocol):
 
 
 class Spawner(Protocol):
+    def workspace(self) -> str | None:
+        """The folder this spawner's run dirs must be created in (None: the temp dir)."""
+        ...
+
     def start(self, spec: RunSpec, paths: dict[str, str], job: dict[str, Any]) -> Child: ...
 
 
@@ -187,6 +191,17 @@ def _readable() -> list[str]:
     if _READABLE is None:
         _READABLE = readable_paths()
     return _READABLE
+
+
+def server_boot(root: str) -> dict[str, Any]:
+    """What a fork server applies to itself once (harness.serve): the same read rules as
+    every run, and write access beneath `root`, where each of its runs gets its dir."""
+    return {
+        "read_paths": _readable(),
+        "write_paths": [root, *EXTRA_WRITE_FILES],
+        "landlock": True,
+        "seccomp": True,
+    }
 
 
 _COMPILED: tuple[Any, Any] | None = None
@@ -259,6 +274,9 @@ class _SpawnedChild:
 
 class FreshSpawner:
     """A new interpreter per run (`posix_spawn` into a new session)."""
+
+    def workspace(self) -> str | None:
+        return run_root()
 
     def start(self, spec: RunSpec, paths: dict[str, str], job: dict[str, Any]) -> Child:
         job_path = paths["job"]
@@ -426,7 +444,7 @@ def run_root() -> str | None:
 def execute(spec: RunSpec, spawner: Spawner | None = None) -> RunOutcome:
     """Run one job in a fresh work dir; always cleans up, never leaves a process behind."""
     spawner = spawner or FRESH
-    base = tempfile.mkdtemp(prefix="orps-run-", dir=run_root())
+    base = tempfile.mkdtemp(prefix="orps-run-", dir=spawner.workspace())
     try:
         return _execute_in(base, spec, spawner)
     finally:
