@@ -112,7 +112,9 @@ class _Shared:
         self.status_fd = status_fd
         self.applied = layers.Applied()
         self.paths: layers.LandlockPaths | None = None
+        self.seccomp: layers.SeccompFilter | None = None
         self.vm_bytes: int | None = None
+        self.own_code: CodeType | None = None
         self.compiled: dict[tuple[str, str, str], tuple[CodeType, CodeType, CodeType] | None] = {}
 
 
@@ -149,6 +151,9 @@ def _apply_shared(shared: _Shared) -> None:
             applied.seccomp = layers.apply_seccomp(per_run=False)
         except OSError as exc:
             applied.errors.append(f"seccomp (shared): {exc}")
+        # What each child adds: the per-run part, or the whole filter if that failed.
+        shared.seccomp = layers.SeccompFilter(shared=not applied.seccomp)
+        shared.seccomp.prepare()
 
 
 def _isolate(
@@ -160,9 +165,8 @@ def _isolate(
     base = shared.applied if shared is not None else layers.Applied()
     applied.errors.extend(base.errors)
     seccomp_ok = job["seccomp"] and layers.seccomp_supported()  # reads /proc: before Landlock
-    os.chdir(job["workdir"])
-    os.environ.clear()
-    os.environ.update(job["env"])
+    if shared is None:  # a forked child inherits both from the server (`_enter_run`)
+        _enter_run(job)
     # Move the record fd away from the low numbers user code might poke at; before
     # RLIMIT_NOFILE, which forbids new fds above it (an fd already there stays usable).
     try:
@@ -204,10 +208,30 @@ def _isolate(
             applied.errors.append(f"capabilities: {exc}")
     if seccomp_ok:
         try:
-            applied.seccomp = layers.apply_seccomp(shared=not base.seccomp)
+            applied.seccomp = layers.apply_seccomp(
+                shared=not base.seccomp, prepared=shared.seccomp if shared is not None else None
+            )
         except OSError as exc:
             applied.errors.append(f"seccomp: {exc}")
     return applied, report_fd
+
+
+def _enter_run(job: dict) -> None:
+    """The run's cwd and environment. The fork server does this just before it forks
+    (it uses neither), so the child starts with both."""
+    os.chdir(job["workdir"])
+    _set_environ(job["env"])
+
+
+def _set_environ(env: dict[str, str]) -> None:
+    """Make os.environ `env`, touching only what differs (in the fork server, the last
+    run's environment, which differs in HOME alone)."""
+    current = os.environ
+    for key in [k for k in current if k not in env]:
+        del current[key]
+    for key, value in env.items():
+        if current.get(key) != value:
+            current[key] = value
 
 
 def run_job(job: dict, shared: _Shared | None = None) -> None:
@@ -245,11 +269,11 @@ def run_job(job: dict, shared: _Shared | None = None) -> None:
     try:
         mode = job["mode"]
         if mode == "stdio":
-            _run_stdio(job, result)
+            _run_stdio(job, result, shared)
         elif mode == "function":
             _run_function(job, result, shared)
         else:
-            _run_script(job, result)
+            _run_script(job, result, shared)
     except BaseException as exc:  # noqa: BLE001 - the harness must always report
         result.update(status="harness_error", message=f"{type(exc).__name__}: {exc}", exit_code=1)
     wall = time.monotonic() - wall0
@@ -257,9 +281,7 @@ def run_job(job: dict, shared: _Shared | None = None) -> None:
     result.update(
         startup_cpu_s=cpu0,
         user_wall_s=wall,
-        vmhwm_kb=(
-            forked_hwm() if forked_hwm else hwm(status_fd) if status_fd is not None else 0
-        ),
+        vmhwm_kb=(forked_hwm() if forked_hwm else hwm(status_fd) if status_fd is not None else 0),
         layers={
             "rlimits": applied.rlimits,
             "landlock_abi": applied.landlock_abi,
@@ -341,25 +363,43 @@ def _is_memory_error(exc: BaseException) -> bool:
     return isinstance(exc, MemoryError)
 
 
-def _run_stdio(job: dict, result: dict[str, object]) -> None:
-    path = os.path.join(job["workdir"], "solution.py")
-    _exec_as_main(job["code"], path, [path], job["workdir"], result)
+def _own_code(job: dict) -> tuple[str, str]:
+    """(the source of the job's own code: the solution or the script, its file name)."""
+    if job["mode"] == "script":
+        return job["script"], job["script_path"]
+    return job["code"], os.path.join(job["workdir"], "solution.py")
 
 
-def _run_script(job: dict, result: dict[str, object]) -> None:
-    path = job["script_path"]
-    _exec_as_main(job["script"], path, [path, *job["args"]], job["workdir"], result)
+def _compile_own(job: dict, shared: _Shared | None) -> CodeType:
+    """The job's own code compiled: by the fork server for this very run when it could
+    (see `_prepare`), else here."""
+    if shared is not None and shared.own_code is not None:
+        return shared.own_code
+    source, path = _own_code(job)
+    return compile(source, path, "exec", dont_inherit=True)
 
 
-def _exec_as_main(source: str, path: str, argv: list[str], workdir: str,
-                  result: dict[str, object]) -> None:
-    """Run `source` as the `__main__` module of `path`, recording how it ended in `result`."""
+def _run_stdio(job: dict, result: dict[str, object], shared: _Shared | None) -> None:
+    _, path = _own_code(job)
+    _exec_as_main(job, path, [path], result, shared)
+
+
+def _run_script(job: dict, result: dict[str, object], shared: _Shared | None) -> None:
+    _, path = _own_code(job)
+    _exec_as_main(job, path, [path, *job["args"]], result, shared)
+
+
+def _exec_as_main(
+    job: dict, path: str, argv: list[str], result: dict[str, object], shared: _Shared | None
+) -> None:
+    """Run the job's code as the `__main__` module of `path`, recording how it ended in
+    `result`."""
     main = _new_module("__main__", path)
     sys.modules["__main__"] = main  # type: ignore[assignment]
     sys.argv = argv
-    sys.path.insert(0, workdir)
+    sys.path.insert(0, job["workdir"])
     try:
-        exec(compile(source, path, "exec", dont_inherit=True), main.__dict__)
+        exec(_compile_own(job, shared), main.__dict__)
     except SystemExit as exc:
         result["exit_code"] = _exit_code(exc)
         result["status"] = "ok" if result["exit_code"] == 0 else "exit"
@@ -457,8 +497,18 @@ def _compile_test(job: dict) -> tuple[CodeType, CodeType, CodeType]:
 
 
 def _prepare(job: dict, shared: _Shared) -> None:
-    """In the fork server, before the fork: compile the test's code (trusted: it comes
-    from the problem) unless it already has; a failure is left for the child to report."""
+    """In the fork server, just before the fork: compile what the child would, since a
+    forked child compiles slowly (the compiler's allocations land on pages it shares
+    with the server: copy-on-write faults). The solution under this run's own file name
+    (the judge has already compiled the same source, unsandboxed, to decide CE); the
+    test's code (the problem's) once for all candidates. A failure is left for the
+    child to meet again and report."""
+    shared.own_code = None
+    try:
+        source, path = _own_code(job)
+        shared.own_code = compile(source, path, "exec", dont_inherit=True)
+    except Exception:  # noqa: BLE001 - see above
+        pass
     if job.get("mode") != "function":
         return
     key = _test_key(job)
@@ -468,7 +518,7 @@ def _prepare(job: dict, shared: _Shared) -> None:
         shared.compiled.clear()
     try:
         shared.compiled[key] = _compile_test(job)
-    except Exception:  # noqa: BLE001 - the child compiles again and reports it
+    except Exception:  # noqa: BLE001 - see above
         shared.compiled[key] = None
 
 
@@ -509,7 +559,7 @@ def _run_function(job: dict, result: dict[str, object], shared: _Shared | None) 
         compiled = shared.compiled.get(_test_key(job)) if shared is not None else None
         setup_before, setup_after, test_code = compiled or _compile_test(job)
         extra = _equality_recorder()
-        solution = compile(job["code"], path, "exec", dont_inherit=True)
+        solution = _compile_own(job, shared)
     except SyntaxError as exc:
         result.update(status="test_error", exit_code=1, message=f"the test does not compile: {exc}")
         return
@@ -672,9 +722,11 @@ def serve(boot: dict) -> None:
                 )
 
     def start(rid: int, job_bytes: bytes, paths: dict) -> None:
+        shared.own_code = None
         try:
             job = marshal.loads(job_bytes)
             _prepare(job, shared)
+            _enter_run(job)
         except Exception:  # noqa: BLE001 - the child exits 121: the run is RE
             job = None
         try:
@@ -746,14 +798,14 @@ def _forked_child(
 ) -> None:
     """In the forked child: own session, own stdio, nothing of the server's left open
     (but the read-rule fds, until its own Landlock ruleset is in force)."""
-    import signal
+    import _signal  # not `signal`: its enum wrappers cost a fresh fork ~0.1 ms
 
     try:
         os.setsid()
-        signal.set_wakeup_fd(-1)
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        _signal.set_wakeup_fd(-1)
+        _signal.signal(_signal.SIGCHLD, _signal.SIG_DFL)
         try:  # noqa: SIM105
-            layers.set_parent_death_signal(signal.SIGKILL)
+            layers.set_parent_death_signal(_signal.SIGKILL)
         except OSError:
             pass
         for fd in server_fds:

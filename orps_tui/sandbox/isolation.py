@@ -303,30 +303,42 @@ _libc: ctypes.CDLL | None = None
 
 
 def _c() -> ctypes.CDLL:
+    """libc, without ctypes' `use_errno`: its errno bookkeeping on every call is what a
+    freshly forked child pays most for in a ctypes call (errno is read on failure only)."""
     global _libc
     if _libc is None:
-        _libc = ctypes.CDLL(None, use_errno=True)
-        _libc.syscall.restype = ctypes.c_long
-        _libc.prctl.restype = ctypes.c_int
+        lib = ctypes.CDLL(None)
+        lib.syscall.restype = ctypes.c_long
+        lib.prctl.restype = ctypes.c_int
+        lib.prctl.argtypes = [ctypes.c_int, *[ctypes.c_ulong] * 4]
+        _libc = lib
     return _libc
+
+
+def _oserror() -> OSError:
+    """The OSError for errno as the failed call left it (nothing in between sets it)."""
+    lib = _c()
+    where = getattr(lib, "__errno_location", None) or getattr(lib, "__error", None)
+    err = 0
+    if where is not None:
+        where.restype = ctypes.POINTER(ctypes.c_int)
+        err = where()[0]
+    return OSError(err, os.strerror(err))
 
 
 def _syscall(nr: int, *args: object) -> int:
     conv = [ctypes.c_long(a) if isinstance(a, int) else a for a in args]
     result = _c().syscall(ctypes.c_long(nr), *conv)
     if result < 0:
-        err = ctypes.get_errno()
-        raise OSError(err, os.strerror(err))
+        raise _oserror()
     return int(result)
 
 
-def _prctl(option: int, arg2: object = 0, arg3: int = 0) -> None:
+def _prctl(option: int, arg2: int = 0, arg3: int = 0) -> None:
     if not sys.platform.startswith("linux"):
         raise OSError(38, "prctl is Linux-only")
-    a2 = ctypes.c_ulong(arg2) if isinstance(arg2, int) else arg2
-    if _c().prctl(option, a2, ctypes.c_ulong(arg3), ctypes.c_ulong(0), ctypes.c_ulong(0)) != 0:
-        err = ctypes.get_errno()
-        raise OSError(err, os.strerror(err))
+    if _c().prctl(option, arg2, arg3, 0, 0) != 0:
+        raise _oserror()
 
 
 def machine() -> str:
@@ -558,92 +570,145 @@ def _arg_lo(i: int) -> int:
     return 16 + 8 * i  # seccomp_data.args[i], low 32 bits on little-endian
 
 
-def seccomp_program(
-    pid: int | None, arch: str | None = None, *, shared: bool = True, per_run: bool = True
-) -> bytes:
-    """The classic-BPF filter for a child whose pid (and process group) is `pid`.
-
-    `shared` is the part that names no process: the fork server installs it on itself
-    once and its children inherit it. `per_run` is the rest (no new processes, sessions
-    or limits; signals only within the run's group): each forked child adds it on top
-    (stacked filters: the strictest answer wins). A fresh child installs both at once."""
-    arch = arch or machine()
-    nrs = _SYSCALLS[arch]
-    deny = _insn(_RET, 0, 0, _RET_ERRNO | _EPERM)
-    allow = _insn(_RET, 0, 0, _RET_ALLOW)
-    prog = [
-        _insn(_LD_ABS, 0, 0, 4),  # arch
-        _insn(_JEQ, 1, 0, _AUDIT_ARCH[arch]),
-        _insn(_RET, 0, 0, _RET_KILL_PROCESS),
-        _insn(_LD_ABS, 0, 0, 0),  # syscall number
-    ]
-    if arch == "x86_64":  # x32 ABI numbers alias the same syscalls: refuse them all
-        prog += [_insn(_JGE, 0, 1, _X32_SYSCALL_BIT), deny]
-
-    def rule(name: str, block: list[bytes]) -> None:
-        if name in nrs:
-            prog.append(_insn(_JEQ, 0, len(block), nrs[name]))
-            prog.extend(block)
-
-    def only_values(arg: int, values: list[int]) -> list[bytes]:
-        block = [_insn(_LD_ABS, 0, 0, _arg_lo(arg))]
-        for i, value in enumerate(values):
-            block.append(_insn(_JEQ, len(values) - i, 0, value))
-        return [*block, deny, allow]
-
-    if shared:
-        for name in _DENY:
-            rule(name, [deny])
-        # Sockets: none at all. Named Unix sockets (docker, dbus) are outside Landlock's
-        # reach, and in-process pairs go through socketpair(), which stays allowed.
-        rule("socket", [_insn(_RET, 0, 0, _RET_ERRNO | _EACCES)])
-        # clone3 hides its flags in memory, so it answers ENOSYS and glibc falls back to
-        # clone(), whose flags the per-run part can check.
-        rule("clone3", [_insn(_RET, 0, 0, _RET_ERRNO | _ENOSYS)])
-    if per_run:
-        if pid is None:
-            raise ValueError("the per-run seccomp filter needs the child's pid")
-        for name in _DENY_PER_RUN:
-            rule(name, [deny])
-        # Threads yes (CLONE_THREAD), new processes no.
-        rule(
-            "clone",
-            [_insn(_LD_ABS, 0, 0, _arg_lo(0)), _insn(_JSET, 0, 1, _CLONE_THREAD), allow, deny],
-        )
-        # Signals only to itself or its own process group.
-        rule("kill", only_values(0, [pid, 0, (-pid) & 0xFFFFFFFF]))
-        rule("tgkill", only_values(0, [pid]))
-        rule("rt_sigqueueinfo", only_values(0, [pid]))
-        rule("rt_tgsigqueueinfo", only_values(0, [pid]))
-        # prlimit64 may read limits (new_limit == NULL) but not set them.
-        lo, hi = _arg_lo(2), _arg_lo(2) + 4
-        rule(
-            "prlimit64",
-            [
-                _insn(_LD_ABS, 0, 0, lo),
-                _insn(_JEQ, 0, 3, 0),
-                _insn(_LD_ABS, 0, 0, hi),
-                _insn(_JEQ, 0, 1, 0),
-                allow,
-                deny,
-            ],
-        )
-    prog.append(allow)
-    return b"".join(prog)
-
-
 class _SockFprog(ctypes.Structure):
     _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
 
 
-def apply_seccomp(*, shared: bool = True, per_run: bool = True) -> bool:
-    """Install the filter (or one part of it, see `seccomp_program`) on this
-    single-threaded process; check `seccomp_supported()` first, before Landlock hides /proc."""
-    program = seccomp_program(os.getpid() if per_run else None, shared=shared, per_run=per_run)
-    buf = ctypes.create_string_buffer(program, len(program))
-    fprog = _SockFprog(len(program) // 8, ctypes.addressof(buf))
-    _prctl(_PR_SET_NO_NEW_PRIVS, 1)
-    _prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.addressof(fprog))
+_PID_HOLE = "pid"
+_NEG_PID_HOLE = "-pid"
+_Part = bytes | tuple[int, int, int, str]
+"""An assembled instruction, or (code, jt, jf, hole) for one whose k is the pid."""
+
+
+class SeccompFilter:
+    """The classic-BPF filter, assembled once with the child's pid left open:
+    `program(pid)` only fills it in, so a forked child does not pay for assembling it.
+
+    `shared` is the part that names no process: the fork server installs it on itself
+    once and its children inherit it. `per_run` is the rest (no new processes, sessions
+    or limits; signals only within the run's group): each forked child adds it on top
+    (stacked filters: the strictest answer wins). A fresh child installs both at once.
+    Not a dataclass: see `Applied`."""
+
+    def __init__(self, arch: str | None = None, *, shared: bool = True, per_run: bool = True):
+        arch = arch or machine()
+        nrs = _SYSCALLS[arch]
+        deny = _insn(_RET, 0, 0, _RET_ERRNO | _EPERM)
+        allow = _insn(_RET, 0, 0, _RET_ALLOW)
+        prog: list[_Part] = [
+            _insn(_LD_ABS, 0, 0, 4),  # arch
+            _insn(_JEQ, 1, 0, _AUDIT_ARCH[arch]),
+            _insn(_RET, 0, 0, _RET_KILL_PROCESS),
+            _insn(_LD_ABS, 0, 0, 0),  # syscall number
+        ]
+        if arch == "x86_64":  # x32 ABI numbers alias the same syscalls: refuse them all
+            prog += [_insn(_JGE, 0, 1, _X32_SYSCALL_BIT), deny]
+
+        def rule(name: str, block: list[_Part]) -> None:
+            if name in nrs:
+                prog.append(_insn(_JEQ, 0, len(block), nrs[name]))
+                prog.extend(block)
+
+        def only_values(arg: int, values: list[int | str]) -> list[_Part]:
+            block: list[_Part] = [_insn(_LD_ABS, 0, 0, _arg_lo(arg))]
+            for i, value in enumerate(values):
+                jt = len(values) - i
+                block.append(
+                    (_JEQ, jt, 0, value) if isinstance(value, str) else _insn(_JEQ, jt, 0, value)
+                )
+            return [*block, deny, allow]
+
+        if shared:
+            for name in _DENY:
+                rule(name, [deny])
+            # Sockets: none at all. Named Unix sockets (docker, dbus) are outside Landlock's
+            # reach, and in-process pairs go through socketpair(), which stays allowed.
+            rule("socket", [_insn(_RET, 0, 0, _RET_ERRNO | _EACCES)])
+            # clone3 hides its flags in memory, so it answers ENOSYS and glibc falls back
+            # to clone(), whose flags the per-run part checks.
+            rule("clone3", [_insn(_RET, 0, 0, _RET_ERRNO | _ENOSYS)])
+        if per_run:
+            for name in _DENY_PER_RUN:
+                rule(name, [deny])
+            # Threads yes (CLONE_THREAD), new processes no.
+            rule(
+                "clone",
+                [_insn(_LD_ABS, 0, 0, _arg_lo(0)), _insn(_JSET, 0, 1, _CLONE_THREAD), allow, deny],
+            )
+            # Signals only to itself or its own process group.
+            rule("kill", only_values(0, [_PID_HOLE, 0, _NEG_PID_HOLE]))
+            rule("tgkill", only_values(0, [_PID_HOLE]))
+            rule("rt_sigqueueinfo", only_values(0, [_PID_HOLE]))
+            rule("rt_tgsigqueueinfo", only_values(0, [_PID_HOLE]))
+            # prlimit64 may read limits (new_limit == NULL) but not set them.
+            lo, hi = _arg_lo(2), _arg_lo(2) + 4
+            rule(
+                "prlimit64",
+                [
+                    _insn(_LD_ABS, 0, 0, lo),
+                    _insn(_JEQ, 0, 3, 0),
+                    _insn(_LD_ABS, 0, 0, hi),
+                    _insn(_JEQ, 0, 1, 0),
+                    allow,
+                    deny,
+                ],
+            )
+        prog.append(allow)
+        self._parts = prog
+        # Installed from here: the program with a 0 in each pid hole, filled in by
+        # `install` (slices of a ctypes buffer), and the sock_fprog pointing at it.
+        self._holes = [
+            (8 * i + 4, part[3]) for i, part in enumerate(prog) if isinstance(part, tuple)
+        ]
+        self._buf: ctypes.Array[ctypes.c_char] | None = None
+        self._fprog: _SockFprog | None = None
+
+    def program(self, pid: int | None) -> bytes:
+        """The filter for a child whose pid (and process group) is `pid`."""
+        out = []
+        for part in self._parts:
+            if isinstance(part, bytes):
+                out.append(part)
+                continue
+            if pid is None:
+                raise ValueError("the per-run seccomp filter needs the child's pid")
+            code, jt, jf, hole = part
+            out.append(_insn(code, jt, jf, pid if hole == _PID_HOLE else (-pid) & 0xFFFFFFFF))
+        return b"".join(out)
+
+    def prepare(self) -> tuple[ctypes.Array[ctypes.c_char], int]:
+        """(the program buffer, the address of its sock_fprog), built once: the fork
+        server calls this before forking so that a child only fills in its pid."""
+        if self._buf is None or self._fprog is None:
+            program = self.program(0 if self._holes else None)
+            self._buf = ctypes.create_string_buffer(program, len(program))
+            self._fprog = _SockFprog(len(program) // 8, ctypes.addressof(self._buf))
+        return self._buf, ctypes.addressof(self._fprog)
+
+    def install(self, pid: int) -> None:
+        """Install the filter for `pid` on this single-threaded process."""
+        buf, fprog = self.prepare()
+        for offset, hole in self._holes:
+            value = pid if hole == _PID_HOLE else (-pid) & 0xFFFFFFFF
+            buf[offset : offset + 4] = value.to_bytes(4, "little")
+        _prctl(_PR_SET_NO_NEW_PRIVS, 1)
+        _prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, fprog)
+
+
+def seccomp_program(
+    pid: int | None, arch: str | None = None, *, shared: bool = True, per_run: bool = True
+) -> bytes:
+    """The filter (or one part of it, see `SeccompFilter`) for the process `pid`."""
+    return SeccompFilter(arch, shared=shared, per_run=per_run).program(pid)
+
+
+def apply_seccomp(
+    *, shared: bool = True, per_run: bool = True, prepared: SeccompFilter | None = None
+) -> bool:
+    """Install the filter (or one part of it, see `SeccompFilter`; `prepared` when it
+    was assembled in advance) on this single-threaded process; check
+    `seccomp_supported()` first, before Landlock hides /proc."""
+    (prepared or SeccompFilter(shared=shared, per_run=per_run)).install(os.getpid())
     return True
 
 
