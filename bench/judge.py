@@ -123,7 +123,9 @@ def throughput(
     """Judge every reference on `which` tests: tests per second of wall time, and CPU
     milliseconds per test (judge + server + children: robust to a busy machine). Each
     problem is judged `repeat` times; the fastest time and the least CPU count, the
-    usual way to take noise from other processes out of a benchmark."""
+    usual way to take noise from other processes out of a benchmark. Every judging
+    gets its own copy of the code (a comment added), as every candidate of a search
+    is new: nothing the fork server prepared for one candidate serves the next."""
     tests = failures = 0
     elapsed = cpu = 0.0
     for problem in problems:
@@ -132,9 +134,10 @@ def throughput(
                 judge.run(problem.reference or "", "public")  # start the server outside the clock
             server = getattr(judge._server, "pid", None)
             best_wall = best_cpu = float("inf")
-            for _ in range(repeat):
+            for i in range(repeat):
+                code = f"{problem.reference or ''}\n# candidate {i}\n"
                 cpu0, server0, t = _own_cpu(), _server_cpu(server), time.perf_counter()
-                report = judge.run(problem.reference or "", which)
+                report = judge.run(code, which)
                 best_wall = min(best_wall, time.perf_counter() - t)
                 best_cpu = min(best_cpu, _own_cpu() - cpu0 + _server_cpu(server) - server0)
             elapsed += best_wall

@@ -464,26 +464,30 @@ def _fs_rights(abi: int) -> int:
 
 
 class LandlockPaths:
-    """The read rules, looked up once (the fork server): an O_PATH fd per path, moved to
+    """Path rules looked up once (the fork server): an O_PATH fd per path, moved to
     consecutive numbers from `first_fd` so that a forked child can keep them while it
-    closes everything else, and the rule struct naming each. A child then adds them to
-    its own ruleset without a single path lookup. Not a dataclass: see `Applied`."""
+    closes everything else, and the rule struct naming each: read-only beneath `read`,
+    read-write beneath `write` (the paths every run may write: /dev/null). A child then
+    adds them to its own ruleset without a single path lookup. Not a dataclass: see
+    `Applied`."""
 
-    def __init__(self, read: list[str], abi: int, first_fd: int):
+    def __init__(self, read: list[str], abi: int, first_fd: int, write: tuple[str, ...] = ()):
         self.read = list(read)
+        self.write = write
         self.abi = abi
         self.rules: list[bytes] = []
         self.first_fd = first_fd
         handled = _fs_rights(abi)
-        for path in read:
-            rule = _path_rule(path, READ_RIGHTS & handled)
-            if rule is None:
-                continue
-            fd, _ = rule
-            target = first_fd + len(self.rules)
-            os.dup2(fd, target, inheritable=False)
-            os.close(fd)
-            self.rules.append(_rule_attr(path, target, READ_RIGHTS & handled))
+        for paths, rights in ((read, READ_RIGHTS), (write, WRITE_RIGHTS)):
+            for path in paths:
+                rule = _path_rule(path, rights & handled)
+                if rule is None:
+                    continue
+                fd, _ = rule
+                target = first_fd + len(self.rules)
+                os.dup2(fd, target, inheritable=False)
+                os.close(fd)
+                self.rules.append(_rule_attr(path, target, rights & handled))
         self.end_fd = first_fd + len(self.rules)
 
     def close(self) -> None:
@@ -500,9 +504,10 @@ def apply_landlock(
     """Read-only access beneath `read`, read-write beneath `write`, nothing else; no TCP
     bind/connect (ABI >= 4); no signals to or abstract sockets of processes outside
     this domain (ABI >= 6). Returns the ABI applied (0: not available). With `prepared`
-    (made for the same `read` list) the read rules come ready-made."""
+    (made for the same `read` list) its rules come ready-made."""
     if prepared is not None and prepared.read == read:
         abi = prepared.abi
+        write = [path for path in write if path not in prepared.write]
     else:
         prepared = None
         abi = landlock_abi() if abi is None else abi
@@ -516,8 +521,11 @@ def apply_landlock(
     ruleset = _syscall(_SYS_LANDLOCK_CREATE_RULESET, attr[:size], size, 0)
     try:
         if prepared is not None:
+            add, args = _c().syscall, _ADD_RULE_ARGS
+            target = ctypes.c_long(ruleset)
             for rule in prepared.rules:
-                _syscall(_SYS_LANDLOCK_ADD_RULE, ruleset, _LANDLOCK_RULE_PATH_BENEATH, rule, 0)
+                if add(args[0], target, args[1], rule, args[2]) < 0:
+                    raise _oserror()
         else:
             for path in read:
                 _add_path_rule(ruleset, path, READ_RIGHTS & handled_fs)
@@ -528,6 +536,13 @@ def apply_landlock(
     finally:
         os.close(ruleset)
     return abi
+
+
+_ADD_RULE_ARGS = (
+    ctypes.c_long(_SYS_LANDLOCK_ADD_RULE),
+    ctypes.c_long(_LANDLOCK_RULE_PATH_BENEATH),
+    ctypes.c_long(0),
+)
 
 
 def _path_rule(path: str, rights: int) -> tuple[int, bytes] | None:

@@ -199,6 +199,7 @@ def server_boot(root: str) -> dict[str, Any]:
     return {
         "read_paths": _readable(),
         "write_paths": [root, *EXTRA_WRITE_FILES],
+        "write_files": list(EXTRA_WRITE_FILES),
         "landlock": True,
         "seccomp": True,
     }
