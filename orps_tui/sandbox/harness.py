@@ -107,9 +107,10 @@ class _Shared:
     compiled in advance, and (set before each fork) its own address-space size, since
     its children cannot open /proc under its Landlock ruleset."""
 
-    def __init__(self, boot: dict, status_fd: int | None):
+    def __init__(self, boot: dict, statm_fd: int | None):
         self.boot = boot
-        self.status_fd = status_fd
+        self.statm_fd = statm_fd
+        self.env = dict(os.environ)
         self.applied = layers.Applied()
         self.paths: layers.LandlockPaths | None = None
         self.seccomp: layers.SeccompFilter | None = None
@@ -169,7 +170,7 @@ def _isolate(
     applied.errors.extend(base.errors)
     seccomp_ok = job["seccomp"] and layers.seccomp_supported()  # reads /proc: before Landlock
     if shared is None:  # a forked child inherits both from the server (`_enter_run`)
-        _enter_run(job)
+        _enter_run(job, None)
     # Move the record fd away from the low numbers user code might poke at; before
     # RLIMIT_NOFILE, which forbids new fds above it (an fd already there stays usable).
     try:
@@ -219,22 +220,21 @@ def _isolate(
     return applied, report_fd
 
 
-def _enter_run(job: dict) -> None:
+def _enter_run(job: dict, shared: _Shared | None) -> None:
     """The run's cwd and environment. The fork server does this just before it forks
     (it uses neither), so the child starts with both."""
     os.chdir(job["workdir"])
-    _set_environ(job["env"])
-
-
-def _set_environ(env: dict[str, str]) -> None:
-    """Make os.environ `env`, touching only what differs (in the fork server, the last
-    run's environment, which differs in HOME alone)."""
-    current = os.environ
-    for key in [k for k in current if k not in env]:
-        del current[key]
+    env: dict[str, str] = job["env"]
+    # What differs from the environment now in force (in the fork server, the last
+    # run's: HOME alone, as a rule).
+    current = shared.env if shared is not None else dict(os.environ)
+    for key in current.keys() - env.keys():
+        del os.environ[key]
     for key, value in env.items():
         if current.get(key) != value:
-            current[key] = value
+            os.environ[key] = value
+    if shared is not None:
+        shared.env = env
 
 
 def run_job(job: dict, shared: _Shared | None = None) -> None:
@@ -414,6 +414,10 @@ def _exec_as_main(
 
 
 # --- function problems ------------------------------------------------------------------------
+STARTED_AFTER_S = 0.01
+"""The fork server tells the judge a child's pid once it has run this long (the judge
+needs it only to watch a longer run's CPU and memory)."""
+
 _SELF_NAMES = ("code", "solution")
 _SETUP_FILE = "<setup>"
 
@@ -680,8 +684,11 @@ def serve(boot: dict) -> None:
     answers "ready" it applies to itself every layer that is the same for every run
     (`_apply_shared`); each child inherits them and adds only its own (`_isolate`).
     Requests and replies are length-prefixed marshal'ed tuples:
-    ("run", id, job_bytes, paths) -> ("started", id, pid) ... ("exited", id, status, cpu_s, wall_s);
-    ("kill", id) kills that child's process group if it has not been reaped yet.
+    ("run", id, job_bytes, paths) -> ["started", id, pid] ... ("exited", id, status, cpu_s,
+    wall_s, pid); "started" only for a child still running `STARTED_AFTER_S` after the
+    fork (most tests are over by then, and each message costs the server copy-on-write
+    faults while its child shares its pages); ("kill", id) kills that child's process
+    group if it has not been reaped yet.
     The server never runs user code itself; EOF on the socket ends it and its children.
     """
     import gc
@@ -702,17 +709,18 @@ def serve(boot: dict) -> None:
     layers.seccomp_supported()
     layers.landlock_abi()
     try:
-        status_fd: int | None = os.open("/proc/self/status", os.O_RDONLY | os.O_CLOEXEC)
+        statm_fd: int | None = os.open("/proc/self/statm", os.O_RDONLY | os.O_CLOEXEC)
     except OSError:
-        status_fd = None
-    shared = _Shared(boot, status_fd)
+        statm_fd = None
+    shared = _Shared(boot, statm_fd)
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_w, False)
     signal.set_wakeup_fd(wake_w)
     signal.signal(signal.SIGCHLD, lambda *_: None)
-    server_fds = tuple(fd for fd in (sock.fileno(), wake_r, wake_w, status_fd) if fd is not None)
+    server_fds = tuple(fd for fd in (sock.fileno(), wake_r, wake_w, statm_fd) if fd is not None)
     running: dict[int, tuple[int, float]] = {}  # pid -> (request id, fork time)
     by_id: dict[int, int] = {}
+    unannounced: dict[int, float] = {}  # pid -> when to send its "started"
     _apply_shared(shared)
 
     def send(message: tuple) -> None:
@@ -734,24 +742,33 @@ def serve(boot: dict) -> None:
                 pass
             _, status, usage = os.wait4(pid, 0)
             entry = running.pop(pid, None)
+            unannounced.pop(pid, None)
             if entry is not None:
                 rid, t0 = entry
                 by_id.pop(rid, None)
-                send(
-                    ("exited", rid, status, usage.ru_utime + usage.ru_stime, time.monotonic() - t0)
-                )
+                cpu = usage.ru_utime + usage.ru_stime
+                send(("exited", rid, status, cpu, time.monotonic() - t0, pid))
+
+    def announce() -> float | None:
+        """Send "started" for the children due; the select timeout until the next one."""
+        now = time.monotonic()
+        for pid, due in list(unannounced.items()):
+            if due <= now:
+                del unannounced[pid]
+                send(("started", running[pid][0], pid))
+        return max(min(unannounced.values()) - now, 0.0) if unannounced else None
 
     def start(rid: int, job_bytes: bytes, paths: dict) -> None:
         shared.own_code = None
         try:
             job = marshal.loads(job_bytes)
             _prepare(job, shared)
-            _enter_run(job)
+            _enter_run(job, shared)
         except Exception:  # noqa: BLE001 - the child exits 121: the run is RE
             job = None
         try:
-            shared.vm_bytes = layers.vm_size_bytes(status_fd) if status_fd is not None else None
-        except (OSError, ValueError):
+            shared.vm_bytes = layers.vm_size_from_statm(statm_fd) if statm_fd is not None else None
+        except (OSError, ValueError, IndexError):
             shared.vm_bytes = None
         t0 = time.monotonic()
         pid = os.fork()
@@ -759,7 +776,7 @@ def serve(boot: dict) -> None:
             _forked_child(job, paths, server_fds, shared)
         running[pid] = (rid, t0)
         by_id[rid] = pid
-        send(("started", rid, pid))
+        unannounced[pid] = t0 + STARTED_AFTER_S
 
     # What exists now is never scanned by a child's collections, so a child does not
     # copy those pages just to walk them.
@@ -769,7 +786,7 @@ def serve(boot: dict) -> None:
     buf = b""
     while True:
         try:
-            ready, _, _ = select.select([sock, wake_r], [], [])
+            ready, _, _ = select.select([sock, wake_r], [], [], announce())
         except InterruptedError:
             continue
         if wake_r in ready:

@@ -387,6 +387,12 @@ def vm_size_bytes(status_fd: int | None = None) -> int:
     return _status_kb(text, "VmSize:") * 1024
 
 
+def vm_size_from_statm(statm_fd: int) -> int:
+    """The address-space size of the process whose /proc/<pid>/statm `statm_fd` is
+    (its first field, in pages): one short read, for the fork server before each fork."""
+    return int(os.pread(statm_fd, 128, 0).split(None, 1)[0]) * resource.getpagesize()
+
+
 def vm_hwm_kb(status_fd: int | None) -> int:
     """Peak resident set size (VmHWM) of this process, in KiB; 0 when unknown."""
     try:
