@@ -796,7 +796,7 @@ def serve(boot: dict) -> None:
                 pass
             reap()
         if sock in ready:
-            data = sock.recv(1 << 20)
+            data = sock.recv(1 << 16)  # not more: a bigger buffer is an mmap per call
             if not data:
                 for pid in list(running):
                     try:  # noqa: SIM105

@@ -455,19 +455,28 @@ def execute(spec: RunSpec, spawner: Spawner | None = None) -> RunOutcome:
 def _execute_in(base: str, spec: RunSpec, spawner: Spawner) -> RunOutcome:
     work = os.path.join(base, "work")
     os.mkdir(work, 0o700)
+    script = spec.job.get("mode") == "script"
     paths = {
         n: os.path.join(base, n) for n in ("stdin", "stdout", "stderr", "job", "report", "side")
     }
     paths["work"] = work
+    # No file to make (and remove) for an empty stdin, nor for a side channel that only
+    # scripts have: /dev/null reads and swallows the same.
+    if not spec.stdin:
+        paths["stdin"] = os.devnull
+    if not script:
+        paths["side"] = os.devnull
     for name, content in spec.files.items():
         target = os.path.join(work, _check_name(name))
         os.makedirs(os.path.dirname(target), exist_ok=True)
         with open(target, "wb") as f:
             f.write(content)
-    with open(paths["stdin"], "wb") as f:
-        f.write(spec.stdin)
+    if spec.stdin:
+        with open(paths["stdin"], "wb") as f:
+            f.write(spec.stdin)
     for name in ("stdout", "stderr", "report", "side"):
-        open(paths[name], "wb").close()
+        if paths[name] != os.devnull:
+            open(paths[name], "wb").close()
 
     limits = spec.limits
     output_limit = max(int(limits.output_kb), 0) * 1024
@@ -486,7 +495,7 @@ def _execute_in(base: str, spec: RunSpec, spawner: Spawner) -> RunOutcome:
         read_paths=_readable(),
         write_paths=[work, *EXTRA_WRITE_FILES],
     )
-    if job.get("mode") == "script":
+    if script:
         job["env"]["ORPS_REPORT_FD"] = "5"
     child = spawner.start(spec, paths, job)
 
@@ -527,7 +536,7 @@ def _execute_in(base: str, spec: RunSpec, spawner: Spawner) -> RunOutcome:
     stdout = _read_head(paths["stdout"], output_limit if output_limit else 1 << 20)
     stderr = _read_tail(paths["stderr"], STDERR_TAIL)
     record, tampered = parse_record(_read_head(paths["report"], RECORD_LIMIT + 1), nonce)
-    side = _read_head(paths["side"], SIDE_LIMIT)
+    side = _read_head(paths["side"], SIDE_LIMIT) if script else b""
 
     exit_code = os.waitstatus_to_exitcode(status)
     sig = -exit_code if exit_code < 0 else None
