@@ -118,11 +118,14 @@ class _Shared:
         self.own_code: CodeType | None = None
         self.last_own: tuple[str, CodeType] | None = None
         self.compiled: dict[tuple[str, str, str], tuple[CodeType, CodeType, CodeType] | None] = {}
+        self.compiled_chars = 0
 
 
 _PATH_FD = 100
 """Where the fork server keeps its O_PATH fds for the read rules (below the record fd)."""
-_COMPILED_MAX = 512
+_COMPILED_MAX = 256
+_COMPILED_CHARS = 4 << 20
+"""The fork server keeps the compiled code of at most this many tests, this much source."""
 
 
 def _apply_shared(shared: _Shared) -> None:
@@ -527,12 +530,16 @@ def _prepare(job: dict, shared: _Shared) -> None:
     key = _test_key(job)
     if key in shared.compiled:
         return
-    if len(shared.compiled) >= _COMPILED_MAX:
+    size = len(key[0]) + len(key[1])
+    if len(shared.compiled) >= _COMPILED_MAX or shared.compiled_chars + size > _COMPILED_CHARS:
+        # Every child would inherit a big cache (and pay for it in fork and exit).
         shared.compiled.clear()
+        shared.compiled_chars = 0
     try:
         shared.compiled[key] = _compile_test(job)
     except Exception:  # noqa: BLE001 - see above
         shared.compiled[key] = None
+    shared.compiled_chars += size
 
 
 def _renamed(code: CodeType, filename: str) -> CodeType:

@@ -401,11 +401,16 @@ def test_a_fork_server_dying_mid_run_never_hangs() -> None:
         assert j._server.pid not in (None, first)
 
 
+@pytest.mark.parametrize("part", ["whole", "shared", "per_run"])
 @pytest.mark.parametrize("arch", ["x86_64", "aarch64"])
-def test_the_seccomp_program_is_well_formed(arch: str) -> None:
+def test_the_seccomp_program_is_well_formed(arch: str, part: str) -> None:
+    """The whole filter (a fresh child), and the part the fork server installs on itself
+    and the part each forked child adds on top."""
     from orps_tui.sandbox import isolation
 
-    program = isolation.seccomp_program(4242, arch)
+    program = isolation.seccomp_program(
+        4242, arch, shared=part != "per_run", per_run=part != "shared"
+    )
     assert len(program) % 8 == 0
     count = len(program) // 8
     assert count < 4096
