@@ -55,8 +55,7 @@ class _WarmChild:
         self._server = server
         self._sock = sock
         self.rid = rid
-        self.pid = 0
-        """0 until the server names it (see harness.serve)."""
+        self.pid = 0  # until the server names it: only a child that runs a while
         self.exited = threading.Event()
         self.result: tuple[int, float, float] | None = None
         self.dead = False

@@ -102,14 +102,14 @@ def _write_all(fd: int, data: bytes, write: object) -> None:
 
 # --- the job ----------------------------------------------------------------------------------
 class _Shared:
-    """What the fork server set up once for all its children (each inherits it by fork):
-    the layers it applied to itself, the read rules looked up in advance, the test code
-    compiled in advance, and (set before each fork) its own address-space size, since
-    its children cannot open /proc under its Landlock ruleset."""
+    """What the fork server set up for its children (each inherits it by fork): once, the
+    layers it applied to itself, the read rules looked up and the per-run seccomp part
+    assembled in advance, the tests' code compiled; before each fork, the run's own code
+    compiled, its environment, and the server's address-space size (its children cannot
+    open /proc under its Landlock ruleset)."""
 
-    def __init__(self, boot: dict, statm_fd: int | None):
+    def __init__(self, boot: dict):
         self.boot = boot
-        self.statm_fd = statm_fd
         self.env = dict(os.environ)
         self.applied = layers.Applied()
         self.paths: layers.LandlockPaths | None = None
@@ -417,10 +417,6 @@ def _exec_as_main(
 
 
 # --- function problems ------------------------------------------------------------------------
-STARTED_AFTER_S = 0.01
-"""The fork server tells the judge a child's pid once it has run this long (the judge
-needs it only to watch a longer run's CPU and memory)."""
-
 _SELF_NAMES = ("code", "solution")
 _SETUP_FILE = "<setup>"
 
@@ -684,6 +680,11 @@ def main(job: dict) -> None:
     run_job(job)
 
 
+STARTED_AFTER_S = 0.01
+"""The fork server tells the judge a child's pid once it has run this long (the judge
+needs it only to watch a longer run's CPU and memory)."""
+
+
 def serve(boot: dict) -> None:
     """Warm mode: the fork server on the Unix socket at fd 4 (parent side: forkserver.py).
 
@@ -719,7 +720,7 @@ def serve(boot: dict) -> None:
         statm_fd: int | None = os.open("/proc/self/statm", os.O_RDONLY | os.O_CLOEXEC)
     except OSError:
         statm_fd = None
-    shared = _Shared(boot, statm_fd)
+    shared = _Shared(boot)
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_w, False)
     signal.set_wakeup_fd(wake_w)
@@ -773,6 +774,7 @@ def serve(boot: dict) -> None:
             _enter_run(job, shared)
         except Exception:  # noqa: BLE001 - the child exits 121: the run is RE
             job = None
+            shared.env = dict(os.environ)  # whatever `_enter_run` got done
         try:
             shared.vm_bytes = layers.vm_size_from_statm(statm_fd) if statm_fd is not None else None
         except (OSError, ValueError, IndexError):

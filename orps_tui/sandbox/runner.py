@@ -515,7 +515,8 @@ def _execute_in(base: str, spec: RunSpec, spawner: Spawner) -> RunOutcome:
         if child.wait(min(remaining, TICK_S if not first else min(TICK_S, limits.time_s))):
             break
         first = False
-        if _proc_cpu(child.pid) > cpu_kill:
+        # (A warm child's pid comes once it has run a while: 0 reads as nothing used.)
+        if child.pid and _proc_cpu(child.pid) > cpu_kill:
             cpu_timed_out = True
             child.kill()
             break
@@ -527,7 +528,8 @@ def _execute_in(base: str, spec: RunSpec, spawner: Spawner) -> RunOutcome:
             disk_exceeded = True
             child.kill()
             break
-        sampled_hwm = max(sampled_hwm, _proc_hwm_kb(child.pid))
+        if child.pid:
+            sampled_hwm = max(sampled_hwm, _proc_hwm_kb(child.pid))
     status, cpu, wall = child.finish()
 
     stdout_size = _size(paths["stdout"])
