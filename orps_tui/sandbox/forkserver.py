@@ -1,10 +1,16 @@
 """Warm mode, parent side: one fork server per problem that forks a fresh child per test.
 
 The server (`harness.serve()`, a `python -S -P` process in its own session with the same
-minimal environment as any run) imports the harness and warms the stdlib once; each
-request forks a child that takes its own session, stdio files, rlimits, Landlock and
-seccomp before the user code runs, exactly as a fresh child does. The server reaps its
-children and reports their status and CPU time (`wait4` of that child alone).
+minimal environment as any run) imports the harness, warms the stdlib and applies to
+itself, once, every isolation layer that is the same for every run: a Landlock ruleset
+(read the stdlib, write only beneath its work root, a folder made for it before it
+starts, where every one of its runs gets its dir), the part of the seccomp filter that
+names no process, no-new-privs, no core dumps, no capabilities. Each request forks a
+child that inherits all that and adds only what differs per run: its own session, stdio
+files, CPU/memory/file limits, a Landlock ruleset of its own (the same reads, writes
+only in its work dir) and the per-run seccomp part (no new processes, signals only
+within its group). The server reaps its children and reports their status and CPU time
+(`wait4` of that child alone).
 
 If the server dies, every waiting run gets `ServerDied` (never a hang) and the next
 `start()` spawns a new server. Its children die with it (PR_SET_PDEATHSIG).
@@ -15,13 +21,24 @@ from __future__ import annotations
 import contextlib
 import marshal
 import os
+import shutil
 import signal
 import socket
 import sys
+import tempfile
 import threading
 from typing import Any
 
-from orps_tui.sandbox.runner import RunSpec, boot_argv, boot_blob, minimal_env
+from orps_tui.sandbox.runner import (
+    FRESH,
+    Child,
+    RunSpec,
+    boot_argv,
+    boot_blob,
+    minimal_env,
+    run_root,
+    server_boot,
+)
 
 START_TIMEOUT_S = 15.0
 REPLY_TIMEOUT_S = 10.0
@@ -38,8 +55,7 @@ class _WarmChild:
         self._server = server
         self._sock = sock
         self.rid = rid
-        self.pid = 0
-        self.started = threading.Event()
+        self.pid = 0  # until the server names it: only a child that runs a while
         self.exited = threading.Event()
         self.result: tuple[int, float, float] | None = None
         self.dead = False
@@ -71,6 +87,7 @@ class ForkServer:
         self._children: dict[int, _WarmChild] = {}
         self._next_id = 0
         self._ready = threading.Event()
+        self._root: str | None = None
         self.restarts = -1
 
     # --- lifecycle ---------------------------------------------------------------------------
@@ -84,7 +101,22 @@ class ForkServer:
                 return
             self._spawn()
 
+    def workspace(self) -> str:
+        """The server's work root (run dirs go in it), starting the server if need be."""
+        with self._lock:
+            if self._root is not None and not os.path.isdir(self._root):
+                # Removed behind our back: the server's ruleset names the old folder.
+                if self._sock is not None and self._pid is not None:
+                    self._teardown(self._sock, self._pid)
+                self._root = None
+            if self._sock is None:
+                self._spawn()
+            assert self._root is not None
+            return self._root
+
     def _spawn(self) -> None:
+        if self._root is None:
+            self._root = tempfile.mkdtemp(prefix="orps-srv-", dir=run_root())
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         devnull = os.open(os.devnull, os.O_RDWR | os.O_CLOEXEC)
         code_r, code_w = os.pipe2(os.O_CLOEXEC)
@@ -104,7 +136,7 @@ class ForkServer:
             code_r = -1
             with open(code_w, "wb", closefd=True) as pipe:
                 code_w = -1
-                pipe.write(boot_blob(None))
+                pipe.write(boot_blob(server_boot(self._root)))
         finally:
             for fd in (devnull, code_r, code_w):
                 if fd >= 0:
@@ -125,12 +157,16 @@ class ForkServer:
             raise ServerDied("the fork server did not start")
 
     def stop(self, only: socket.socket | None = None) -> None:
-        """Stop the server (or only the one behind `only`, if it is still the current one:
-        a run that saw an old server fail must not stop its replacement)."""
+        """Stop the server and remove its work root (or stop only the server behind
+        `only`, if it is still the current one, keeping the root for its replacement:
+        a run that saw an old server fail must not stop the new one)."""
         with self._lock:
             sock, pid = self._sock, self._pid
             if sock is not None and pid is not None and (only is None or only is sock):
                 self._teardown(sock, pid)
+            if only is None and self._root is not None:
+                shutil.rmtree(self._root, ignore_errors=True)
+                self._root = None
 
     def _teardown(self, sock: socket.socket, pid: int) -> None:
         if self._sock is sock:
@@ -185,7 +221,6 @@ class ForkServer:
             self._children.clear()
         for child in waiting:
             child.dead = True
-            child.started.set()
             child.exited.set()
 
     def _dispatch(self, message: tuple[Any, ...]) -> None:
@@ -198,26 +233,31 @@ class ForkServer:
             return
         if kind == "started":
             child.pid = message[2]
-            child.started.set()
         elif kind == "exited":
+            child.pid = message[5]
             child.result = (message[2], message[3], message[4])
             self._children.pop(message[1], None)
             child.exited.set()
 
     # --- the Spawner protocol ----------------------------------------------------------------
-    def start(self, spec: RunSpec, paths: dict[str, str], job: dict[str, Any]) -> _WarmChild:
+    def start(self, spec: RunSpec, paths: dict[str, str], job: dict[str, Any]) -> Child:
+        if not (spec.landlock and spec.seccomp):
+            # The server's children inherit its layers: a run without one starts fresh.
+            return FRESH.start(spec, paths, job)
         self.ensure_started()
         with self._lock:
             sock = self._sock
             if sock is None:
                 raise ServerDied("the fork server stopped")
+            root = self._root
+            if root is None or not paths["work"].startswith(root + os.sep):
+                raise ServerDied("the run dir is not in the fork server's work root")
             self._next_id += 1
             child = _WarmChild(self, self._next_id, sock)
             self._children[child.rid] = child
         self._send(("run", child.rid, marshal.dumps(job), paths))
-        if not child.started.wait(REPLY_TIMEOUT_S) or child.dead:
-            self.stop(sock)
-            raise ServerDied("the fork server did not fork the child")
+        # Not waiting for the pid: the server sends it only for a child that runs a
+        # while; a quick one's first word is its exit (or the server's death: EOF).
         return child
 
     @property

@@ -21,6 +21,11 @@ import os
 import sys
 import time
 
+# Not `typing.TYPE_CHECKING`: a fresh child would pay for importing typing.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from types import CodeType
+
 try:  # inside the package (the judge imports it only to warm the bytecode cache)
     from orps_tui.sandbox import isolation as layers
 except ImportError:  # top-level in the sandboxed child
@@ -96,12 +101,79 @@ def _write_all(fd: int, data: bytes, write: object) -> None:
 
 
 # --- the job ----------------------------------------------------------------------------------
-def _isolate(job: dict, status_fd: int | None) -> tuple[layers.Applied, int]:
+class _Shared:
+    """What the fork server set up for its children (each inherits it by fork): once, the
+    layers it applied to itself, the read rules looked up and the per-run seccomp part
+    assembled in advance, the tests' code compiled; before each fork, the run's own code
+    compiled, its environment, and the server's address-space size (its children cannot
+    open /proc under its Landlock ruleset)."""
+
+    def __init__(self, boot: dict):
+        self.boot = boot
+        self.env = dict(os.environ)
+        self.applied = layers.Applied()
+        self.paths: layers.LandlockPaths | None = None
+        self.seccomp: layers.SeccompFilter | None = None
+        self.vm_bytes: int | None = None
+        self.own_code: CodeType | None = None
+        self.last_own: tuple[str, CodeType] | None = None
+        self.compiled: dict[tuple[str, str, str], tuple[CodeType, CodeType, CodeType] | None] = {}
+        self.compiled_chars = 0
+
+
+_PATH_FD = 100
+"""Where the fork server keeps its O_PATH fds for the read rules (below the record fd)."""
+_COMPILED_MAX = 256
+_COMPILED_CHARS = 4 << 20
+"""The fork server keeps the compiled code of at most this many tests, this much source."""
+
+
+def _apply_shared(shared: _Shared) -> None:
+    """In the fork server, once: the layers every run shares. Landlock: read the stdlib,
+    write beneath the server's work root (every run dir is created in it); seccomp: the
+    part of the filter that names no process; no core dumps; no capabilities."""
+    boot, applied = shared.boot, shared.applied
+    try:
+        layers.apply_shared_rlimits()
+        applied.rlimits = True
+    except (OSError, ValueError) as exc:
+        applied.errors.append(f"rlimits (shared): {exc}")
+    abi = layers.landlock_abi() if boot["landlock"] else 0
+    if abi:
+        try:
+            shared.paths = layers.LandlockPaths(
+                boot["read_paths"], abi, _PATH_FD, tuple(boot["write_files"])
+            )
+            applied.landlock_abi = layers.apply_landlock(
+                boot["read_paths"], boot["write_paths"], prepared=shared.paths
+            )
+        except OSError as exc:
+            applied.errors.append(f"landlock (shared): {exc}")
+    try:
+        applied.caps_dropped = layers.drop_capabilities()
+    except OSError as exc:
+        applied.errors.append(f"capabilities: {exc}")
+    if boot["seccomp"] and layers.seccomp_supported():
+        try:
+            applied.seccomp = layers.apply_seccomp(per_run=False)
+        except OSError as exc:
+            applied.errors.append(f"seccomp (shared): {exc}")
+        # What each child adds: the per-run part, or the whole filter if that failed.
+        shared.seccomp = layers.SeccompFilter(shared=not applied.seccomp)
+        shared.seccomp.prepare()
+
+
+def _isolate(
+    job: dict, status_fd: int | None, shared: _Shared | None
+) -> tuple[layers.Applied, int]:
+    """Apply this run's layers: all of them in a fresh child; in a forked one, only what
+    differs per run (or what the fork server could not apply to itself)."""
     applied = layers.Applied()
+    base = shared.applied if shared is not None else layers.Applied()
+    applied.errors.extend(base.errors)
     seccomp_ok = job["seccomp"] and layers.seccomp_supported()  # reads /proc: before Landlock
-    os.chdir(job["workdir"])
-    os.environ.clear()
-    os.environ.update(job["env"])
+    if shared is None:  # a forked child inherits both from the server (`_enter_run`)
+        _enter_run(job, None)
     # Move the record fd away from the low numbers user code might poke at; before
     # RLIMIT_NOFILE, which forbids new fds above it (an fd already there stays usable).
     try:
@@ -116,51 +188,85 @@ def _isolate(job: dict, status_fd: int | None) -> tuple[layers.Applied, int]:
             fsize_bytes=job["fsize_bytes"],
             nofile=job["nofile"],
             status_fd=status_fd,
+            vm_bytes=shared.vm_bytes if shared is not None else None,
+            shared=not base.rlimits,
         )
         applied.rlimits = True
     except (OSError, ValueError) as exc:
         applied.errors.append(f"rlimits: {exc}")
+    # A complete ruleset of its own even under the fork server's: that one grants the
+    # whole work root, this one only this run's work dir (no run sees another's files).
     if job["landlock"]:
         try:
-            applied.landlock_abi = layers.apply_landlock(job["read_paths"], job["write_paths"])
+            applied.landlock_abi = layers.apply_landlock(
+                job["read_paths"],
+                job["write_paths"],
+                prepared=shared.paths if shared is not None else None,
+            )
         except OSError as exc:
             applied.errors.append(f"landlock: {exc}")
-    try:
-        applied.caps_dropped = layers.drop_capabilities()
-    except OSError as exc:
-        applied.errors.append(f"capabilities: {exc}")
+    if shared is not None and shared.paths is not None:
+        shared.paths.close()
+    applied.caps_dropped = base.caps_dropped
+    if not applied.caps_dropped:
+        try:
+            applied.caps_dropped = layers.drop_capabilities()
+        except OSError as exc:
+            applied.errors.append(f"capabilities: {exc}")
     if seccomp_ok:
         try:
-            applied.seccomp = layers.apply_seccomp()
+            applied.seccomp = layers.apply_seccomp(
+                shared=not base.seccomp, prepared=shared.seccomp if shared is not None else None
+            )
         except OSError as exc:
             applied.errors.append(f"seccomp: {exc}")
     return applied, report_fd
 
 
-def run_job(job: dict) -> None:
+def _enter_run(job: dict, shared: _Shared | None) -> None:
+    """The run's cwd and environment. The fork server does this just before it forks
+    (it uses neither), so the child starts with both."""
+    os.chdir(job["workdir"])
+    env: dict[str, str] = job["env"]
+    # What differs from the environment now in force (in the fork server, the last
+    # run's: HOME alone, as a rule).
+    current = shared.env if shared is not None else dict(os.environ)
+    for key in current.keys() - env.keys():
+        del os.environ[key]
+    for key, value in env.items():
+        if current.get(key) != value:
+            os.environ[key] = value
+    if shared is not None:
+        shared.env = env
+
+
+def run_job(job: dict, shared: _Shared | None = None) -> None:
     """Apply the layers, run the job, write the record, exit. Never returns."""
-    try:
-        status_fd = os.open("/proc/self/status", os.O_RDONLY | os.O_CLOEXEC)
-    except OSError:
-        status_fd = None
+    status_fd = None
+    if shared is None:  # a forked child cannot open /proc (the server's Landlock)
+        try:
+            status_fd = os.open("/proc/self/status", os.O_RDONLY | os.O_CLOEXEC)
+        except OSError:
+            status_fd = None
     if job["mode"] != "script":
         try:  # noqa: SIM105
             os.close(SIDE_FD)
         except OSError:
             pass
-    applied, report_fd = _isolate(job, status_fd)
+    applied, report_fd = _isolate(job, status_fd, shared)
     # What runs after the user code is bound now, as locals: replacing os.write, os._exit
     # or this module's functions from the solution then changes nothing here. (Code that
     # digs through frames or the gc can still reach this process's memory: see docs.)
     from _json import encode_basestring_ascii as enc
 
-    write, exit_now, frame, write_all, flush, hwm = (
+    write, exit_now, frame, write_all, flush, hwm, forked_hwm = (
         os.write,
         os._exit,
         _frame,
         _write_all,
         _flush,
         layers.vm_hwm_kb,
+        layers.forked_peak_kb if shared is not None else None,
     )
     cpu0 = _cpu()
     wall0 = time.monotonic()
@@ -169,11 +275,11 @@ def run_job(job: dict) -> None:
     try:
         mode = job["mode"]
         if mode == "stdio":
-            _run_stdio(job, result)
+            _run_stdio(job, result, shared)
         elif mode == "function":
-            _run_function(job, result)
+            _run_function(job, result, shared)
         else:
-            _run_script(job, result)
+            _run_script(job, result, shared)
     except BaseException as exc:  # noqa: BLE001 - the harness must always report
         result.update(status="harness_error", message=f"{type(exc).__name__}: {exc}", exit_code=1)
     wall = time.monotonic() - wall0
@@ -181,7 +287,7 @@ def run_job(job: dict) -> None:
     result.update(
         startup_cpu_s=cpu0,
         user_wall_s=wall,
-        vmhwm_kb=hwm(status_fd) if status_fd is not None else 0,
+        vmhwm_kb=(forked_hwm() if forked_hwm else hwm(status_fd) if status_fd is not None else 0),
         layers={
             "rlimits": applied.rlimits,
             "landlock_abi": applied.landlock_abi,
@@ -263,25 +369,43 @@ def _is_memory_error(exc: BaseException) -> bool:
     return isinstance(exc, MemoryError)
 
 
-def _run_stdio(job: dict, result: dict[str, object]) -> None:
-    path = os.path.join(job["workdir"], "solution.py")
-    _exec_as_main(job["code"], path, [path], job["workdir"], result)
+def _own_code(job: dict) -> tuple[str, str]:
+    """(the source of the job's own code: the solution or the script, its file name)."""
+    if job["mode"] == "script":
+        return job["script"], job["script_path"]
+    return job["code"], os.path.join(job["workdir"], "solution.py")
 
 
-def _run_script(job: dict, result: dict[str, object]) -> None:
-    path = job["script_path"]
-    _exec_as_main(job["script"], path, [path, *job["args"]], job["workdir"], result)
+def _compile_own(job: dict, shared: _Shared | None) -> CodeType:
+    """The job's own code compiled: by the fork server for this very run when it could
+    (see `_prepare`), else here."""
+    if shared is not None and shared.own_code is not None:
+        return shared.own_code
+    source, path = _own_code(job)
+    return compile(source, path, "exec", dont_inherit=True)
 
 
-def _exec_as_main(source: str, path: str, argv: list[str], workdir: str,
-                  result: dict[str, object]) -> None:
-    """Run `source` as the `__main__` module of `path`, recording how it ended in `result`."""
+def _run_stdio(job: dict, result: dict[str, object], shared: _Shared | None) -> None:
+    _, path = _own_code(job)
+    _exec_as_main(job, path, [path], result, shared)
+
+
+def _run_script(job: dict, result: dict[str, object], shared: _Shared | None) -> None:
+    _, path = _own_code(job)
+    _exec_as_main(job, path, [path, *job["args"]], result, shared)
+
+
+def _exec_as_main(
+    job: dict, path: str, argv: list[str], result: dict[str, object], shared: _Shared | None
+) -> None:
+    """Run the job's code as the `__main__` module of `path`, recording how it ended in
+    `result`."""
     main = _new_module("__main__", path)
     sys.modules["__main__"] = main  # type: ignore[assignment]
     sys.argv = argv
-    sys.path.insert(0, workdir)
+    sys.path.insert(0, job["workdir"])
     try:
-        exec(compile(source, path, "exec", dont_inherit=True), main.__dict__)
+        exec(_compile_own(job, shared), main.__dict__)
     except SystemExit as exc:
         result["exit_code"] = _exit_code(exc)
         result["status"] = "ok" if result["exit_code"] == 0 else "exit"
@@ -294,6 +418,7 @@ def _exec_as_main(source: str, path: str, argv: list[str], workdir: str,
 
 # --- function problems ------------------------------------------------------------------------
 _SELF_NAMES = ("code", "solution")
+_SETUP_FILE = "<setup>"
 
 
 def _split_setup(setup: str) -> tuple[str, str]:
@@ -320,16 +445,11 @@ def _split_setup(setup: str) -> tuple[str, str]:
     )
 
 
-def _capture_equalities(source: str, filename: str) -> tuple[object, dict[int, tuple]]:
-    """Compile test code with every `assert a == b` routed through a recorder, so a
-    failure can show the actual value without calling the solution twice."""
+def _compile_asserts(source: str, filename: str) -> CodeType:
+    """Compile test code with every `assert a == b` routed through `__orps_eq__` (see
+    `_equality_recorder`), so a failure can show the actual value without calling the
+    solution twice."""
     import ast
-
-    captured: dict[int, tuple] = {}
-
-    def record(left: object, right: object, line: int) -> object:
-        captured[line] = (left, right)
-        return left == right
 
     class Rewrite(ast.NodeTransformer):
         def visit_Assert(self, node: ast.Assert) -> ast.Assert:
@@ -352,10 +472,81 @@ def _capture_equalities(source: str, filename: str) -> tuple[object, dict[int, t
 
     tree = Rewrite().visit(ast.parse(source, filename))
     ast.fix_missing_locations(tree)
-    return compile(tree, filename, "exec", dont_inherit=True), {
-        "__orps_eq__": record,
-        "_": captured,
-    }
+    return compile(tree, filename, "exec", dont_inherit=True)
+
+
+def _equality_recorder() -> dict[str, object]:
+    """The names a `_compile_asserts` test needs: the recorder and what it captured."""
+    captured: dict[int, tuple] = {}
+
+    def record(left: object, right: object, line: int) -> object:
+        captured[line] = (left, right)
+        return left == right
+
+    return {"__orps_eq__": record, "_": captured}
+
+
+def _test_key(job: dict) -> tuple[str, str, str]:
+    return job["setup"], job["test_code"], job["test_name"]
+
+
+def _compile_test(job: dict) -> tuple[CodeType, CodeType, CodeType]:
+    """The problem's side of a function test, compiled: the set-up that runs before the
+    solution, the set-up that runs after it, and the test itself. It depends only on
+    the problem, so the fork server compiles it once for all candidates (`_prepare`)."""
+    before, after = _split_setup(job["setup"])
+    return (
+        compile(before, _SETUP_FILE, "exec", dont_inherit=True),
+        compile(after, _SETUP_FILE, "exec", dont_inherit=True),
+        _compile_asserts(job["test_code"], f"<test {job['test_name']}>"),
+    )
+
+
+def _prepare(job: dict, shared: _Shared) -> None:
+    """In the fork server, just before the fork: compile what the child would, since a
+    forked child compiles slowly (the compiler's allocations land on pages it shares
+    with the server: copy-on-write faults). The solution (the judge has already
+    compiled the same source, unsandboxed, to decide CE) once per candidate, renamed
+    for each of its runs; the test's code (the problem's) once for all candidates. A
+    failure is left for the child to meet again and report."""
+    shared.own_code = None
+    try:
+        source, path = _own_code(job)
+        last = shared.last_own
+        if last is not None and last[0] == source:
+            shared.own_code = _renamed(last[1], path)
+        else:
+            shared.last_own = None
+            shared.own_code = compile(source, path, "exec", dont_inherit=True)
+            shared.last_own = (source, shared.own_code)
+    except Exception:  # noqa: BLE001 - see above
+        pass
+    if job.get("mode") != "function":
+        return
+    key = _test_key(job)
+    if key in shared.compiled:
+        return
+    size = len(key[0]) + len(key[1])
+    if len(shared.compiled) >= _COMPILED_MAX or shared.compiled_chars + size > _COMPILED_CHARS:
+        # Every child would inherit a big cache (and pay for it in fork and exit).
+        shared.compiled.clear()
+        shared.compiled_chars = 0
+    try:
+        shared.compiled[key] = _compile_test(job)
+    except Exception:  # noqa: BLE001 - see above
+        shared.compiled[key] = None
+    shared.compiled_chars += size
+
+
+def _renamed(code: CodeType, filename: str) -> CodeType:
+    """`code` as if compiled from `filename` (the tracebacks and frames name the run's
+    own file): the same code objects, nested ones included, with another co_filename."""
+    if code.co_filename == filename:
+        return code
+    consts = tuple(
+        _renamed(c, filename) if isinstance(c, type(code)) else c for c in code.co_consts
+    )
+    return code.replace(co_filename=filename, co_consts=consts)
 
 
 def _short_repr(value: object) -> str:
@@ -380,10 +571,10 @@ def _frames(exc: BaseException) -> list[tuple[str, int]]:
     return out
 
 
-def _run_function(job: dict, result: dict[str, object]) -> None:
+def _run_function(job: dict, result: dict[str, object], shared: _Shared | None) -> None:
     workdir = job["workdir"]
     path = os.path.join(workdir, "solution.py")
-    setup_file, test_file = "<setup>", f"<test {job['test_name']}>"
+    setup_file, test_file = _SETUP_FILE, f"<test {job['test_name']}>"
     module = _new_module("solution", path)
     sys.modules["solution"] = module  # type: ignore[assignment]
     sys.modules["code"] = module  # type: ignore[assignment]  # LBPP: `from code import f`
@@ -391,13 +582,11 @@ def _run_function(job: dict, result: dict[str, object]) -> None:
     sys.path.insert(0, workdir)
     ns = module.__dict__
     phase = "setup"
-    test_source = job["test_code"]
     try:
-        before, after = _split_setup(job["setup"])
-        test_code, extra = _capture_equalities(test_source, test_file)
-        setup_before = compile(before, setup_file, "exec", dont_inherit=True)
-        setup_after = compile(after, setup_file, "exec", dont_inherit=True)
-        solution = compile(job["code"], path, "exec", dont_inherit=True)
+        compiled = shared.compiled.get(_test_key(job)) if shared is not None else None
+        setup_before, setup_after, test_code = compiled or _compile_test(job)
+        extra = _equality_recorder()
+        solution = _compile_own(job, shared)
     except SyntaxError as exc:
         result.update(status="test_error", exit_code=1, message=f"the test does not compile: {exc}")
         return
@@ -491,14 +680,27 @@ def main(job: dict) -> None:
     run_job(job)
 
 
-def serve(_job: object = None) -> None:
-    """Warm mode: the fork server on the Unix socket at fd 3 (parent side: forkserver.py).
+STARTED_AFTER_S = 0.01
+"""The fork server tells the judge a child's pid once it has run this long (the judge
+needs it only to watch a longer run's CPU and memory)."""
 
+
+def serve(boot: dict) -> None:
+    """Warm mode: the fork server on the Unix socket at fd 4 (parent side: forkserver.py).
+
+    `boot` names what it reads and the work root its children write beneath. Before it
+    answers "ready" it applies to itself every layer that is the same for every run
+    (`_apply_shared`); each child inherits them and adds only its own (`_isolate`).
     Requests and replies are length-prefixed marshal'ed tuples:
-    ("run", id, job_bytes, paths) -> ("started", id, pid) ... ("exited", id, status, cpu_s, wall_s);
-    ("kill", id) kills that child's process group if it has not been reaped yet.
+    ("run", id, job_bytes, paths) -> ["started", id, pid] ... ("exited", id, status, cpu_s,
+    wall_s, pid); "started" only for a child still running `STARTED_AFTER_S` after the
+    fork (most tests are over by then, and each message costs the server copy-on-write
+    faults while its child shares its pages); ("kill", id) kills that child's process
+    group if it has not been reaped yet.
     The server never runs user code itself; EOF on the socket ends it and its children.
     """
+    import gc
+    import select
     import signal
     import socket
 
@@ -514,12 +716,20 @@ def serve(_job: object = None) -> None:
             pass
     layers.seccomp_supported()
     layers.landlock_abi()
+    try:
+        statm_fd: int | None = os.open("/proc/self/statm", os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        statm_fd = None
+    shared = _Shared(boot)
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_w, False)
     signal.set_wakeup_fd(wake_w)
     signal.signal(signal.SIGCHLD, lambda *_: None)
+    server_fds = tuple(fd for fd in (sock.fileno(), wake_r, wake_w, statm_fd) if fd is not None)
     running: dict[int, tuple[int, float]] = {}  # pid -> (request id, fork time)
     by_id: dict[int, int] = {}
+    unannounced: dict[int, float] = {}  # pid -> when to send its "started"
+    _apply_shared(shared)
 
     def send(message: tuple) -> None:
         data = marshal.dumps(message)
@@ -540,29 +750,52 @@ def serve(_job: object = None) -> None:
                 pass
             _, status, usage = os.wait4(pid, 0)
             entry = running.pop(pid, None)
+            unannounced.pop(pid, None)
             if entry is not None:
                 rid, t0 = entry
                 by_id.pop(rid, None)
-                send(
-                    ("exited", rid, status, usage.ru_utime + usage.ru_stime, time.monotonic() - t0)
-                )
+                cpu = usage.ru_utime + usage.ru_stime
+                send(("exited", rid, status, cpu, time.monotonic() - t0, pid))
 
-    def start(rid: int, job: bytes, paths: dict) -> None:
+    def announce() -> float | None:
+        """Send "started" for the children due; the select timeout until the next one."""
+        now = time.monotonic()
+        for pid, due in list(unannounced.items()):
+            if due <= now:
+                del unannounced[pid]
+                send(("started", running[pid][0], pid))
+        return max(min(unannounced.values()) - now, 0.0) if unannounced else None
+
+    def start(rid: int, job_bytes: bytes, paths: dict) -> None:
+        shared.own_code = None
+        try:
+            job = marshal.loads(job_bytes)
+            _prepare(job, shared)
+            _enter_run(job, shared)
+        except Exception:  # noqa: BLE001 - the child exits 121: the run is RE
+            job = None
+            shared.env = dict(os.environ)  # whatever `_enter_run` got done
+        try:
+            shared.vm_bytes = layers.vm_size_from_statm(statm_fd) if statm_fd is not None else None
+        except (OSError, ValueError, IndexError):
+            shared.vm_bytes = None
         t0 = time.monotonic()
         pid = os.fork()
         if pid == 0:
-            _forked_child(job, paths, (sock.fileno(), wake_r, wake_w))
+            _forked_child(job, paths, server_fds, shared)
         running[pid] = (rid, t0)
         by_id[rid] = pid
-        send(("started", rid, pid))
+        unannounced[pid] = t0 + STARTED_AFTER_S
 
+    # What exists now is never scanned by a child's collections, so a child does not
+    # copy those pages just to walk them.
+    gc.collect()
+    gc.freeze()
     send(("ready", os.getpid()))
     buf = b""
-    import select
-
     while True:
         try:
-            ready, _, _ = select.select([sock, wake_r], [], [])
+            ready, _, _ = select.select([sock, wake_r], [], [], announce())
         except InterruptedError:
             continue
         if wake_r in ready:
@@ -572,7 +805,7 @@ def serve(_job: object = None) -> None:
                 pass
             reap()
         if sock in ready:
-            data = sock.recv(1 << 20)
+            data = sock.recv(1 << 16)  # not more: a bigger buffer is an mmap per call
             if not data:
                 for pid in list(running):
                     try:  # noqa: SIM105
@@ -606,16 +839,19 @@ _CHILD_FDS = (
 )
 
 
-def _forked_child(job_bytes: bytes, paths: dict, server_fds: tuple[int, ...]) -> None:
-    """In the forked child: own session, own stdio, nothing of the server's left open."""
-    import signal
+def _forked_child(
+    job: dict | None, paths: dict, server_fds: tuple[int, ...], shared: _Shared
+) -> None:
+    """In the forked child: own session, own stdio, nothing of the server's left open
+    (but the read-rule fds, until its own Landlock ruleset is in force)."""
+    import _signal  # not `signal`: its enum wrappers cost a fresh fork ~0.1 ms
 
     try:
         os.setsid()
-        signal.set_wakeup_fd(-1)
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        _signal.set_wakeup_fd(-1)
+        _signal.signal(_signal.SIGCHLD, _signal.SIG_DFL)
         try:  # noqa: SIM105
-            layers.set_parent_death_signal(signal.SIGKILL)
+            layers.set_parent_death_signal(_signal.SIGKILL)
         except OSError:
             pass
         for fd in server_fds:
@@ -625,8 +861,14 @@ def _forked_child(job_bytes: bytes, paths: dict, server_fds: tuple[int, ...]) ->
             if fd != target:
                 os.dup2(fd, target)
                 os.close(fd)
-        os.closerange(SIDE_FD + 1, 1 << 16)
-        job = marshal.loads(job_bytes)
+        keep = shared.paths
+        if keep is not None:
+            os.closerange(SIDE_FD + 1, keep.first_fd)
+            os.closerange(keep.end_fd, 1 << 16)
+        else:
+            os.closerange(SIDE_FD + 1, 1 << 16)
+        if job is None:
+            raise ValueError("no job")
     except BaseException:  # noqa: BLE001
         os._exit(121)
-    run_job(job)
+    run_job(job, shared)

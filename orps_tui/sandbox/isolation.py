@@ -222,11 +222,10 @@ _SYSCALLS: dict[str, dict[str, int]] = {
     },
 }
 
-# Denied outright (EPERM). Process creation and exec, tracing, other processes' memory,
+# Denied outright (EPERM) by the shared filter, which the fork server installs on itself
+# once and every forked child inherits: exec, tracing, other processes' memory,
 # namespaces, kernel administration, io_uring (it can open sockets behind seccomp's back).
 _DENY = (
-    "fork",
-    "vfork",
     "execve",
     "execveat",
     "ptrace",
@@ -237,9 +236,6 @@ _DENY = (
     "pidfd_getfd",
     "pidfd_send_signal",
     "tkill",
-    "setsid",
-    "setpgid",
-    "setrlimit",
     "unshare",
     "setns",
     "mount",
@@ -285,6 +281,9 @@ _DENY = (
     "process_madvise",
     "capset",
 )
+# Denied by the per-run filter only: the fork server forks, and a forked child takes its
+# own session and lowers its own limits before it installs this part.
+_DENY_PER_RUN = ("fork", "vfork", "setsid", "setpgid", "setrlimit")
 
 
 class Applied:
@@ -304,30 +303,42 @@ _libc: ctypes.CDLL | None = None
 
 
 def _c() -> ctypes.CDLL:
+    """libc, without ctypes' `use_errno`: its errno bookkeeping on every call is what a
+    freshly forked child pays most for in a ctypes call (errno is read on failure only)."""
     global _libc
     if _libc is None:
-        _libc = ctypes.CDLL(None, use_errno=True)
-        _libc.syscall.restype = ctypes.c_long
-        _libc.prctl.restype = ctypes.c_int
+        lib = ctypes.CDLL(None)
+        lib.syscall.restype = ctypes.c_long
+        lib.prctl.restype = ctypes.c_int
+        lib.prctl.argtypes = [ctypes.c_int, *[ctypes.c_ulong] * 4]
+        _libc = lib
     return _libc
+
+
+def _oserror() -> OSError:
+    """The OSError for errno as the failed call left it (nothing in between sets it)."""
+    lib = _c()
+    where = getattr(lib, "__errno_location", None) or getattr(lib, "__error", None)
+    err = 0
+    if where is not None:
+        where.restype = ctypes.POINTER(ctypes.c_int)
+        err = where()[0]
+    return OSError(err, os.strerror(err))
 
 
 def _syscall(nr: int, *args: object) -> int:
     conv = [ctypes.c_long(a) if isinstance(a, int) else a for a in args]
     result = _c().syscall(ctypes.c_long(nr), *conv)
     if result < 0:
-        err = ctypes.get_errno()
-        raise OSError(err, os.strerror(err))
+        raise _oserror()
     return int(result)
 
 
-def _prctl(option: int, arg2: object = 0, arg3: int = 0) -> None:
+def _prctl(option: int, arg2: int = 0, arg3: int = 0) -> None:
     if not sys.platform.startswith("linux"):
         raise OSError(38, "prctl is Linux-only")
-    a2 = ctypes.c_ulong(arg2) if isinstance(arg2, int) else arg2
-    if _c().prctl(option, a2, ctypes.c_ulong(arg3), ctypes.c_ulong(0), ctypes.c_ulong(0)) != 0:
-        err = ctypes.get_errno()
-        raise OSError(err, os.strerror(err))
+    if _c().prctl(option, arg2, arg3, 0, 0) != 0:
+        raise _oserror()
 
 
 def machine() -> str:
@@ -376,12 +387,25 @@ def vm_size_bytes(status_fd: int | None = None) -> int:
     return _status_kb(text, "VmSize:") * 1024
 
 
+def vm_size_from_statm(statm_fd: int) -> int:
+    """The address-space size of the process whose /proc/<pid>/statm `statm_fd` is
+    (its first field, in pages): one short read, for the fork server before each fork."""
+    return int(os.pread(statm_fd, 128, 0).split(None, 1)[0]) * resource.getpagesize()
+
+
 def vm_hwm_kb(status_fd: int | None) -> int:
     """Peak resident set size (VmHWM) of this process, in KiB; 0 when unknown."""
     try:
         return _status_kb(_read_status(status_fd), "VmHWM:")
     except OSError:
         return 0
+
+
+def forked_peak_kb() -> int:
+    """VmHWM without /proc (which a child under the fork server's Landlock cannot open):
+    the kernel's `ru_maxrss`, which for a forked process is the same high-water mark.
+    Not for a fresh one: after exec it starts from the spawning process's peak."""
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
 def _read_status(fd: int | None) -> str:
@@ -398,23 +422,38 @@ def _status_kb(text: str, key: str) -> int:
     return 0
 
 
+def apply_shared_rlimits() -> None:
+    """The limits that are the same for every run: no core dumps."""
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
 def apply_rlimits(
-    *, cpu_s: float, memory_bytes: int, fsize_bytes: int, nofile: int, status_fd: int | None
+    *,
+    cpu_s: float,
+    memory_bytes: int,
+    fsize_bytes: int,
+    nofile: int,
+    status_fd: int | None,
+    vm_bytes: int | None = None,
+    shared: bool = True,
 ) -> None:
     """CPU (SIGXCPU at the soft limit, SIGKILL one second later), address space
-    (`memory_bytes` on top of what the interpreter already maps), file size, open
-    files, no core dumps. Lowering one's own limits needs no privilege."""
+    (`memory_bytes` on top of what the interpreter already maps: `vm_bytes`, else read
+    now), file size, open files, and (`shared`) the limits every run shares. Lowering
+    one's own limits needs no privilege."""
     cpu = max(1, int(-(-cpu_s // 1)))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if shared:
+        apply_shared_rlimits()
     resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
     resource.setrlimit(resource.RLIMIT_FSIZE, (fsize_bytes, fsize_bytes))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
     if memory_bytes > 0:
-        try:
-            base = vm_size_bytes(status_fd)
-        except (OSError, ValueError):
-            base = 64 << 20
-        limit = base + memory_bytes
+        if vm_bytes is None:
+            try:
+                vm_bytes = vm_size_bytes(status_fd)
+            except (OSError, ValueError):
+                vm_bytes = 64 << 20
+        limit = vm_bytes + memory_bytes
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
@@ -430,11 +469,54 @@ def _fs_rights(abi: int) -> int:
     return rights
 
 
-def apply_landlock(read: list[str], write: list[str], abi: int | None = None) -> int:
+class LandlockPaths:
+    """Path rules looked up once (the fork server): an O_PATH fd per path, moved to
+    consecutive numbers from `first_fd` so that a forked child can keep them while it
+    closes everything else, and the rule struct naming each: read-only beneath `read`,
+    read-write beneath `write` (the paths every run may write: /dev/null). A child then
+    adds them to its own ruleset without a single path lookup. Not a dataclass: see
+    `Applied`."""
+
+    def __init__(self, read: list[str], abi: int, first_fd: int, write: tuple[str, ...] = ()):
+        self.read = list(read)
+        self.write = write
+        self.abi = abi
+        self.rules: list[bytes] = []
+        self.first_fd = first_fd
+        handled = _fs_rights(abi)
+        for paths, rights in ((read, READ_RIGHTS), (write, WRITE_RIGHTS)):
+            for path in paths:
+                rule = _path_rule(path, rights & handled)
+                if rule is None:
+                    continue
+                fd, _ = rule
+                target = first_fd + len(self.rules)
+                os.dup2(fd, target, inheritable=False)
+                os.close(fd)
+                self.rules.append(_rule_attr(path, target, rights & handled))
+        self.end_fd = first_fd + len(self.rules)
+
+    def close(self) -> None:
+        os.closerange(self.first_fd, self.end_fd)
+
+
+def apply_landlock(
+    read: list[str],
+    write: list[str],
+    abi: int | None = None,
+    *,
+    prepared: LandlockPaths | None = None,
+) -> int:
     """Read-only access beneath `read`, read-write beneath `write`, nothing else; no TCP
     bind/connect (ABI >= 4); no signals to or abstract sockets of processes outside
-    this domain (ABI >= 6). Returns the ABI applied (0: not available)."""
-    abi = landlock_abi() if abi is None else abi
+    this domain (ABI >= 6). Returns the ABI applied (0: not available). With `prepared`
+    (made for the same `read` list) its rules come ready-made."""
+    if prepared is not None and prepared.read == read:
+        abi = prepared.abi
+        write = [path for path in write if path not in prepared.write]
+    else:
+        prepared = None
+        abi = landlock_abi() if abi is None else abi
     if abi <= 0:
         return 0
     handled_fs = _fs_rights(abi)
@@ -444,9 +526,17 @@ def apply_landlock(read: list[str], write: list[str], abi: int | None = None) ->
     size = 8 if abi < 4 else 16 if abi < 6 else 24
     ruleset = _syscall(_SYS_LANDLOCK_CREATE_RULESET, attr[:size], size, 0)
     try:
-        for paths, rights in ((read, READ_RIGHTS), (write, WRITE_RIGHTS)):
-            for path in paths:
-                _add_path_rule(ruleset, path, rights & handled_fs)
+        if prepared is not None:
+            add, args = _c().syscall, _ADD_RULE_ARGS
+            target = ctypes.c_long(ruleset)
+            for rule in prepared.rules:
+                if add(args[0], target, args[1], rule, args[2]) < 0:
+                    raise _oserror()
+        else:
+            for path in read:
+                _add_path_rule(ruleset, path, READ_RIGHTS & handled_fs)
+        for path in write:
+            _add_path_rule(ruleset, path, WRITE_RIGHTS & handled_fs)
         _prctl(_PR_SET_NO_NEW_PRIVS, 1)
         _syscall(_SYS_LANDLOCK_RESTRICT_SELF, ruleset, 0)
     finally:
@@ -454,15 +544,34 @@ def apply_landlock(read: list[str], write: list[str], abi: int | None = None) ->
     return abi
 
 
-def _add_path_rule(ruleset: int, path: str, rights: int) -> None:
+_ADD_RULE_ARGS = (
+    ctypes.c_long(_SYS_LANDLOCK_ADD_RULE),
+    ctypes.c_long(_LANDLOCK_RULE_PATH_BENEATH),
+    ctypes.c_long(0),
+)
+
+
+def _path_rule(path: str, rights: int) -> tuple[int, bytes] | None:
+    """(an O_PATH fd, the rule struct naming it); None for a path that does not exist here."""
     try:
         fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
     except OSError:
-        return  # a path that does not exist here grants nothing
+        return None  # a path that does not exist here grants nothing
+    return fd, _rule_attr(path, fd, rights)
+
+
+def _rule_attr(path: str, fd: int, rights: int) -> bytes:
+    if not os.path.isdir(path):
+        rights &= _FILE_RIGHTS
+    return _u64(rights) + fd.to_bytes(4, "little", signed=True)  # packed struct
+
+
+def _add_path_rule(ruleset: int, path: str, rights: int) -> None:
+    rule = _path_rule(path, rights)
+    if rule is None:
+        return
+    fd, attr = rule
     try:
-        if not os.path.isdir(path):
-            rights &= _FILE_RIGHTS
-        attr = _u64(rights) + fd.to_bytes(4, "little", signed=True)  # packed struct
         _syscall(_SYS_LANDLOCK_ADD_RULE, ruleset, _LANDLOCK_RULE_PATH_BENEATH, attr, 0)
     finally:
         os.close(fd)
@@ -482,77 +591,145 @@ def _arg_lo(i: int) -> int:
     return 16 + 8 * i  # seccomp_data.args[i], low 32 bits on little-endian
 
 
-def seccomp_program(pid: int, arch: str | None = None) -> bytes:
-    """The classic-BPF filter for a child whose pid (and process group) is `pid`."""
-    arch = arch or machine()
-    nrs = _SYSCALLS[arch]
-    deny = _insn(_RET, 0, 0, _RET_ERRNO | _EPERM)
-    allow = _insn(_RET, 0, 0, _RET_ALLOW)
-    prog = [
-        _insn(_LD_ABS, 0, 0, 4),  # arch
-        _insn(_JEQ, 1, 0, _AUDIT_ARCH[arch]),
-        _insn(_RET, 0, 0, _RET_KILL_PROCESS),
-        _insn(_LD_ABS, 0, 0, 0),  # syscall number
-    ]
-    if arch == "x86_64":  # x32 ABI numbers alias the same syscalls: refuse them all
-        prog += [_insn(_JGE, 0, 1, _X32_SYSCALL_BIT), deny]
-
-    def rule(name: str, block: list[bytes]) -> None:
-        if name in nrs:
-            prog.append(_insn(_JEQ, 0, len(block), nrs[name]))
-            prog.extend(block)
-
-    def only_values(arg: int, values: list[int]) -> list[bytes]:
-        block = [_insn(_LD_ABS, 0, 0, _arg_lo(arg))]
-        for i, value in enumerate(values):
-            block.append(_insn(_JEQ, len(values) - i, 0, value))
-        return [*block, deny, allow]
-
-    for name in _DENY:
-        rule(name, [deny])
-    # Sockets: none at all. Named Unix sockets (docker, dbus) are outside Landlock's
-    # reach, and in-process pairs go through socketpair(), which stays allowed.
-    rule("socket", [_insn(_RET, 0, 0, _RET_ERRNO | _EACCES)])
-    # Threads yes (CLONE_THREAD), new processes no; clone3 hides its flags in memory, so
-    # it answers ENOSYS and glibc falls back to clone().
-    rule(
-        "clone", [_insn(_LD_ABS, 0, 0, _arg_lo(0)), _insn(_JSET, 0, 1, _CLONE_THREAD), allow, deny]
-    )
-    rule("clone3", [_insn(_RET, 0, 0, _RET_ERRNO | _ENOSYS)])
-    # Signals only to itself or its own process group.
-    rule("kill", only_values(0, [pid, 0, (-pid) & 0xFFFFFFFF]))
-    rule("tgkill", only_values(0, [pid]))
-    rule("rt_sigqueueinfo", only_values(0, [pid]))
-    rule("rt_tgsigqueueinfo", only_values(0, [pid]))
-    # prlimit64 may read limits (new_limit == NULL) but not set them.
-    lo, hi = _arg_lo(2), _arg_lo(2) + 4
-    rule(
-        "prlimit64",
-        [
-            _insn(_LD_ABS, 0, 0, lo),
-            _insn(_JEQ, 0, 3, 0),
-            _insn(_LD_ABS, 0, 0, hi),
-            _insn(_JEQ, 0, 1, 0),
-            allow,
-            deny,
-        ],
-    )
-    prog.append(allow)
-    return b"".join(prog)
-
-
 class _SockFprog(ctypes.Structure):
     _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
 
 
-def apply_seccomp() -> bool:
-    """Install the filter on this (single-threaded) process (check `seccomp_supported()`
-    first, before Landlock hides /proc)."""
-    program = seccomp_program(os.getpid())
-    buf = ctypes.create_string_buffer(program, len(program))
-    fprog = _SockFprog(len(program) // 8, ctypes.addressof(buf))
-    _prctl(_PR_SET_NO_NEW_PRIVS, 1)
-    _prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.addressof(fprog))
+_PID_HOLE = "pid"
+_NEG_PID_HOLE = "-pid"
+_Part = bytes | tuple[int, int, int, str]
+"""An assembled instruction, or (code, jt, jf, hole) for one whose k is the pid."""
+
+
+class SeccompFilter:
+    """The classic-BPF filter, assembled once with the child's pid left open:
+    `program(pid)` only fills it in, so a forked child does not pay for assembling it.
+
+    `shared` is the part that names no process: the fork server installs it on itself
+    once and its children inherit it. `per_run` is the rest (no new processes, sessions
+    or limits; signals only within the run's group): each forked child adds it on top
+    (stacked filters: the strictest answer wins). A fresh child installs both at once.
+    Not a dataclass: see `Applied`."""
+
+    def __init__(self, arch: str | None = None, *, shared: bool = True, per_run: bool = True):
+        arch = arch or machine()
+        nrs = _SYSCALLS[arch]
+        deny = _insn(_RET, 0, 0, _RET_ERRNO | _EPERM)
+        allow = _insn(_RET, 0, 0, _RET_ALLOW)
+        prog: list[_Part] = [
+            _insn(_LD_ABS, 0, 0, 4),  # arch
+            _insn(_JEQ, 1, 0, _AUDIT_ARCH[arch]),
+            _insn(_RET, 0, 0, _RET_KILL_PROCESS),
+            _insn(_LD_ABS, 0, 0, 0),  # syscall number
+        ]
+        if arch == "x86_64":  # x32 ABI numbers alias the same syscalls: refuse them all
+            prog += [_insn(_JGE, 0, 1, _X32_SYSCALL_BIT), deny]
+
+        def rule(name: str, block: list[_Part]) -> None:
+            if name in nrs:
+                prog.append(_insn(_JEQ, 0, len(block), nrs[name]))
+                prog.extend(block)
+
+        def only_values(arg: int, values: list[int | str]) -> list[_Part]:
+            block: list[_Part] = [_insn(_LD_ABS, 0, 0, _arg_lo(arg))]
+            for i, value in enumerate(values):
+                jt = len(values) - i
+                block.append(
+                    (_JEQ, jt, 0, value) if isinstance(value, str) else _insn(_JEQ, jt, 0, value)
+                )
+            return [*block, deny, allow]
+
+        if shared:
+            for name in _DENY:
+                rule(name, [deny])
+            # Sockets: none at all. Named Unix sockets (docker, dbus) are outside Landlock's
+            # reach, and in-process pairs go through socketpair(), which stays allowed.
+            rule("socket", [_insn(_RET, 0, 0, _RET_ERRNO | _EACCES)])
+            # clone3 hides its flags in memory, so it answers ENOSYS and glibc falls back
+            # to clone(), whose flags the per-run part checks.
+            rule("clone3", [_insn(_RET, 0, 0, _RET_ERRNO | _ENOSYS)])
+        if per_run:
+            for name in _DENY_PER_RUN:
+                rule(name, [deny])
+            # Threads yes (CLONE_THREAD), new processes no.
+            rule(
+                "clone",
+                [_insn(_LD_ABS, 0, 0, _arg_lo(0)), _insn(_JSET, 0, 1, _CLONE_THREAD), allow, deny],
+            )
+            # Signals only to itself or its own process group.
+            rule("kill", only_values(0, [_PID_HOLE, 0, _NEG_PID_HOLE]))
+            rule("tgkill", only_values(0, [_PID_HOLE]))
+            rule("rt_sigqueueinfo", only_values(0, [_PID_HOLE]))
+            rule("rt_tgsigqueueinfo", only_values(0, [_PID_HOLE]))
+            # prlimit64 may read limits (new_limit == NULL) but not set them.
+            lo, hi = _arg_lo(2), _arg_lo(2) + 4
+            rule(
+                "prlimit64",
+                [
+                    _insn(_LD_ABS, 0, 0, lo),
+                    _insn(_JEQ, 0, 3, 0),
+                    _insn(_LD_ABS, 0, 0, hi),
+                    _insn(_JEQ, 0, 1, 0),
+                    allow,
+                    deny,
+                ],
+            )
+        prog.append(allow)
+        self._parts = prog
+        # Installed from here: the program with a 0 in each pid hole, filled in by
+        # `install` (slices of a ctypes buffer), and the sock_fprog pointing at it.
+        self._holes = [
+            (8 * i + 4, part[3]) for i, part in enumerate(prog) if isinstance(part, tuple)
+        ]
+        self._buf: ctypes.Array[ctypes.c_char] | None = None
+        self._fprog: _SockFprog | None = None
+
+    def program(self, pid: int | None) -> bytes:
+        """The filter for a child whose pid (and process group) is `pid`."""
+        out = []
+        for part in self._parts:
+            if isinstance(part, bytes):
+                out.append(part)
+                continue
+            if pid is None:
+                raise ValueError("the per-run seccomp filter needs the child's pid")
+            code, jt, jf, hole = part
+            out.append(_insn(code, jt, jf, pid if hole == _PID_HOLE else (-pid) & 0xFFFFFFFF))
+        return b"".join(out)
+
+    def prepare(self) -> tuple[ctypes.Array[ctypes.c_char], int]:
+        """(the program buffer, the address of its sock_fprog), built once: the fork
+        server calls this before forking so that a child only fills in its pid."""
+        if self._buf is None or self._fprog is None:
+            program = self.program(0 if self._holes else None)
+            self._buf = ctypes.create_string_buffer(program, len(program))
+            self._fprog = _SockFprog(len(program) // 8, ctypes.addressof(self._buf))
+        return self._buf, ctypes.addressof(self._fprog)
+
+    def install(self, pid: int) -> None:
+        """Install the filter for `pid` on this single-threaded process."""
+        buf, fprog = self.prepare()
+        for offset, hole in self._holes:
+            value = pid if hole == _PID_HOLE else (-pid) & 0xFFFFFFFF
+            buf[offset : offset + 4] = value.to_bytes(4, "little")
+        _prctl(_PR_SET_NO_NEW_PRIVS, 1)
+        _prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, fprog)
+
+
+def seccomp_program(
+    pid: int | None, arch: str | None = None, *, shared: bool = True, per_run: bool = True
+) -> bytes:
+    """The filter (or one part of it, see `SeccompFilter`) for the process `pid`."""
+    return SeccompFilter(arch, shared=shared, per_run=per_run).program(pid)
+
+
+def apply_seccomp(
+    *, shared: bool = True, per_run: bool = True, prepared: SeccompFilter | None = None
+) -> bool:
+    """Install the filter (or one part of it, see `SeccompFilter`; `prepared` when it
+    was assembled in advance) on this single-threaded process; check
+    `seccomp_supported()` first, before Landlock hides /proc."""
+    (prepared or SeccompFilter(shared=shared, per_run=per_run)).install(os.getpid())
     return True
 
 

@@ -142,6 +142,10 @@ class Child(Protocol):
 
 
 class Spawner(Protocol):
+    def workspace(self) -> str | None:
+        """The folder this spawner's run dirs must be created in (None: the temp dir)."""
+        ...
+
     def start(self, spec: RunSpec, paths: dict[str, str], job: dict[str, Any]) -> Child: ...
 
 
@@ -187,6 +191,18 @@ def _readable() -> list[str]:
     if _READABLE is None:
         _READABLE = readable_paths()
     return _READABLE
+
+
+def server_boot(root: str) -> dict[str, Any]:
+    """What a fork server applies to itself once (harness.serve): the same read rules as
+    every run, and write access beneath `root`, where each of its runs gets its dir."""
+    return {
+        "read_paths": _readable(),
+        "write_paths": [root, *EXTRA_WRITE_FILES],
+        "write_files": list(EXTRA_WRITE_FILES),
+        "landlock": True,
+        "seccomp": True,
+    }
 
 
 _COMPILED: tuple[Any, Any] | None = None
@@ -259,6 +275,9 @@ class _SpawnedChild:
 
 class FreshSpawner:
     """A new interpreter per run (`posix_spawn` into a new session)."""
+
+    def workspace(self) -> str | None:
+        return run_root()
 
     def start(self, spec: RunSpec, paths: dict[str, str], job: dict[str, Any]) -> Child:
         job_path = paths["job"]
@@ -426,7 +445,7 @@ def run_root() -> str | None:
 def execute(spec: RunSpec, spawner: Spawner | None = None) -> RunOutcome:
     """Run one job in a fresh work dir; always cleans up, never leaves a process behind."""
     spawner = spawner or FRESH
-    base = tempfile.mkdtemp(prefix="orps-run-", dir=run_root())
+    base = tempfile.mkdtemp(prefix="orps-run-", dir=spawner.workspace())
     try:
         return _execute_in(base, spec, spawner)
     finally:
@@ -436,19 +455,28 @@ def execute(spec: RunSpec, spawner: Spawner | None = None) -> RunOutcome:
 def _execute_in(base: str, spec: RunSpec, spawner: Spawner) -> RunOutcome:
     work = os.path.join(base, "work")
     os.mkdir(work, 0o700)
+    script = spec.job.get("mode") == "script"
     paths = {
         n: os.path.join(base, n) for n in ("stdin", "stdout", "stderr", "job", "report", "side")
     }
     paths["work"] = work
+    # No file to make (and remove) for an empty stdin, nor for a side channel that only
+    # scripts have: /dev/null reads and swallows the same.
+    if not spec.stdin:
+        paths["stdin"] = os.devnull
+    if not script:
+        paths["side"] = os.devnull
     for name, content in spec.files.items():
         target = os.path.join(work, _check_name(name))
         os.makedirs(os.path.dirname(target), exist_ok=True)
         with open(target, "wb") as f:
             f.write(content)
-    with open(paths["stdin"], "wb") as f:
-        f.write(spec.stdin)
+    if spec.stdin:
+        with open(paths["stdin"], "wb") as f:
+            f.write(spec.stdin)
     for name in ("stdout", "stderr", "report", "side"):
-        open(paths[name], "wb").close()
+        if paths[name] != os.devnull:
+            open(paths[name], "wb").close()
 
     limits = spec.limits
     output_limit = max(int(limits.output_kb), 0) * 1024
@@ -467,7 +495,7 @@ def _execute_in(base: str, spec: RunSpec, spawner: Spawner) -> RunOutcome:
         read_paths=_readable(),
         write_paths=[work, *EXTRA_WRITE_FILES],
     )
-    if job.get("mode") == "script":
+    if script:
         job["env"]["ORPS_REPORT_FD"] = "5"
     child = spawner.start(spec, paths, job)
 
@@ -487,7 +515,8 @@ def _execute_in(base: str, spec: RunSpec, spawner: Spawner) -> RunOutcome:
         if child.wait(min(remaining, TICK_S if not first else min(TICK_S, limits.time_s))):
             break
         first = False
-        if _proc_cpu(child.pid) > cpu_kill:
+        # (A warm child's pid comes once it has run a while: 0 reads as nothing used.)
+        if child.pid and _proc_cpu(child.pid) > cpu_kill:
             cpu_timed_out = True
             child.kill()
             break
@@ -499,7 +528,8 @@ def _execute_in(base: str, spec: RunSpec, spawner: Spawner) -> RunOutcome:
             disk_exceeded = True
             child.kill()
             break
-        sampled_hwm = max(sampled_hwm, _proc_hwm_kb(child.pid))
+        if child.pid:
+            sampled_hwm = max(sampled_hwm, _proc_hwm_kb(child.pid))
     status, cpu, wall = child.finish()
 
     stdout_size = _size(paths["stdout"])
@@ -508,7 +538,7 @@ def _execute_in(base: str, spec: RunSpec, spawner: Spawner) -> RunOutcome:
     stdout = _read_head(paths["stdout"], output_limit if output_limit else 1 << 20)
     stderr = _read_tail(paths["stderr"], STDERR_TAIL)
     record, tampered = parse_record(_read_head(paths["report"], RECORD_LIMIT + 1), nonce)
-    side = _read_head(paths["side"], SIDE_LIMIT)
+    side = _read_head(paths["side"], SIDE_LIMIT) if script else b""
 
     exit_code = os.waitstatus_to_exitcode(status)
     sig = -exit_code if exit_code < 0 else None

@@ -116,6 +116,14 @@ class TestFunction:
             "NameError" in report.tests[0].message and "solution line 2" in report.tests[0].message
         )
 
+    def test_every_test_of_a_candidate_names_its_own_solution_line(self, warm: bool) -> None:
+        # Warm: the server compiles a candidate once and renames the code for each run.
+        report = run(function_problem(), "def add(a, b):\n    return a + undefined\n", warm)
+        assert report.total == 2
+        for test in report.tests:
+            assert "solution line 2" in test.message, test.message
+            assert 'solution.py", line 2' in test.stderr_tail, test.stderr_tail
+
     def test_tle_mle_ole(self, warm: bool) -> None:
         loop = "def add(a, b):\n    while True:\n        pass\n"
         assert run(function_problem(time_s=0.3), loop, warm, "public").verdict is Verdict.TLE

@@ -401,11 +401,16 @@ def test_a_fork_server_dying_mid_run_never_hangs() -> None:
         assert j._server.pid not in (None, first)
 
 
+@pytest.mark.parametrize("part", ["whole", "shared", "per_run"])
 @pytest.mark.parametrize("arch", ["x86_64", "aarch64"])
-def test_the_seccomp_program_is_well_formed(arch: str) -> None:
+def test_the_seccomp_program_is_well_formed(arch: str, part: str) -> None:
+    """The whole filter (a fresh child), and the part the fork server installs on itself
+    and the part each forked child adds on top."""
     from orps_tui.sandbox import isolation
 
-    program = isolation.seccomp_program(4242, arch)
+    program = isolation.seccomp_program(
+        4242, arch, shared=part != "per_run", per_run=part != "shared"
+    )
     assert len(program) % 8 == 0
     count = len(program) // 8
     assert count < 4096
@@ -493,3 +498,65 @@ def test_a_run_without_landlock_says_so_in_its_record() -> None:
     assert outcome.record is not None
     assert outcome.record["layers"]["landlock_abi"] == 0
     assert outcome.record["layers"]["seccomp"] is detect().seccomp
+
+
+@needs_seccomp
+def test_the_fork_server_runs_under_the_shared_layers_itself() -> None:
+    """The layers every run shares are applied once, to the server; its children inherit
+    them (and each adds its own)."""
+    with Judge(stdio_problem(), jobs=1, warm=True) as j:
+        assert j.run("print(6)\n", "public").verdict is Verdict.AC
+        fields = dict(
+            line.split(":", 1)
+            for line in Path(f"/proc/{j._server.pid}/status").read_text().splitlines()
+        )
+    assert fields["Seccomp"].strip() == "2"
+    assert fields["NoNewPrivs"].strip() == "1"
+    assert int(fields["CapEff"], 16) == 0 and int(fields["CapPrm"], 16) == 0
+
+
+@needs_landlock
+def test_a_warm_run_cannot_touch_another_runs_files() -> None:
+    """Every run of a fork server has its dir in the server's work root, which the
+    server's ruleset may write; each run's own ruleset narrows that to its work dir."""
+    token = f"orps-other-run-{secrets.token_hex(8)}"
+    with Judge(stdio_problem(), jobs=1, warm=True) as j:
+        root = Path(j._spawner().workspace())  # type: ignore[union-attr]
+        other = root / "orps-run-other"
+        (other / "work").mkdir(parents=True)
+        (other / "stdout").write_text(token)
+        code = (
+            "import os\n"
+            "root = os.path.dirname(os.path.dirname(os.getcwd()))\n"
+            "for attempt in (\n"
+            "    lambda: os.listdir(root),\n"
+            "    lambda: open(os.path.join(root, 'orps-run-other', 'stdout')).read(),\n"
+            "    lambda: open(os.path.join(root, 'orps-run-other', 'stdout'), 'w').write('6'),\n"
+            "    lambda: open(os.path.join(root, 'orps-run-other', 'work', 'x'), 'w').write('x'),\n"
+            "    lambda: open(os.path.join(root, 'pwned'), 'w').write('x'),\n"
+            "):\n"
+            "    try:\n"
+            "        print(attempt())\n"
+            "    except OSError as e:\n"
+            "        print('blocked', e)\n"
+        )
+        report = j.run(code, "public")
+        assert report.tests[0].output_head.count("blocked") == 5, report.tests[0].output_head
+        assert token not in report_text(report)
+        assert (other / "stdout").read_text() == token
+        assert not (other / "work" / "x").exists() and not (root / "pwned").exists()
+    assert not root.exists()  # the server's work root goes with it
+
+
+def test_a_run_that_asks_for_fewer_layers_than_the_fork_server_has_starts_fresh() -> None:
+    from orps_tui.sandbox.forkserver import ForkServer
+
+    spec = RunSpec(
+        job={"mode": "script", "script": "pass", "script_path": "p.py", "args": []},
+        limits=Limits(time_s=1.0, memory_mb=128, output_kb=64),
+        landlock=False,
+    )
+    with ForkServer() as server:
+        outcome = execute(spec, server)
+    assert outcome.record is not None and not outcome.warm
+    assert outcome.record["layers"]["landlock_abi"] == 0
