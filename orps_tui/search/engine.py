@@ -174,6 +174,8 @@ class SearchEngine(SteeringMixin):
         self._fate_before_prune: dict[int, NodeFate | None] = {}
         self._round_ids: list[int] = []
         self._gate = _Gate(config.concurrency)
+        self._held: dict[int, bool] = {}
+        """Nodes whose programmer call ended and that keep its gate slot for their critic."""
         self._wake: asyncio.Event | None = None
         self._stop_reason: StopReason | None = None
         self._stop_message = ""
@@ -412,6 +414,8 @@ class SearchEngine(SteeringMixin):
             if node.state.busy:
                 self._set_state(node, NodeState.ACTIVE if node.report else NodeState.ERROR)
         finally:
+            if self._held.pop(node.id, False):
+                self._gate.release()
             for role in ("programmer", "critic"):
                 self._flush(node, role)
             node.finished_s = self.stats.elapsed_s
@@ -517,7 +521,9 @@ class SearchEngine(SteeringMixin):
 
     async def _attempt(self, node: Node, role: str, messages: Sequence[Message],
                        options: GenOptions, schema: dict[str, Any] | None) -> Completion:
-        await self._gate.acquire(first=role == Role.CRITIC)
+        if not self._held.pop(node.id, False):
+            await self._gate.acquire(first=role == Role.CRITIC)
+        keep = False
         if role == Role.PROGRAMMER and node.state is NodeState.PENDING:
             self._set_state(node, NodeState.GENERATING)
         started = time.monotonic()
@@ -544,6 +550,7 @@ class SearchEngine(SteeringMixin):
                         thinking.append(chunk.thinking)
                     if chunk.done:
                         usage, finish = chunk.usage, chunk.finish_reason
+            keep = role == Role.PROGRAMMER and self.config.critic
         except TimeoutError:
             raise ModelError(ModelErrorKind.TIMEOUT,
                              f"no complete answer within {options.timeout_s:g} s") from None
@@ -552,7 +559,13 @@ class SearchEngine(SteeringMixin):
         except Exception as exc:  # a backend bug or an unexpected transport error
             raise ModelError(ModelErrorKind.SERVER, f"{type(exc).__name__}: {exc}") from exc
         finally:
-            self._gate.release()
+            if keep:
+                # The node keeps its slot through judging for its critic call, which
+                # extends this conversation: another call in between would evict it from
+                # the server's cache. `_pipeline` gives it back if no critic call comes.
+                self._held[node.id] = True
+            else:
+                self._gate.release()
         total = time.monotonic() - started
         # A call cut for repetition has no usage from the server: count its chunks
         # (one token each on llama.cpp, vLLM and Ollama); the prompt is not counted.

@@ -375,3 +375,24 @@ async def test_a_looping_answer_is_cut_short_and_what_came_before_is_kept() -> N
     assert cut.state is NodeState.ERROR and "no code" in cut.error.lower()
     assert cut.calls and cut.calls[0].completion_tokens > 0
     assert result.answer_id == 1
+
+
+async def test_a_critic_call_follows_the_programmer_call_it_extends() -> None:
+    """With one slot, node j's critic runs right after node j's programmer call (the node
+    keeps the slot while it is judged), so the server's cache still holds the conversation."""
+    model = ScriptedModel(programmer=[WRONG, RIGHT, WRONG], critic=critic_json(3))
+    engine, _, _ = engine_for(model, samples=3, beam=1, rounds=0, concurrency=1)
+    await engine.run()
+    order = [(c.role, c.options.seed) for c in model.calls]
+    seeds = [engine.tree[i].seed for i in range(3)]
+    assert order == [(role, s + (role == "critic")) for s in seeds
+                     for role in ("programmer", "critic")]
+    assert engine._gate.busy == 0  # every slot given back
+
+
+async def test_a_node_without_a_critic_call_gives_its_slot_back() -> None:
+    model = ScriptedModel(programmer=["no code here", RIGHT])
+    engine, _, _ = engine_for(model, samples=2, beam=1, rounds=0, concurrency=1)
+    result = await asyncio.wait_for(engine.run(), 5)
+    assert engine.tree[0].state is NodeState.ERROR and result.answer_id == 1
+    assert engine._gate.busy == 0
