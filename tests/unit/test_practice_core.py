@@ -85,7 +85,7 @@ async def test_coach_reports_a_dead_model_in_one_line() -> None:
 
     problem = sample_problem()
     model = ScriptedModel(faults={i: Fault(ModelErrorKind.UNREACHABLE) for i in range(10)})
-    coach = Coach(problem, model, FakeJudge(problem), SearchConfig(retries=0))
+    coach = Coach(problem, model, FakeJudge(problem), SearchConfig())
     try:
         await coach.review("def add(a, b):\n    return 0\n")
     except CoachError as exc:
