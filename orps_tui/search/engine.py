@@ -206,11 +206,6 @@ class SearchEngine(SteeringMixin):
         handler(command)
         self._poke()
 
-    def save(self) -> str | None:
-        """Where the session is saved. Every record is already on disk (fsync'd as written),
-        so there is nothing left to do; None when this search has no session."""
-        return str(self.session.directory) if self.session is not None else None
-
     async def run(self) -> SearchResult:
         """Run the search to its end and return the answer (graded once on hidden tests).
         Cancelling the task running this cancels in-flight calls (nodes become CANCELLED)
