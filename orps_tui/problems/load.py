@@ -1,4 +1,4 @@
-"""Load and validate problem files (DESIGN §2; the reference is docs/problem-format.md).
+"""Load and validate problem files (docs/architecture.md; the reference is docs/problem-format.md).
 
 `load_problem(path)` returns a `Problem` or raises `ProblemError` listing every problem
 found, each with the file, the line (where known) and the field. `check_problem(path)`

@@ -1,4 +1,4 @@
-"""The judge: one problem + one solution -> a JudgeReport (DESIGN §3).
+"""The judge: one problem + one solution -> a JudgeReport (docs/architecture.md, docs/judge.md).
 
 `Judge(problem)` keeps a warm fork server and a thread pool for the problem, so the
 search engine can call `arun(code, "public")` for every candidate cheaply; `judge(...)`

@@ -1,4 +1,4 @@
-"""The ORPS search engine (DESIGN §4): a beam search over programmer answers, each judged on
+"""The ORPS search engine (docs/architecture.md): a beam search over programmer answers, each judged on
 the public tests, scored from real execution and reviewed by a critic call.
 
 One engine runs one search on one asyncio event loop. Everything it does is a task on that

@@ -1,4 +1,4 @@
-"""Scores: the outcome score from real execution, the beam ranking and the answer key (DESIGN §4).
+"""Scores: the outcome score from real execution, the beam ranking and the answer key (docs/architecture.md).
 
 outcome = pass_rate x (1 + mean(static, dynamic)) in [0, 2).
 
