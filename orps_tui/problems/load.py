@@ -305,7 +305,7 @@ class _Validator:
         tests = self._tests(kind)
         reference = self._reference()
 
-        if self.errors:
+        if self.errors or kind is None or source is None or statement is None or limits is None:
             return LoadResult(None, self.errors, self.warnings)
         problem = Problem(
             id=problem_id,

@@ -90,7 +90,7 @@ class RunOutcomeLike(Protocol):
 class Runner(Protocol):
     def __call__(
         self,
-        argv: Sequence[str],
+        argv: list[str],
         *,
         stdin: bytes,
         limits: Limits,
