@@ -159,15 +159,5 @@ def _silence_stdout() -> None:
         pass
 
 
-def not_available(name: str, issue: str):
-    """A `run` for subcommands whose feature has not landed yet."""
-
-    def run(args: argparse.Namespace) -> int:
-        print(f"orps {name}: not available yet ({issue})", file=sys.stderr)
-        return 2
-
-    return run
-
-
 if __name__ == "__main__":
     sys.exit(main())

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal, Protocol, runtime_checkable
 
+from orps_tui.config import ModelSettings
+
 Role = Literal["system", "user", "assistant"]
 
 
@@ -22,13 +24,13 @@ class Message:
 
 @dataclass(frozen=True)
 class GenOptions:
-    temperature: float = 0.5
+    temperature: float = ModelSettings.temperature
     top_p: float | None = None
     seed: int | None = None
-    max_tokens: int = 1500
+    max_tokens: int = ModelSettings.max_tokens
     num_ctx: int | None = None
     stop: tuple[str, ...] = ()
-    timeout_s: float = 300.0
+    timeout_s: float = ModelSettings.timeout_s
     """Give up on a call after this long without finishing."""
 
 
@@ -61,6 +63,9 @@ class Chunk:
     usage: Usage | None = None
     finish_reason: str | None = None
     """`stop`, `length` (hit max_tokens) or None while streaming."""
+    restart: bool = False
+    """The call failed after some chunks and is being retried: drop what it streamed so far
+    (the next chunks are the new attempt's). Only `llm.calls.guarded_stream` sends it."""
 
 
 @dataclass(frozen=True)
@@ -164,6 +169,10 @@ async def collect(stream: AsyncIterator[Chunk]) -> Completion:
     thinking: list[str] = []
     out = Completion()
     async for chunk in stream:
+        if chunk.restart:  # a retry: what came before belongs to the failed attempt
+            parts.clear()
+            thinking.clear()
+            continue
         parts.append(chunk.text)
         thinking.append(chunk.thinking)
         if chunk.done:

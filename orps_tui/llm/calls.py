@@ -3,9 +3,9 @@
 `guarded_stream` wraps one backend attempt (an async iterator of `Chunk`s) with:
 - a concurrency limit (the backend's semaphore, held for the whole call);
 - a deadline per attempt (`GenOptions.timeout_s`), reported with the elapsed time;
-- retries with exponential backoff of transient failures, but only while nothing has
-  been yielded yet; a failure after the first chunk raises `STREAM_CUT` (or `TIMEOUT`
-  for a stall) and the caller decides whether to retry the whole call;
+- retries with exponential backoff of transient failures (a timeout included); a retry
+  after chunks were yielded is announced by a `Chunk(restart=True)`, so the consumer drops
+  the partial answer. This is the only layer that times out or retries a model call;
 - timing: time to first token and total time go into the final chunk's `Usage`.
 Every failure leaves as a `ModelError`; cancelling the consuming task closes the
 underlying HTTP stream.
@@ -22,6 +22,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, replace
 
+from orps_tui.config import ModelSettings
 from orps_tui.llm.base import Chunk, ModelError, ModelErrorKind, Usage
 
 Attempt = Callable[[], AsyncIterator[Chunk]]
@@ -30,7 +31,7 @@ Classifier = Callable[[BaseException], ModelError]
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    retries: int = 3
+    retries: int = ModelSettings.retries
     """Retries after the first attempt (so up to `retries + 1` attempts)."""
     backoff_s: float = 0.5
     """First delay; doubles per retry, capped at `max_backoff_s`, with jitter."""
@@ -104,8 +105,6 @@ async def guarded_stream(
                 )
             except Exception as exc:  # everything leaves as a ModelError
                 error = _as_model_error(exc, classify, label, timeout_s, attempt_start, yielded)
-                if yielded:
-                    raise error from exc
                 if not error.retryable or tries > policy.retries:
                     if tries > 1:
                         error = ModelError(
@@ -115,6 +114,9 @@ async def guarded_stream(
                         )
                     raise error from exc
                 await _close(stream)
+                if yielded:
+                    first_token_at = None
+                    yield Chunk(restart=True)
                 await asyncio.sleep(policy.delay(tries - 1))
             finally:
                 await _close(stream)

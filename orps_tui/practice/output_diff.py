@@ -1,12 +1,15 @@
 """Where an actual output first differs from the expected one, at line and token level.
 
-`first_difference` gives the line, the token within that line, both lines and both tokens,
-so a view can show the two lines with the differing token marked.
+`diff_of` renders the judge checker's own `Mismatch` (so a float checker's accepted token is
+never the one marked); `first_difference` is the plain token comparison for results without
+one (custom checkers, results read from old sessions).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from orps_tui.sandbox.report import Mismatch, TestResult
 
 
 @dataclass(frozen=True)
@@ -22,8 +25,12 @@ class LineDiff:
     differs."""
     expected_token: str | None
     actual_token: str | None
+    mismatch: Mismatch | None = None
+    """The checker's mismatch this was rendered from, whose message is the summary."""
 
     def summary(self) -> str:
+        if self.mismatch is not None:
+            return self.mismatch.describe()
         if self.actual_line is None:
             return f"line {self.line}: missing (expected {self.expected_line!r})"
         if self.expected_line is None:
@@ -58,6 +65,29 @@ def first_difference(expected: str, actual: str, *, exact: bool = False) -> Line
         if exact and e != a:
             return LineDiff(i + 1, e, a, None, None, None)
     return None
+
+
+def diff_of(result: TestResult) -> LineDiff | None:
+    """The failing test's first difference: the checker's mismatch when it gave one."""
+    if result.mismatch is None:
+        return first_difference(result.expected_head, result.output_head)
+    return from_mismatch(result.mismatch, result.expected_head, result.output_head)
+
+
+def from_mismatch(mismatch: Mismatch, expected: str, actual: str) -> LineDiff:
+    """Both lines around the checker's mismatch, with the token it blamed."""
+    e_lines, a_lines = expected.splitlines(), actual.splitlines()
+
+    def line(lines: list[str], number: int) -> str | None:
+        return lines[number - 1] if 0 < number <= len(lines) else None
+
+    actual_line = line(a_lines, mismatch.line)
+    expected_line = line(e_lines, mismatch.expected_line or mismatch.line)
+    token = mismatch.token
+    if mismatch.actual is None and token is None:  # exact: the whole line is missing
+        actual_line = None
+    return LineDiff(mismatch.line, expected_line, actual_line, token,
+                    mismatch.expected, mismatch.actual, mismatch)
 
 
 def token_spans(line: str) -> list[tuple[int, int]]:

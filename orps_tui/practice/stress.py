@@ -241,7 +241,7 @@ class StressRunner:
 
     def _recheck(self, answer: _Answer, test: TestCase) -> _Answer:
         """Classify a run made before the expected output was known."""
-        verdict, message = classify(self.problem, test, answer.outcome)
+        verdict, message, _ = classify(self.problem, test, answer.outcome)
         if verdict is Verdict.RE:
             message = _with_stderr(message, answer.outcome.stderr)
         return replace(answer, verdict=verdict, message=message)
@@ -297,7 +297,7 @@ class StressRunner:
         if problem.kind is not ProblemKind.FUNCTION and test.output is None:
             # The brute force: only crashes and limits fail it, whatever the checker.
             problem = replace(problem, checker=Checker())
-        verdict, message = classify(problem, test, outcome)
+        verdict, message, _ = classify(problem, test, outcome)
         output = outcome.stdout.decode("utf-8", "replace")
         if problem.kind is ProblemKind.FUNCTION:
             _, mark, value = output.rpartition(RESULT_MARK)

@@ -94,11 +94,6 @@ def scan(*paths: str | Path) -> LibraryScan:
     return result
 
 
-def list_problems(folder: str | Path | None = None) -> LibraryScan:
-    """The problems in `folder` (default: the starter set)."""
-    return scan(folder if folder is not None else locations.starter_problems_dir())
-
-
 class ProblemNotFound(LookupError):
     """Neither a path nor an id known in the starter set or the user's problems folder."""
 

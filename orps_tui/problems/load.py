@@ -1,4 +1,4 @@
-"""Load and validate problem files (DESIGN §2; the reference is docs/problem-format.md).
+"""Load and validate problem files (docs/architecture.md; the reference is docs/problem-format.md).
 
 `load_problem(path)` returns a `Problem` or raises `ProblemError` listing every problem
 found, each with the file, the line (where known) and the field. `check_problem(path)`
@@ -305,7 +305,7 @@ class _Validator:
         tests = self._tests(kind)
         reference = self._reference()
 
-        if self.errors:
+        if self.errors or kind is None or source is None or statement is None or limits is None:
             return LoadResult(None, self.errors, self.warnings)
         problem = Problem(
             id=problem_id,

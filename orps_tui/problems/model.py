@@ -1,4 +1,4 @@
-"""The problem model: what a problem file holds once loaded and validated (DESIGN §2).
+"""The problem model: what a problem file holds once loaded and validated (docs/architecture.md).
 
 Plain frozen dataclasses, no I/O: loading lives in `load.py`, writing in `write.py`.
 """

@@ -1,4 +1,4 @@
-"""Output checkers for stdio problems: pure functions returning (ok, message).
+"""Output checkers for stdio problems: pure functions returning a `CheckResult`.
 
 - `tokens` (the default): whitespace-insensitive token comparison.
 - `exact`: byte-for-byte (as text) comparison.
@@ -6,58 +6,59 @@
 - `custom`: a checker program, run in the sandbox like any solution, with the input,
   expected and actual output files as argv; exit 0 accepts, its stdout is the message.
 
-The message names the first difference (line and token), so a person or the model can
-see what went wrong without diffing by hand.
+A failed built-in check carries a structured `Mismatch` (line, token, expected, actual): the
+verdict message is rendered from it, and the practice diff marks the same token.
 """
 
 from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 from orps_tui.problems.model import Checker, CheckerType, Limits
+from orps_tui.sandbox.report import Mismatch, shown
 
-CheckResult = tuple[bool, str]
-_SHOW = 40
+
+class CheckResult(NamedTuple):
+    ok: bool
+    message: str
+    mismatch: Mismatch | None = None
+
 
 CUSTOM_CHECKER_LIMITS = Limits(time_s=10.0, memory_mb=512, output_kb=64)
 
 
-def _show(token: str) -> str:
-    return repr(token if len(token) <= _SHOW else token[:_SHOW] + "...")
+def _tokens(text: str) -> list[tuple[int, int, str]]:
+    """(line, index within the line, token), all 1-based."""
+    return [
+        (number, index, token)
+        for number, line in enumerate(text.splitlines(), start=1)
+        for index, token in enumerate(line.split(), start=1)
+    ]
 
 
-def _tokens(text: str) -> Iterator[tuple[int, str]]:
-    for number, line in enumerate(text.splitlines(), start=1):
-        for token in line.split():
-            yield number, token
+def _failed(mismatch: Mismatch, message: str | None = None) -> CheckResult:
+    return CheckResult(False, message or mismatch.describe(), mismatch)
 
 
 def _compare_tokens(expected: str, actual: str, same: Callable[[str, str], bool]) -> CheckResult:
-    exp, act = list(_tokens(expected)), list(_tokens(actual))
-    for index, ((e_line, e_tok), (a_line, a_tok)) in enumerate(zip(exp, act, strict=False)):
+    exp, act = _tokens(expected), _tokens(actual)
+    for (e_line, _, e_tok), (a_line, a_index, a_tok) in zip(exp, act, strict=False):
         if not same(e_tok, a_tok):
-            return False, (
-                f"line {a_line}, token {index + 1}: expected {_show(e_tok)}, got {_show(a_tok)}"
-                + (f" (expected on line {e_line})" if e_line != a_line else "")
-            )
+            return _failed(Mismatch(a_line, a_index, e_tok, a_tok, expected_line=e_line))
     if len(act) < len(exp):
-        e_line, e_tok = exp[len(act)]
+        e_line, e_index, e_tok = exp[len(act)]
+        mismatch = Mismatch(e_line, e_index, e_tok, None, expected_line=e_line)
         if not act:
-            return False, f"no output: expected {_show(e_tok)} first"
-        return False, (
-            f"output ends after {len(act)} token(s): expected {_show(e_tok)} next "
-            f"(line {e_line} of the answer)"
-        )
+            return _failed(mismatch, f"no output: expected {shown(e_tok)} first")
+        return _failed(mismatch)
     if len(act) > len(exp):
-        a_line, a_tok = act[len(exp)]
-        return (
-            False,
-            f"extra output on line {a_line}: {_show(a_tok)} after {len(exp)} expected token(s)",
-        )
-    return True, f"{len(exp)} token(s) match"
+        a_line, a_index, a_tok = act[len(exp)]
+        return _failed(Mismatch(a_line, a_index, None, a_tok))
+    return CheckResult(True, f"{len(exp)} token(s) match")
 
 
 def tokens(expected: str, actual: str) -> CheckResult:
@@ -68,7 +69,7 @@ def tokens(expected: str, actual: str) -> CheckResult:
 def exact(expected: str, actual: str) -> CheckResult:
     """Exactly the same text (line endings included)."""
     if expected == actual:
-        return True, "output matches exactly"
+        return CheckResult(True, "output matches exactly")
     e_lines, a_lines = expected.splitlines(keepends=True), actual.splitlines(keepends=True)
     for number, (e, a) in enumerate(zip(e_lines, a_lines, strict=False), start=1):
         if e != a:
@@ -76,13 +77,10 @@ def exact(expected: str, actual: str) -> CheckResult:
                 (i for i, (x, y) in enumerate(zip(e, a, strict=False)) if x != y),
                 min(len(e), len(a)),
             )
-            return False, f"line {number}, column {column + 1}: expected {_show(e)}, got {_show(a)}"
+            return _failed(Mismatch(number, None, e, a, column=column + 1))
     if len(a_lines) < len(e_lines):
-        return (
-            False,
-            f"output ends after line {len(a_lines)}: expected {_show(e_lines[len(a_lines)])} next",
-        )
-    return False, f"extra output from line {len(e_lines) + 1}: {_show(a_lines[len(e_lines)])}"
+        return _failed(Mismatch(len(a_lines) + 1, None, e_lines[len(a_lines)], None))
+    return _failed(Mismatch(len(e_lines) + 1, None, None, a_lines[len(e_lines)]))
 
 
 def _number(token: str) -> float | None:
@@ -107,10 +105,10 @@ def float_tokens(
             return x == y
         return abs(x - y) <= abs_tol or abs(x - y) <= rel_tol * abs(x)
 
-    ok, message = _compare_tokens(expected, actual, same)
-    if ok:
-        return True, f"{message} (abs/rel tolerance {abs_tol:g}/{rel_tol:g})"
-    return False, message
+    result = _compare_tokens(expected, actual, same)
+    if result.ok:
+        return CheckResult(True, f"{result.message} (abs/rel tolerance {abs_tol:g}/{rel_tol:g})")
+    return result
 
 
 def custom(
@@ -127,7 +125,7 @@ def custom(
     try:
         source = program.read_bytes()
     except OSError as exc:
-        return False, f"checker {program}: cannot read: {exc.strerror or exc}"
+        return CheckResult(False, f"checker {program}: cannot read: {exc.strerror or exc}")
     files = {
         "checker.py": source,
         "input.txt": input,
@@ -141,15 +139,15 @@ def custom(
             files=files,
         )
     except (ValueError, UnicodeDecodeError) as exc:
-        return False, f"checker {program.name}: cannot run it as a Python script: {exc}"
+        return CheckResult(False, f"checker {program.name}: cannot run it as a Python script: {exc}")
     message = outcome.stdout.decode("utf-8", "replace").strip()
     if outcome.timed_out:
-        return False, "the checker ran out of time"
+        return CheckResult(False, "the checker ran out of time")
     if outcome.exit_code == 0:
-        return True, message or "accepted by the checker"
+        return CheckResult(True, message or "accepted by the checker")
     if outcome.record and outcome.record.get("status") == "exception":
-        return False, f"the checker crashed: {outcome.record.get('message', '')}"
-    return False, message or f"rejected by the checker (exit {outcome.exit_code})"
+        return CheckResult(False, f"the checker crashed: {outcome.record.get('message', '')}")
+    return CheckResult(False, message or f"rejected by the checker (exit {outcome.exit_code})")
 
 
 def check(
@@ -170,7 +168,7 @@ def check(
         return float_tokens(expected, actual, checker.abs_tol, checker.rel_tol)
     if kind is CheckerType.CUSTOM:
         if not checker.program:
-            return False, "custom checker without a program"
+            return CheckResult(False, "custom checker without a program")
         program = Path(checker.program)
         if not program.is_absolute() and base_dir is not None:
             program = base_dir / program
@@ -180,4 +178,4 @@ def check(
             expected=expected.encode(),
             actual=actual.encode(),
         )
-    return False, f"unknown checker type {kind!r}"
+    return CheckResult(False, f"unknown checker type {kind!r}")

@@ -1,4 +1,4 @@
-"""The judge: one problem + one solution -> a JudgeReport (DESIGN §3).
+"""The judge: one problem + one solution -> a JudgeReport (docs/architecture.md, docs/judge.md).
 
 `Judge(problem)` keeps a warm fork server and a thread pool for the problem, so the
 search engine can call `arun(code, "public")` for every candidate cheaply; `judge(...)`
@@ -14,12 +14,19 @@ import signal
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from orps_tui.problems.model import CheckerType, Problem, ProblemKind, TestCase
 from orps_tui.sandbox import checkers
 from orps_tui.sandbox.isolation import detect, merge_applied
-from orps_tui.sandbox.report import JudgeReport, StaticMetrics, SyntaxIssue, TestResult, Verdict
+from orps_tui.sandbox.report import (
+    JudgeReport,
+    Mismatch,
+    StaticMetrics,
+    SyntaxIssue,
+    TestResult,
+    Verdict,
+)
 from orps_tui.sandbox.runner import FRESH, RunOutcome, RunSpec, Spawner, execute
 
 if TYPE_CHECKING:
@@ -221,7 +228,7 @@ class Judge:
         )
 
     def _classify(self, test: TestCase, outcome: RunOutcome) -> TestResult:
-        verdict, message = classify(self.problem, test, outcome)
+        verdict, message, mismatch = classify(self.problem, test, outcome)
         stdout = outcome.stdout.decode("utf-8", "replace")
         return TestResult(
             name=test.name,
@@ -236,12 +243,27 @@ class Judge:
             message=message,
             exit_code=outcome.exit_code,
             performance=test.performance,
+            mismatch=mismatch,
         )
 
 
-def classify(problem: Problem, test: TestCase, outcome: RunOutcome) -> tuple[Verdict, str]:
+class Classified(NamedTuple):
+    verdict: Verdict
+    message: str
+    mismatch: Mismatch | None = None
+    """The checker's first difference, for a stdio wrong answer."""
+
+
+def classify(problem: Problem, test: TestCase, outcome: RunOutcome) -> Classified:
     """The verdict for one run, from what the kernel and the parent saw first and the
     child's verified record second; stdout is only ever compared, never interpreted."""
+    result = _classify_run(problem, test, outcome)
+    return result if isinstance(result, Classified) else Classified(*result)
+
+
+def _classify_run(
+    problem: Problem, test: TestCase, outcome: RunOutcome
+) -> tuple[Verdict, str] | Classified:
     limits = problem.limits
     record = outcome.record or {}
     status = record.get("status")
@@ -279,14 +301,14 @@ def classify(problem: Problem, test: TestCase, outcome: RunOutcome) -> tuple[Ver
         return Verdict.RE, f"{how}: {detail}" if detail else how
     if test.output is None and problem.checker.type is not CheckerType.CUSTOM:
         return Verdict.AC, "no expected output: any output is accepted"
-    ok, message = checkers.check(
+    checked = checkers.check(
         problem.checker,
         input=test.input or "",
         expected=test.output or "",
         actual=outcome.stdout.decode("utf-8", "replace"),
         base_dir=problem.base_dir,
     )
-    return (Verdict.AC if ok else Verdict.WA), message
+    return Classified(Verdict.AC if checked.ok else Verdict.WA, checked.message, checked.mismatch)
 
 
 def _performance_verdict(problem: Problem, outcome: RunOutcome, how: str) -> tuple[Verdict, str]:

@@ -90,7 +90,7 @@ class RunOutcomeLike(Protocol):
 class Runner(Protocol):
     def __call__(
         self,
-        argv: Sequence[str],
+        argv: list[str],
         *,
         stdin: bytes,
         limits: Limits,
@@ -487,14 +487,14 @@ def _check_output(problem: Problem, test: TestCase, actual: str) -> tuple[Verdic
     """The judge's own checkers, so the verdict is the one a normal run gets."""
     from orps_tui.sandbox import checkers
 
-    ok, message = checkers.check(
+    checked = checkers.check(
         problem.checker,
         input=test.input or "",
         expected=test.output or "",
         actual=actual,
         base_dir=problem.base_dir,
     )
-    return (Verdict.AC if ok else Verdict.WA), message
+    return (Verdict.AC if checked.ok else Verdict.WA), checked.message
 
 
 # --- merging the passes ------------------------------------------------------------------------

@@ -26,6 +26,47 @@ class Verdict(StrEnum):
         return self is Verdict.AC
 
 
+@dataclass(frozen=True)
+class Mismatch:
+    """Where a checker found the first difference: what the verdict message and the
+    practice diff both render, so they always blame the same token."""
+
+    line: int
+    """1-based line of the actual output (of the expected one when the output ended early)."""
+    token: int | None
+    """1-based token within that line; None when the whole line differs (exact checker)."""
+    expected: str | None
+    """None: the expected output has nothing here (extra output)."""
+    actual: str | None
+    """None: the output ended before this point (missing output)."""
+    expected_line: int | None = None
+    """The expected token's line when it is not `line` (token checkers ignore line breaks)."""
+    column: int | None = None
+    """1-based first differing character (exact checker)."""
+
+    def describe(self) -> str:
+        """The one-line message a verdict carries and the practice diff shows."""
+        if self.actual is None:
+            return f"output ends early: expected {shown(self.expected)} next (line {self.line})"
+        if self.expected is None:
+            return f"extra output on line {self.line}: {shown(self.actual)}"
+        where = f"line {self.line}, " + (
+            f"token {self.token}" if self.token is not None else f"column {self.column or 1}"
+        )
+        elsewhere = (
+            f" (expected on line {self.expected_line})"
+            if self.expected_line not in (None, self.line)
+            else ""
+        )
+        return f"{where}: expected {shown(self.expected)}, got {shown(self.actual)}{elsewhere}"
+
+
+def shown(text: str | None, limit: int = 40) -> str:
+    if text is None:
+        return "nothing"
+    return repr(text if len(text) <= limit else text[:limit] + "...")
+
+
 @dataclass
 class TestResult:
     __test__ = False  # tells pytest this is not a test class
@@ -44,6 +85,12 @@ class TestResult:
     exit_code: int | None = None
     performance: bool = False
     """A performance input: only limits and exit were judged, never the output."""
+    mismatch: Mismatch | None = None
+    """The checker's first difference (stdio WA), for views that mark it."""
+
+    def __post_init__(self) -> None:
+        if isinstance(self.mismatch, dict):  # read back from a session file
+            self.mismatch = Mismatch(**self.mismatch)
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Static metrics of a Python solution from tree-sitter's parse (DESIGN §3).
+"""Static metrics of a Python solution from tree-sitter's parse (docs/architecture.md, docs/judge.md).
 
 `analyze(code)` returns lines of code, AST size, McCabe cyclomatic and SonarSource
 cognitive complexity (module and per function) and syntax errors with positions.

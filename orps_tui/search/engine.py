@@ -1,4 +1,4 @@
-"""The ORPS search engine (DESIGN §4): a beam search over programmer answers, each judged on
+"""The ORPS search engine (docs/architecture.md): a beam search over programmer answers, each judged on
 the public tests, scored from real execution and reviewed by a critic call.
 
 One engine runs one search on one asyncio event loop. Everything it does is a task on that
@@ -57,10 +57,6 @@ REPETITION = "repetition"
 """The finish reason of a call the engine cut because the model was looping."""
 
 _FATAL_KINDS = {ModelErrorKind.NOT_FOUND, ModelErrorKind.NOT_INSTALLED}
-_ENGINE_RETRIES = {ModelErrorKind.STREAM_CUT, ModelErrorKind.TIMEOUT}
-"""Backends retry transient errors themselves until the first chunk arrives; what is left
-for the engine is a stream cut after chunks, and its own whole-call timeout."""
-
 
 class JudgeLike(Protocol):
     """What the engine needs of a judge: `orps_tui.sandbox.judge.Judge` fits, and so does a
@@ -211,11 +207,6 @@ class SearchEngine(SteeringMixin):
             return
         handler(command)
         self._poke()
-
-    def save(self) -> str | None:
-        """Where the session is saved. Every record is already on disk (fsync'd as written),
-        so there is nothing left to do; None when this search has no session."""
-        return str(self.session.directory) if self.session is not None else None
 
     async def run(self) -> SearchResult:
         """Run the search to its end and return the answer (graded once on hidden tests).
@@ -499,28 +490,10 @@ class SearchEngine(SteeringMixin):
 
     async def _call(self, node: Node, role: str, messages: Sequence[Message], options: GenOptions,
                     schema: dict[str, Any] | None = None) -> Completion:
-        """One model call with bounded retries of transient errors; each retry starts the
-        streamed text over. Raises ModelError when it gives up."""
+        """One model call. The backend owns its deadline and retries (`llm.calls`); a retry
+        after chunks arrived comes as a restart chunk, and the streamed text starts over.
+        Raises ModelError when the backend gives up."""
         self.stats.llm_calls += 1
-        attempt = 0
-        while True:
-            if attempt:
-                self._reset_stream(node, role)
-            try:
-                done = await self._attempt(node, role, messages, options, schema)
-            except ModelError as exc:
-                if exc.kind not in _ENGINE_RETRIES or attempt >= self.config.retries:
-                    raise
-                attempt += 1
-                self.stats.retries += 1
-                node.issues.append(f"{role} call failed ({exc.message}); retry {attempt}")
-                await asyncio.sleep(self.config.retry_backoff_s * 2 ** (attempt - 1))
-                continue
-            self._failures_in_a_row = 0
-            return done
-
-    async def _attempt(self, node: Node, role: str, messages: Sequence[Message],
-                       options: GenOptions, schema: dict[str, Any] | None) -> Completion:
         if not self._held.pop(node.id, False):
             await self._gate.acquire(first=role == Role.CRITIC)
         keep = False
@@ -534,8 +507,16 @@ class SearchEngine(SteeringMixin):
         finish: str | None = None
         stream = self.model.stream_chat(messages, options, json_schema=schema)
         try:
-            async with asyncio.timeout(options.timeout_s), _closing(stream):
+            async with _closing(stream):
                 async for chunk in stream:
+                    if chunk.restart:
+                        self.stats.retries += 1
+                        node.issues.append(f"{role} call was cut; it starts over")
+                        self._reset_stream(node, role)
+                        ttft = None
+                        text.clear()
+                        thinking.clear()
+                        continue
                     if ttft is None and (chunk.text or chunk.thinking):
                         ttft = time.monotonic() - started
                     if chunk.text:
@@ -551,9 +532,6 @@ class SearchEngine(SteeringMixin):
                     if chunk.done:
                         usage, finish = chunk.usage, chunk.finish_reason
             keep = role == Role.PROGRAMMER and self.config.critic
-        except TimeoutError:
-            raise ModelError(ModelErrorKind.TIMEOUT,
-                             f"no complete answer within {options.timeout_s:g} s") from None
         except (ModelError, asyncio.CancelledError):
             raise
         except Exception as exc:  # a backend bug or an unexpected transport error
@@ -574,6 +552,7 @@ class SearchEngine(SteeringMixin):
                                     ttft or total, total, usage.prompt_evaluated))
         self.stats.add_call(usage.prompt_tokens, usage.completion_tokens, usage.prompt_evaluated)
         self._flush(node, role)
+        self._failures_in_a_row = 0
         return Completion("".join(text), "".join(thinking), usage, finish)
 
     def _model_failed(self, node: Node, exc: ModelError) -> None:

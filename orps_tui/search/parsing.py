@@ -261,6 +261,8 @@ def parse_critique(raw: str) -> ParsedCritique:
         out.critique = str(critique).strip()
         score = data.get("score", data.get("rating"))
         try:
+            if score is not None and not isinstance(score, int | float | str):
+                raise TypeError(score)
             out.score = clamp_score(float(score), None, out.issues) if score is not None else None
         except (TypeError, ValueError):
             out.issues.append(f"unreadable score {score!r}")

@@ -1,4 +1,4 @@
-"""Scores: the outcome score from real execution, the beam ranking and the answer key (DESIGN §4).
+"""Scores: the outcome score from real execution, the beam ranking and the answer key (docs/architecture.md).
 
 outcome = pass_rate x (1 + mean(static, dynamic)) in [0, 2).
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from orps_tui.config import SearchSettings
 from orps_tui.problems.model import Limits
 from orps_tui.sandbox.report import JudgeReport
 from orps_tui.search.tree import Node, ScoreParts
@@ -31,9 +32,9 @@ class Ranking(StrEnum):
 class Scales:
     """The static part's scales (the dynamic part is measured against the limits)."""
 
-    ast_nodes: float = 200.0
-    complexity: float = 10.0
-    loc: float = 50.0
+    ast_nodes: float = SearchSettings.ast_scale
+    complexity: float = SearchSettings.complexity_scale
+    loc: float = SearchSettings.loc_scale
 
 
 def _term(metric: float, scale: float) -> float:

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from orps_tui.config import ModelSettings, SearchSettings
 from orps_tui.sandbox.report import JudgeReport
 from orps_tui.search.scoring import Ranking, Scales
 from orps_tui.search.tree import Node
@@ -16,13 +17,13 @@ if TYPE_CHECKING:
     from orps_tui.config import Settings
 
 
+
 # SearchConfig fields checked against the settings' bounds (orps_tui.config.SETTING_BOUNDS).
 _BOUNDED = {
     "samples": "search.samples",
     "beam": "search.beam",
     "rounds": "search.rounds",
     "concurrency": "model.concurrency",
-    "retries": "model.retries",
 }
 _MAX_CALLS_LIMIT = 100_000
 
@@ -60,29 +61,26 @@ _STOP_TEXT = {
 
 @dataclass
 class SearchConfig:
-    """Every number of one search. `from_settings` builds it from the user's settings."""
+    """Every number of one search. `from_settings` builds it from the user's settings; the
+    defaults are the settings' own (`orps_tui.config`), written once there."""
 
-    samples: int = 3
+    samples: int = SearchSettings.samples
     """K: programmer samples per expansion."""
-    beam: int = 2
+    beam: int = SearchSettings.beam
     """B: nodes kept per round."""
-    rounds: int = 3
+    rounds: int = SearchSettings.rounds
     """R: rounds of expansion after the root round."""
-    concurrency: int = 2
+    concurrency: int = ModelSettings.concurrency
     """Model calls in flight at once."""
-    seed: int = 0
-    temperature: float = 0.5
-    max_tokens: int = 1500
-    num_ctx: int | None = 16384
-    timeout_s: float = 300.0
-    """Give up on one model call after this long (then retry, as for any transient error)."""
-    ranking: Ranking = Ranking.LEXICOGRAPHIC
+    seed: int = SearchSettings.seed
+    temperature: float = ModelSettings.temperature
+    max_tokens: int = ModelSettings.max_tokens
+    num_ctx: int | None = ModelSettings.num_ctx
+    timeout_s: float = ModelSettings.timeout_s
+    """Each model call's deadline, which the backend enforces per attempt (and retries
+    after, like any transient error: `llm.calls`)."""
+    ranking: Ranking = Ranking(SearchSettings.ranking)
     scales: Scales = field(default_factory=Scales)
-    retries: int = 3
-    """Retries of a whole call whose stream was cut after it began, or that timed out
-    (backends retry unreachable/5xx errors before the first chunk themselves)."""
-    retry_backoff_s: float = 0.5
-    """First retry waits this long; each next one twice as long."""
     fatal_after: int = 3
     """End the search when this many nodes in a row failed on the model with no call
     succeeding in between (a dead server), instead of producing error node after error node."""
@@ -123,7 +121,7 @@ class SearchConfig:
         config = cls(
             samples=s.samples, beam=s.beam, rounds=s.rounds, concurrency=m.concurrency,
             seed=s.seed, temperature=m.temperature, max_tokens=m.max_tokens, num_ctx=m.num_ctx,
-            timeout_s=m.timeout_s, ranking=Ranking(s.ranking), retries=m.retries,
+            timeout_s=m.timeout_s, ranking=Ranking(s.ranking),
             scales=Scales(ast_nodes=s.ast_scale, complexity=s.complexity_scale, loc=s.loc_scale),
         )
         return config.with_overrides(**overrides)

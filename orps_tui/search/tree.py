@@ -212,7 +212,7 @@ class SearchTree:
         return path
 
     def best_id(self) -> int | None:
-        """The answer by DESIGN §4: best public pass rate, then lower time, then outcome."""
+        """The answer (docs/search.md): best public pass rate, then lower time, then outcome."""
         from orps_tui.search.scoring import answer_key
 
         usable = [n for n in self.nodes.values()

@@ -64,7 +64,7 @@ async def run_search(server: FakeOllama, problem: Problem, backend_retries: int 
     settings = ModelSettings(ollama_host=server.url, timeout_s=20, retries=backend_retries)
     model = open_model(f"ollama:{MODEL}", settings)
     judge = Judge(problem)
-    cfg = SearchConfig(retry_backoff_s=0.01, **config)  # type: ignore[arg-type]
+    cfg = SearchConfig(**config)  # type: ignore[arg-type]
     engine = SearchEngine(problem, model, judge=judge, config=cfg)
     events: list[ev.Event] = []
     engine.subscribe(events.append)
@@ -129,11 +129,11 @@ async def test_server_errors_and_cut_streams_are_retried(problem: Problem) -> No
         return None
 
     with FakeOllama(models=[MODEL], reply=Script(problem, fault)) as server:
-        engine, result, events = await run_search(server, problem, samples=2, beam=1, rounds=0,
-                                                  concurrency=1)
+        engine, result, events = await run_search(server, problem, backend_retries=2,
+                                                  samples=2, beam=1, rounds=0, concurrency=1)
         chats = server.requests_to("/api/chat")
-    # the backend retries a 5xx before the first chunk itself; a stream cut after chunks
-    # comes back to the engine, which retries the whole call
+    # the backend retries both: a 5xx before the first chunk quietly, a stream cut after
+    # chunks with a restart chunk, on which the engine drops the text and counts a retry
     assert result.stats.retries == 2
     assert len(chats) == result.stats.llm_calls + 4
     assert all(n.state is not NodeState.ERROR for n in engine.tree.nodes.values())
@@ -151,8 +151,8 @@ async def test_too_many_failures_end_in_error_nodes_then_the_search_goes_on(prob
         return Reply(status=500, error="boom") if first else None
 
     with FakeOllama(models=[MODEL], reply=Script(problem, fault)) as server:
-        engine, result, _ = await run_search(server, problem, samples=2, beam=1, rounds=0,
-                                             retries=2)
+        engine, result, _ = await run_search(server, problem, backend_retries=2, samples=2,
+                                             beam=1, rounds=0)
     assert engine.tree[0].state is NodeState.ERROR and "boom" in engine.tree[0].error
     assert result.answer_id == 1 and result.reason == "budget"
 
@@ -174,8 +174,7 @@ async def test_no_server_ends_the_search_instead_of_hanging(problem: Problem) ->
     model = open_model(f"ollama:{MODEL}", settings)
     judge = Judge(problem)
     engine = SearchEngine(problem, model, judge=judge,
-                          config=SearchConfig(samples=3, beam=1, rounds=2, retries=1,
-                                              retry_backoff_s=0.01))
+                          config=SearchConfig(samples=3, beam=1, rounds=2))
     try:
         result = await asyncio.wait_for(engine.run(), 30)
     finally:

@@ -1,4 +1,5 @@
-"""Import the real data sets in /work/shared/datasets and load every written problem back."""
+"""Import the real data sets (the `datasets` fixture: ../shared/datasets beside the repository) and
+load every written problem back."""
 
 from __future__ import annotations
 

@@ -141,15 +141,15 @@ async def test_server_errors_give_up_after_the_retry_budget(fake: FakeOllama) ->
     assert len(fake.requests_to("/api/chat")) == 3
 
 
-async def test_stream_cut_midway_is_not_retried_by_the_backend(fake: FakeOllama) -> None:
+async def test_stream_cut_midway_is_retried_after_a_restart_chunk(fake: FakeOllama) -> None:
     fake.reply = lambda req: Reply(chunks=["one ", "two ", "three ", "four "], cut_after=2)
     seen: list[str] = []
     with pytest.raises(ModelError) as info:
-        async for chunk in make(fake).stream_chat(ASK, GenOptions()):
-            seen.append(chunk.text)
-    assert seen == ["one ", "two "]
+        async for chunk in make(fake, retries=1).stream_chat(ASK, GenOptions()):
+            seen.append("<restart>" if chunk.restart else chunk.text)
+    assert seen == ["one ", "two ", "<restart>", "one ", "two "]
     assert info.value.kind is ModelErrorKind.STREAM_CUT and info.value.retryable
-    assert len(fake.requests_to("/api/chat")) == 1
+    assert len(fake.requests_to("/api/chat")) == 2
 
 
 async def test_cut_before_the_first_chunk_is_retried(fake: FakeOllama) -> None:
@@ -191,10 +191,10 @@ async def test_slow_server_times_out_with_the_elapsed_time(fake: FakeOllama) -> 
 async def test_a_stall_mid_stream_times_out(fake: FakeOllama) -> None:
     fake.reply = lambda req: Reply(chunks=["a"] * 50, chunk_delay_s=0.1)
     with pytest.raises(ModelError) as info:
-        await collect(make(fake).stream_chat(ASK, GenOptions(timeout_s=0.45)))
+        await collect(make(fake, retries=1).stream_chat(ASK, GenOptions(timeout_s=0.45)))
     assert info.value.kind is ModelErrorKind.TIMEOUT
-    assert "stalled after" in info.value.message
-    assert len(fake.requests_to("/api/chat")) == 1
+    assert "stalled after" in info.value.message and "gave up after 2 attempts" in info.value.message
+    assert len(fake.requests_to("/api/chat")) == 2  # the stall was retried once
 
 
 async def test_unreachable_server_says_to_start_ollama() -> None:

@@ -129,9 +129,9 @@ async def test_5xx_retried_then_succeeds(fake: FakeOpenAI) -> None:
 async def test_cut_mid_stream_raises_stream_cut(fake: FakeOpenAI) -> None:
     fake.reply = lambda req: Reply(chunks=["a", "b", "c", "d"], cut_after=2)
     with pytest.raises(ModelError) as info:
-        await collect(make(fake).stream_chat(ASK, GenOptions()))
+        await collect(make(fake, retries=1).stream_chat(ASK, GenOptions()))
     assert info.value.kind is ModelErrorKind.STREAM_CUT
-    assert len(fake.chat_requests()) == 1
+    assert len(fake.chat_requests()) == 2  # retried once, cut again
 
 
 async def test_timeout_names_the_elapsed_time(fake: FakeOpenAI) -> None:

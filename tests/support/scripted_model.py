@@ -2,8 +2,10 @@
 
 `ScriptedModel` answers from a function `(messages, options) -> str` or a list of replies,
 streams the answer in small chunks (optionally with a delay per chunk), tells programmer
-calls from critic calls, records every call, and can inject errors: a `ModelError` of a given
-kind on call N, before any chunk or after K chunks (a cut stream).
+calls from critic calls, records every call (each retry is a call of its own), and can
+inject errors: a `ModelError` of a given kind on call N, before any chunk or after K chunks
+(a cut stream). Like every real backend, it runs each call through `llm.calls.guarded_stream`,
+so deadlines and retries are the real ones (`retries` of them, almost without backoff).
 
 `FixedLatencyModel` takes a fixed time per call, for the engine benchmark.
 """
@@ -28,6 +30,7 @@ from orps_tui.llm.base import (
     ModelInfo,
     Usage,
 )
+from orps_tui.llm.calls import LoopSemaphore, RetryPolicy, guarded_stream
 from orps_tui.problems.model import Limits, Problem, Source, Statement, TestCase
 from orps_tui.sandbox.report import (
     IsolationStatus,
@@ -72,6 +75,10 @@ class CallRecord:
     reply: str = ""
 
 
+def _unexpected(exc: BaseException) -> ModelError:
+    return ModelError(ModelErrorKind.SERVER, f"{type(exc).__name__}: {exc}")
+
+
 class ScriptedModel:
     """A scripted, deterministic ChatModel (see module docstring)."""
 
@@ -86,8 +93,11 @@ class ScriptedModel:
         fault_when: Callable[[CallRecord], Fault | None] | None = None,
         reject_json_schema: bool = False,
         uri: str = "scripted:test",
+        retries: int = 3,
     ) -> None:
         self.uri = uri
+        self.policy = RetryPolicy(retries=retries, backoff_s=0.001)
+        self._limit = LoopSemaphore(1_000)
         self._programmer = programmer if programmer is not None else code_reply("print(0)")
         self._critic = critic if critic is not None else critic_json()
         self.chunk_chars = chunk_chars
@@ -113,10 +123,14 @@ class ScriptedModel:
 
     def stream_chat(self, messages: Sequence[Message], options: GenOptions, *,
                     json_schema: dict[str, Any] | None = None) -> AsyncIterator[Chunk]:
-        record = CallRecord(len(self.calls), role_of(messages), list(messages), options,
-                            json_schema)
-        self.calls.append(record)
-        return self._stream(record)
+        def attempt() -> AsyncIterator[Chunk]:
+            record = CallRecord(len(self.calls), role_of(messages), list(messages), options,
+                                json_schema)
+            self.calls.append(record)
+            return self._stream(record)
+
+        return guarded_stream(attempt, _unexpected, label=self.uri, timeout_s=options.timeout_s,
+                              policy=self.policy, semaphore=self._limit)
 
     async def _stream(self, record: CallRecord) -> AsyncIterator[Chunk]:
         self.in_flight += 1

@@ -1,4 +1,4 @@
-"""The core (problems, sandbox, llm, search) must never import Textual (DESIGN §1)."""
+"""The core (problems, sandbox, llm, search) must never import Textual (docs/architecture.md)."""
 
 from __future__ import annotations
 

@@ -32,7 +32,7 @@ def test_the_steered_run_is_asked_for_by_name_and_shares_orps_budget() -> None:
 
 
 async def test_steered_records_carry_the_policy_and_pair_with_orps() -> None:
-    base = SearchConfig(samples=3, beam=1, rounds=1, retry_backoff_s=0.001)
+    base = SearchConfig(samples=3, beam=1, rounds=1)
     info = RunInfo(12, 3, 1, 1, "scripted:test", "abc1234")
     plan = BenchPlan([Run.ORPS, Run.ORPS_STEERED], [1, 2], base, info)
     records: list[dict[str, Any]] = []

@@ -79,14 +79,24 @@ async def test_non_retryable_errors_are_not_retried() -> None:
     assert info.value is bad and calls["n"] == 1
 
 
-async def test_failure_after_a_chunk_is_a_stream_cut_and_not_retried() -> None:
+async def test_failure_after_a_chunk_is_retried_after_a_restart_chunk() -> None:
     attempt, calls = scripted([Chunk(text="a"), ConnectionError()], [Chunk(text="b"), DONE])
-    seen = []
+    seen = [(chunk.text, chunk.restart) async for chunk in run(attempt)]
+    assert seen[:3] == [("a", False), ("", True), ("b", False)] and calls["n"] == 2
+
+
+async def test_a_stream_cut_on_the_last_try_is_a_stream_cut_error() -> None:
+    attempt, calls = scripted([Chunk(text="a"), ConnectionError()])
     with pytest.raises(ModelError) as info:
-        async for chunk in run(attempt):
-            seen.append(chunk.text)
-    assert seen == ["a"] and calls["n"] == 1
+        await collect(run(attempt, RetryPolicy(retries=0)))
+    assert calls["n"] == 1
     assert info.value.kind is ModelErrorKind.STREAM_CUT and info.value.retryable
+
+
+async def test_a_stalled_stream_is_retried_after_its_deadline() -> None:
+    attempt, calls = scripted([Chunk(text="a"), 5.0], [Chunk(text="b"), DONE])
+    answer = await collect(run(attempt, timeout_s=0.05))
+    assert answer.text == "b" and calls["n"] == 2  # the stalled attempt's "a" is dropped
 
 
 async def test_a_stream_without_its_final_message_is_cut() -> None:

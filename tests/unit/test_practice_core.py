@@ -7,8 +7,10 @@ from pathlib import Path
 
 from orps_tui.practice.coach import Coach, CoachError
 from orps_tui.practice.file_watch import MtimeWatcher
-from orps_tui.practice.output_diff import first_difference, token_spans
+from orps_tui.practice.output_diff import diff_of, first_difference, from_mismatch, token_spans
 from orps_tui.practice.workspace import ensure_solution, solution_path, template
+from orps_tui.sandbox import checkers
+from orps_tui.sandbox.report import TestResult, Verdict
 from orps_tui.search.engine import SearchConfig
 from orps_tui.search.tree import Author
 from tests.support.scripted_model import (
@@ -83,7 +85,7 @@ async def test_coach_reports_a_dead_model_in_one_line() -> None:
 
     problem = sample_problem()
     model = ScriptedModel(faults={i: Fault(ModelErrorKind.UNREACHABLE) for i in range(10)})
-    coach = Coach(problem, model, FakeJudge(problem), SearchConfig(retries=0))
+    coach = Coach(problem, model, FakeJudge(problem), SearchConfig())
     try:
         await coach.review("def add(a, b):\n    return 0\n")
     except CoachError as exc:
@@ -118,3 +120,24 @@ def test_any_output_custom_test_fails_only_on_crash_and_attempts_are_recorded(
             pj.close()
         rows = history.attempts(problem.id)
     assert [r.tests for r in rows] == ["public"] * 3 and rows[-1].verdict == "WA"
+
+
+def test_the_practice_diff_marks_the_token_the_checker_blamed() -> None:
+    """Expected `1.0 5`, output `1.0000000001 6` under a float checker: the checker accepts
+    token 1, so the diff must mark token 2 (a plain token diff would mark token 1)."""
+    checked = checkers.float_tokens("1.0 5\n", "1.0000000001 6\n")
+    result = TestResult(name="t", public=True, verdict=Verdict.WA, message=checked.message,
+                        output_head="1.0000000001 6\n", expected_head="1.0 5\n",
+                        mismatch=checked.mismatch)
+    diff = diff_of(result)
+    assert diff is not None
+    assert (diff.line, diff.token, diff.expected_token, diff.actual_token) == (1, 2, "5", "6")
+    assert (diff.expected_line, diff.actual_line) == ("1.0 5", "1.0000000001 6")
+    assert diff.summary() == result.message
+
+
+def test_an_exact_mismatch_marks_no_token() -> None:
+    checked = checkers.exact("a\nb\n", "a\n")
+    assert checked.mismatch is not None
+    diff = from_mismatch(checked.mismatch, "a\nb\n", "a\n")
+    assert (diff.line, diff.token, diff.actual_line, diff.expected_line) == (2, None, None, "b")

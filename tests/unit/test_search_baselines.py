@@ -44,7 +44,7 @@ def scripted() -> ScriptedModel:
 
 def plan_for(calls: int, runs: list[Run] | None = None, seeds: Sequence[int] = (1,),
              **config: Any) -> BenchPlan:
-    base = SearchConfig(retry_backoff_s=0.001, **config)
+    base = SearchConfig(**config)
     info = RunInfo(calls, base.samples, base.beam, base.rounds, "scripted:test", "abc1234")
     return BenchPlan(runs or runs_for(list(DEFAULT_METHODS)), list(seeds), base, info)
 

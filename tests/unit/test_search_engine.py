@@ -31,7 +31,7 @@ WRONG = code_reply("def add(a, b):\n    return a - b")
 def engine_for(model: ScriptedModel, **config: object) -> tuple[SearchEngine, FakeJudge, list]:
     problem = sample_problem()
     judge = FakeJudge(problem)
-    cfg = SearchConfig(retry_backoff_s=0.001, **config)  # type: ignore[arg-type]
+    cfg = SearchConfig(**config)  # type: ignore[arg-type]
     engine = SearchEngine(problem, model, judge=judge, config=cfg)
     events: list[ev.Event] = []
     engine.subscribe(events.append)
@@ -187,8 +187,8 @@ async def test_exhausted_retries_make_an_error_node_not_a_crash() -> None:
         first = call.role == "programmer" and STRATEGIES[0] in call.messages[-1].content
         return Fault(ModelErrorKind.SERVER) if first else None
 
-    model = ScriptedModel(programmer=RIGHT, fault_when=first_root_fails)
-    engine, _, _ = engine_for(model, samples=2, beam=1, rounds=0, retries=3, concurrency=1)
+    model = ScriptedModel(programmer=RIGHT, fault_when=first_root_fails, retries=3)
+    engine, _, _ = engine_for(model, samples=2, beam=1, rounds=0, concurrency=1)
     result = await engine.run()
     assert engine.tree[0].state is NodeState.ERROR
     assert engine.tree[1].state is NodeState.KEPT
@@ -208,8 +208,8 @@ async def test_model_not_found_ends_the_search_with_a_reason() -> None:
 
 async def test_a_dead_server_ends_the_search_instead_of_hanging() -> None:
     faults = {i: Fault(ModelErrorKind.UNREACHABLE) for i in range(500)}
-    model = ScriptedModel(programmer=RIGHT, faults=faults)
-    engine, _, _ = engine_for(model, samples=5, beam=2, rounds=3, retries=1, concurrency=1,
+    model = ScriptedModel(programmer=RIGHT, faults=faults, retries=1)
+    engine, _, _ = engine_for(model, samples=5, beam=2, rounds=3, concurrency=1,
                               fatal_after=3)
     result = await asyncio.wait_for(engine.run(), 5)
     assert result.reason == "error" and "3 model calls in a row failed" in result.message
@@ -223,12 +223,34 @@ class _Hanging(ScriptedModel):
 
 
 async def test_a_call_that_never_finishes_times_out() -> None:
-    model = _Hanging(programmer=RIGHT)
-    engine, _, _ = engine_for(model, samples=1, beam=1, rounds=0, timeout_s=0.05, retries=1,
-                              fatal_after=5)
+    model = _Hanging(programmer=RIGHT, retries=1)
+    engine, _, _ = engine_for(model, samples=1, beam=1, rounds=0, timeout_s=0.05, fatal_after=5)
+    await asyncio.wait_for(engine.run(), 5)
+    assert engine.tree[0].state is NodeState.ERROR and "timeout 0.05 s" in engine.tree[0].error
+    assert "gave up after 2 attempts" in engine.tree[0].error
+    assert len(model.calls_by("programmer")) == 2
+
+
+class _SlowOnce(ScriptedModel):
+    """The first call never answers; every later one does."""
+
+    async def _stream(self, record):  # type: ignore[override]
+        if record.index == 0:
+            await asyncio.sleep(3600)
+        async for chunk in super()._stream(record):
+            yield chunk
+
+
+async def test_a_call_that_timed_out_is_retried_and_the_retry_answers() -> None:
+    """The deadline and the retry live in one layer: the engine does not cut the call at the
+    same moment as the backend's deadline, so the backend's retry runs and answers."""
+    model = _SlowOnce(programmer=RIGHT, retries=1)
+    engine, _, _ = engine_for(model, samples=1, beam=1, rounds=0, timeout_s=0.2)
     result = await asyncio.wait_for(engine.run(), 5)
-    assert engine.tree[0].state is NodeState.ERROR and "within" in engine.tree[0].error
-    assert result.stats.retries == 1
+    assert engine.tree[0].state is NodeState.KEPT and engine.tree[0].raw_output == RIGHT
+    assert [c.index for c in model.calls_by("programmer")] == [0, 1]
+    assert engine.tree[0].issues == []  # the backend retried; the engine saw one call
+    assert result.answer_id == 0
 
 
 async def test_streamed_text_is_coalesced() -> None:

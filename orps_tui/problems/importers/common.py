@@ -89,15 +89,6 @@ def id_from_task_id(task_id: str) -> str:
     return slugify(task_id.replace("/", "-"))
 
 
-def take(items: Iterable, limit: int | None) -> list:
-    out = []
-    for item in items:
-        if limit is not None and len(out) >= limit:
-            break
-        out.append(item)
-    return out
-
-
 def write_all(problems: list[Problem], out_dir: str | Path, *, force: bool = False) -> list[Path]:
     """Write every problem into `out_dir`, or nothing at all.
 

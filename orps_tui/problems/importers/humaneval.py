@@ -270,14 +270,14 @@ def docstring_examples(
             i = j
             continue
         if params and (match := _FOR_OUTPUT.match(line)):
-            call = _keyword_call(entry, match.group(1), params)
-            if call:
-                add(call, match.group(2))
+            keyword_call = _keyword_call(entry, match.group(1), params)
+            if keyword_call:
+                add(keyword_call, match.group(2))
         if params and (match := _INPUT.match(line)) and i + 1 < len(lines):
-            output = _OUTPUT.match(lines[i + 1].strip())
-            call = _keyword_call(entry, match.group(1), params)
-            if output and call:
-                add(call, output.group(1))
+            output_match = _OUTPUT.match(lines[i + 1].strip())
+            keyword_call = _keyword_call(entry, match.group(1), params)
+            if output_match and keyword_call:
+                add(keyword_call, output_match.group(1))
         if line.startswith(f"{entry}("):
             call_end = _call_end(line, entry)
             if call_end is not None:
