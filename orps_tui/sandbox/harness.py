@@ -326,7 +326,7 @@ def _new_module(name: str, path: str) -> object:
 
     module = type(sys)(name)
     module.__file__ = path
-    module.__builtins__ = builtins
+    module.__builtins__ = builtins  # type: ignore[attr-defined]  # a fresh module's own builtins, as the interpreter sets for __main__
     return module
 
 
@@ -795,7 +795,7 @@ def serve(boot: dict) -> None:
     buf = b""
     while True:
         try:
-            ready, _, _ = select.select([sock, wake_r], [], [], announce())
+            ready, _, _ = select.select([sock.fileno(), wake_r], [], [], announce())
         except InterruptedError:
             continue
         if wake_r in ready:
@@ -804,7 +804,7 @@ def serve(boot: dict) -> None:
             except OSError:
                 pass
             reap()
-        if sock in ready:
+        if sock.fileno() in ready:
             data = sock.recv(1 << 16)  # not more: a bigger buffer is an mmap per call
             if not data:
                 for pid in list(running):

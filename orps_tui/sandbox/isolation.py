@@ -711,7 +711,7 @@ class SeccompFilter:
         buf, fprog = self.prepare()
         for offset, hole in self._holes:
             value = pid if hole == _PID_HOLE else (-pid) & 0xFFFFFFFF
-            buf[offset : offset + 4] = value.to_bytes(4, "little")
+            buf[offset : offset + 4] = value.to_bytes(4, "little")  # type: ignore[call-overload]  # ctypes accepts bytes for a char-array slice; typeshed does not say so
         _prctl(_PR_SET_NO_NEW_PRIVS, 1)
         _prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, fprog)
 

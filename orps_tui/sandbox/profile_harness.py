@@ -381,7 +381,7 @@ class _FunctionProfiler:
             finally:
                 profile.disable()
 
-        threading.Thread.run = profiled_run  # type: ignore[method-assign]
+        threading.Thread.run = profiled_run  # type: ignore[method-assign,assignment]
 
     def start_stop(self) -> tuple[Callable[[], None], Callable[[], None]]:
         return self.profile.enable, self.profile.disable
@@ -554,16 +554,16 @@ def _charge_to_lines(snapshot: Any, filename: str) -> tuple[int, dict[int, list[
     for _domain, size, frames, *_rest in raw:
         total += size
         key = id(frames)
-        line = lines_of.get(key)
-        if line is None:
-            line = lines_of[key] = _innermost_line(frames, filename)
-        if line:
-            entry = per_line.get(line)
-            if entry is None:
-                per_line[line] = [size, 1]
+        known = lines_of.get(key)
+        at = known if known is not None else lines_of.setdefault(
+            key, _innermost_line(frames, filename))
+        if at:
+            cell = per_line.get(at)
+            if cell is None:
+                per_line[at] = [size, 1]
             else:
-                entry[0] += size
-                entry[1] += 1
+                cell[0] += size
+                cell[1] += 1
     return total, per_line
 
 
@@ -624,7 +624,8 @@ def _split_setup(setup: str) -> tuple[str, str]:
 def _flush_std() -> None:
     for stream in (sys.stdout, sys.stderr, sys.__stdout__):
         with contextlib.suppress(Exception):  # a reentrant flush, a closed stream
-            stream.flush()
+            if stream is not None:
+                stream.flush()
 
 
 def _write_stderr(text: str) -> None:
