@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.driver import Driver
 
 from orps_tui.app.commands import SteeringCommands
 from orps_tui.app.keymap import APP_KEYS, BY_ID, check_keymap
@@ -66,6 +67,16 @@ class OrpsApp(App[int]):
             )
             if DEFAULT_THEME in self.available_themes:
                 self.theme = DEFAULT_THEME
+
+    def get_driver_class(self) -> type[Driver]:
+        driver = super().get_driver_class()
+        from textual.drivers.linux_driver import LinuxDriver
+
+        if driver is LinuxDriver:
+            from orps_tui.app.terminal_driver import HangupAwareDriver
+
+            return HangupAwareDriver
+        return driver
 
     def on_mount(self) -> None:
         for problem in self.startup_problems:
