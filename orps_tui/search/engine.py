@@ -152,6 +152,8 @@ class SearchEngine(SteeringMixin):
         self._restore = restore
         self._subscribers: list[Callable[[ev.Event], None]] = []
         self._tasks: dict[int, asyncio.Task[None]] = {}
+        self._in_flight: set[int] = set()
+        """Nodes whose model call holds a slot now (what CancelInFlight cancels)."""
         self._cancel_as: dict[int, NodeState] = {}
         self._boosted: list[int] = []
         self._pruned_from: dict[int, NodeState] = {}
@@ -495,6 +497,7 @@ class SearchEngine(SteeringMixin):
     async def _attempt(self, node: Node, role: str, messages: Sequence[Message],
                        options: GenOptions, schema: dict[str, Any] | None) -> Completion:
         await self._gate.acquire()
+        self._in_flight.add(node.id)
         if role == "programmer" and node.state is NodeState.PENDING:
             self._set_state(node, NodeState.GENERATING)
         started = time.monotonic()
@@ -524,6 +527,7 @@ class SearchEngine(SteeringMixin):
         except Exception as exc:  # a backend bug or an unexpected transport error
             raise ModelError(ModelErrorKind.SERVER, f"{type(exc).__name__}: {exc}") from exc
         finally:
+            self._in_flight.discard(node.id)
             self._gate.release()
         total = time.monotonic() - started
         usage = usage or Usage()

@@ -190,6 +190,41 @@ async def test_escape_cancels_in_flight_calls() -> None:
         await wait_finished(pilot, link)
 
 
+async def test_escape_with_a_boosted_node_queued_goes_on_with_it() -> None:
+    """esc cancelled the queued, boosted node too and the search ended; it must cancel
+    only the call in flight, and the boosted node is kept in the next beam."""
+    model = scripted(delay_s=0.1)
+    app, link = live_app(model, SERIAL)
+    async with app.run_test(size=SIZE) as pilot:
+        engine = link.engine
+        await wait_for(pilot, lambda: 2 in engine.tree and model.in_flight == 1,
+                       what="a call in flight, two nodes queued")
+        await select(pilot, 2)
+        await pilot.press("b")
+        await pilot.press("escape")
+        await wait_finished(pilot, link)
+        assert engine.tree[0].state is NodeState.CANCELLED
+        assert engine.tree[2].state is NodeState.KEPT
+        assert link.engine.result.reason == "budget" and link.engine.result.stats.round == 1
+        assert engine.tree.children(2), "the boosted node was not expanded"
+
+
+async def test_p_twice_on_a_queued_node_queues_it_again() -> None:
+    model = scripted(delay_s=0.1)
+    app, link = live_app(model, SERIAL)
+    async with app.run_test(size=SIZE) as pilot:
+        engine = link.engine
+        await wait_for(pilot, lambda: 2 in engine.tree and model.in_flight == 1,
+                       what="a call in flight, two nodes queued")
+        await select(pilot, 2)
+        await pilot.press("p")
+        await wait_for(pilot, lambda: engine.tree[2].state is NodeState.PRUNED, what="pruned")
+        await pilot.press("p")
+        await wait_for(pilot, lambda: engine.tree[2].state is NodeState.PENDING, what="queued")
+        await wait_finished(pilot, link)
+        assert engine.tree[2].report is not None  # generated and judged after all
+
+
 async def test_r_rejudges_the_node_on_every_test() -> None:
     app, link = live_app(scripted(), SERIAL)
     async with app.run_test(size=SIZE) as pilot:
