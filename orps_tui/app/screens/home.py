@@ -68,8 +68,8 @@ class HomeScreen(Screen[None]):
     def on_problem_picker_chosen(self, event: ProblemPicker.Chosen) -> None:
         self.problem_ref, self.problem_label = event.ref, event.label
         self._show_choice()
-        if event.ref == event.label:  # typed as a path: start at once
-            self.action_start()
+        if event.ref == event.label:  # typed as a path: on to the next choice, the model
+            self.query_one("#model-list").focus()
 
     def on_model_picker_chosen(self, event: ModelPicker.Chosen) -> None:
         self.model_uri = event.uri

@@ -4,6 +4,7 @@ filter box, or any TOML file by path."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from textual import work
 from textual.app import ComposeResult
@@ -119,7 +120,11 @@ class ProblemPicker(Vertical):
         if event.input.id == "problem-filter" and self.shown:
             self.query_one(DataTable).focus()
         elif event.input.id == "problem-path" and event.value.strip():
-            self.post_message(self.Chosen(event.value.strip(), event.value.strip()))
+            ref = event.value.strip()
+            if not Path(ref).expanduser().exists():
+                self.notify(f"{ref}: no such problem file", severity="warning")
+                return
+            self.post_message(self.Chosen(ref, ref))
 
     def selected(self) -> ProblemRow | None:
         table = self.query_one(DataTable)
