@@ -114,9 +114,7 @@ def open_session(path: Path | str, settings: Settings, *, resume: bool = True,
     problem = load_problem_ref(problem_file)
     rounds = int(saved.header.get("config", {}).get("rounds", 0))
     stats = (saved.finished or {}).get("stats", {})
-    # A cancelled search (quit mid-way) goes on where it stopped; any other end is final.
-    finished = saved.finished is not None and saved.finished.get("reason") != "cancelled"
-    if finished or not resume:
+    if not saved.resumable or not resume:
         return SearchLink(problem, saved.model, saved.tree, read_only=True,
                           session_path=saved.directory, budget={"rounds": rounds},
                           review_elapsed_s=stats.get("wall_s"))
@@ -132,7 +130,11 @@ def open_session(path: Path | str, settings: Settings, *, resume: bool = True,
             raise StartError(exc.message, exc.fix) from exc
     if judge is None:
         judge = Judge(problem, jobs=settings.judge.jobs, warm=settings.judge.warm)
+    try:
+        session = SessionWriter.append_to(saved.directory)
+    except (SessionError, OSError) as exc:
+        raise StartError(str(exc)) from exc
     engine = SearchEngine(problem, model, judge=judge, config=config,  # type: ignore[arg-type]
-                          session=SessionWriter.append_to(saved.directory), restore=saved)
+                          session=session, restore=saved)
     return SearchLink(problem, saved.model, engine.tree, engine=engine, judge=judge,
                       session_path=saved.directory, budget={"rounds": config.rounds})

@@ -224,8 +224,11 @@ def run(args: argparse.Namespace) -> int:
 
     model = open_model_or_fail(uri, settings)
     judge = make_judge(problem, settings)
-    session = (SessionWriter.append_to(restore.directory) if restore is not None
-               else SessionWriter.create(problem, uri, config))
+    try:
+        session = (SessionWriter.append_to(restore.directory) if restore is not None
+                   else SessionWriter.create(problem, uri, config))
+    except (SessionError, OSError) as exc:
+        raise CliError(str(exc)) from None
     engine = SearchEngine(problem, model, judge=judge, config=config, session=session,
                           restore=restore)
     live = sys.stderr.isatty()

@@ -647,14 +647,11 @@ class SearchEngine(SteeringMixin):
             if node.state is NodeState.BOOSTED:
                 self._boosted.append(node.id)
         self.stats.nodes = len(self.tree)
-        if saved.finished is not None:
+        if not saved.resumable:
+            assert saved.finished is not None
             self._stop_reason = _saved_reason(saved.finished.get("reason"))
             self._stop_message = saved.finished.get("message", "")
-            if self._stop_reason in (StopReason.CANCELLED, StopReason.ERROR):
-                self._stop_reason = None  # goes on where it was interrupted
-                self._stop_message = ""
-            else:
-                return False
+            return False
         last_round, kept = (saved.rounds[-1] if saved.rounds else (-1, []))
         current = last_round + 1
         self.stats.round = current

@@ -155,6 +155,37 @@ async def test_detail_streams_reasoning_while_generating() -> None:
         assert screen.query_one(ReasoningView).shown == link.engine.tree[0].reasoning
 
 
+async def test_home_lists_sessions_by_what_opening_them_does(saved_session: Path,
+                                                               tmp_path: Path) -> None:
+    """A session quit mid-search was listed as `review` though opening it resumed it."""
+    from textual.widgets import OptionList
+
+    from orps_tui.problems.load import load_problem
+
+    problem = load_problem(write_problem(sample_problem(), tmp_path / "add-two-b.toml"))
+    quit_midway = build_link(problem, "scripted:test", Budget(2, 1, 1, 1), Settings(),
+                             model=scripted(delay_s=0.05), judge=real_judge(problem))
+
+    async def run_then_quit() -> None:
+        task = asyncio.create_task(quit_midway.engine.run())
+        while not quit_midway.engine.tree.nodes:
+            await asyncio.sleep(0.01)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    await run_then_quit()
+    app = OrpsApp(Settings())
+    async with app.run_test(size=SIZE) as pilot:
+        sessions = app.screen.query_one("#session-list", OptionList)
+        await wait_for(pilot, lambda: sessions.option_count == 2
+                       and sessions.get_option_at_index(0).id is not None, what="the sessions")
+        labels = {sessions.get_option_at_index(i).id: str(sessions.get_option_at_index(i).prompt)
+                  for i in range(2)}
+        assert labels[str(quit_midway.session_path)].startswith("resume")
+        assert labels[str(saved_session)].startswith("review")
+
+
 async def test_resume_of_an_unfinished_session_continues_the_search(tmp_path: Path) -> None:
     from orps_tui.app.start_search import open_session
     from orps_tui.problems.load import load_problem
