@@ -36,7 +36,7 @@ from orps_tui.search.prompts import critic_messages, programmer_messages, strate
 from orps_tui.search.scoring import outcome_score, select_beam
 from orps_tui.search.search_config import SearchConfig, SearchResult, SearchStats, StopReason
 from orps_tui.search.steering import SteeringMixin
-from orps_tui.search.tree import Author, CallStats, Node, NodeState, SearchTree
+from orps_tui.search.tree import Author, CallOutcome, CallStats, Node, NodeState, SearchTree
 
 if TYPE_CHECKING:
     from orps_tui.search.session import LoadedSession, SessionWriter
@@ -475,8 +475,21 @@ class SearchEngine(SteeringMixin):
     async def _call(self, node: Node, role: str, messages: Sequence[Message], options: GenOptions,
                     schema: dict[str, Any] | None = None) -> Completion:
         """One model call with bounded retries of transient errors; each retry starts the
-        streamed text over. Raises ModelError when it gives up."""
+        streamed text over. Raises ModelError when it gives up. A call that fails or is
+        cancelled is recorded on the node too, so the tree's calls add up to `llm_calls`."""
         self.stats.llm_calls += 1
+        started = time.monotonic()
+        try:
+            return await self._call_with_retries(node, role, messages, options, schema)
+        except (ModelError, asyncio.CancelledError) as exc:
+            outcome = CallOutcome.FAILED if isinstance(exc, ModelError) else CallOutcome.CANCELLED
+            node.calls.append(CallStats(role, total_s=time.monotonic() - started,
+                                        outcome=outcome))
+            raise
+
+    async def _call_with_retries(self, node: Node, role: str, messages: Sequence[Message],
+                                 options: GenOptions,
+                                 schema: dict[str, Any] | None) -> Completion:
         attempt = 0
         while True:
             if attempt:
@@ -639,6 +652,8 @@ class SearchEngine(SteeringMixin):
         """Rebuild the tree from `saved` and queue what was unfinished. False: nothing to do
         (the saved search had already finished)."""
         self.tree = saved.tree
+        assert self.stats.started_at is not None
+        self.stats.started_at -= saved.elapsed_s  # the clock goes on from where it stopped
         for node in self.tree.nodes.values():
             for call in node.calls:
                 self.stats.llm_calls += 1

@@ -20,7 +20,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from orps_tui import locations
 from orps_tui.problems.model import Problem
@@ -34,11 +34,8 @@ from orps_tui.sandbox.report import (
     Verdict,
 )
 from orps_tui.search import events as ev
-from orps_tui.search.search_config import StopReason
-from orps_tui.search.tree import Author, CallStats, Node, NodeState, SearchTree
-
-if TYPE_CHECKING:
-    from orps_tui.search.engine import SearchConfig, SearchStats
+from orps_tui.search.search_config import SearchConfig, SearchStats, StopReason
+from orps_tui.search.tree import Author, CallOutcome, CallStats, Node, NodeState, SearchTree
 
 FORMAT = "orps-session"
 VERSION = 1
@@ -140,7 +137,8 @@ def node_from_dict(d: dict[str, Any]) -> Node:
     node.state = NodeState(d.get("state", "pending"))
     node.report = report_from_dict(d.get("report"))
     node.hidden_report = report_from_dict(d.get("hidden_report"))
-    node.calls = [CallStats(**c) for c in d.get("calls", [])]
+    node.calls = [CallStats(**{**c, "outcome": CallOutcome(c.get("outcome", "ok"))})
+                  for c in d.get("calls", [])]
     return node
 
 
@@ -301,6 +299,20 @@ class LoadedSession:
     finished: dict[str, Any] | None = None
     skipped_lines: int = 0
     """Lines that could not be read (a torn last line after a crash)."""
+    last_wall_s: float = 0.0
+    """The search's running time in its last `finished` record (even one a resume
+    followed); 0 when it never wrote one."""
+
+    @property
+    def elapsed_s(self) -> float:
+        """How long the search has run, over all its runs: the last end record's time, or
+        (killed without one) the time its last node settled."""
+        settled = max((n.finished_s for n in self.tree.nodes.values()), default=0.0)
+        return max(self.last_wall_s, settled)
+
+    @property
+    def config(self) -> SearchConfig:
+        return SearchConfig.from_dict(self.header.get("config", {}))
 
     @property
     def problem_id(self) -> str:
@@ -390,6 +402,7 @@ def load_session(path: Path | str) -> LoadedSession:
                     loaded.commands.append(command)
             elif kind == "finished":
                 loaded.finished = record
+                loaded.last_wall_s = float((record.get("stats") or {}).get("wall_s", 0.0))
             elif kind == "resumed":
                 loaded.finished = None
         except (KeyError, TypeError, ValueError):

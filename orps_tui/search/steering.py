@@ -95,6 +95,7 @@ class SteeringMixin(_Base):
             node.hints.append(cmd.text.strip())
             if self.session is not None:
                 self.session.node(node)
+            self._emit(ev.NodeChanged(node.id))
 
     def _cmd_AddHandWritten(self, cmd: ev.AddHandWritten) -> None:
         if cmd.parent_id is not None and self._node_or_error(cmd.parent_id, "edit") is None:

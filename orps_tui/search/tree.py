@@ -33,15 +33,23 @@ class Author(StrEnum):
     PERSON = "person"
 
 
+class CallOutcome(StrEnum):
+    OK = "ok"
+    FAILED = "failed"  # a model error, after the engine's retries
+    CANCELLED = "cancelled"  # esc, a prune, a quit
+
+
 @dataclass
 class CallStats:
-    """One LLM call's cost."""
+    """One LLM call's cost. Every call the engine makes is recorded on its node, however it
+    ended, so the calls of a tree add up to the search's `llm_calls`."""
 
     role: str  # programmer | critic
     prompt_tokens: int = 0
     completion_tokens: int = 0
     ttft_s: float = 0.0
     total_s: float = 0.0
+    outcome: CallOutcome = CallOutcome.OK
 
 
 @dataclass

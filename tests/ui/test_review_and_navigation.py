@@ -186,6 +186,73 @@ async def test_home_lists_sessions_by_what_opening_them_does(saved_session: Path
         assert labels[str(saved_session)].startswith("review")
 
 
+async def test_live_and_review_headers_give_the_same_figures(tmp_path: Path) -> None:
+    """warm-streak: live `8/8 calls`, saved `llm_calls: 8`, review `4 calls` (failed and
+    cancelled calls were counted live but not recorded). Every figure has one source."""
+    from dataclasses import replace
+
+    from orps_tui.app.start_search import open_session
+    from orps_tui.llm.base import ModelErrorKind
+    from orps_tui.problems.load import load_problem
+    from orps_tui.search import events as ev
+    from tests.support.scripted_model import Fault
+
+    problem = load_problem(write_problem(sample_problem(), tmp_path / "add-two.toml"))
+    model = scripted(delay_s=0.02)
+    model.faults = {1: Fault(ModelErrorKind.SERVER, after_chunks=1)}  # the second call fails
+    link = build_link(problem, "scripted:test", Budget(3, 1, 1, 1), Settings(),
+                      model=model, judge=real_judge(problem))
+    engine = link.engine
+    cancelled: list[int] = []
+
+    def cancel_once(event: ev.Event) -> None:
+        if not cancelled and isinstance(event, ev.TextStreamed) and event.node_id == 2:
+            cancelled.append(2)
+            engine.send(ev.CancelInFlight())
+
+    engine.subscribe(cancel_once)
+    await engine.run()
+    assert cancelled and any(n.error for n in engine.tree.nodes.values())
+    live = link.header("finished")
+    review_link = open_session(link.session_path, Settings())
+    assert review_link.read_only
+    review = review_link.header("finished")
+    assert live.llm_calls == engine.stats.llm_calls == review.llm_calls
+    assert replace(review, elapsed_s=0) == replace(live, elapsed_s=0)
+    assert review.elapsed_s == pytest.approx(live.elapsed_s, abs=0.01)
+    assert live.max_calls == engine.config.budget
+
+
+async def test_a_resumed_search_keeps_counting_its_time(tmp_path: Path) -> None:
+    """The clock restarted at 00:00 on resume."""
+    from orps_tui.app.start_search import open_session
+    from orps_tui.problems.load import load_problem
+    from orps_tui.search import events as ev
+
+    problem = load_problem(write_problem(sample_problem(), tmp_path / "add-two.toml"))
+    first = build_link(problem, "scripted:test", Budget(2, 1, 1, 1), Settings(),
+                       model=scripted(delay_s=0.05), judge=real_judge(problem))
+    task = asyncio.create_task(first.engine.run())
+    while not (0 in first.engine.tree and first.engine.tree[0].process_score is not None):
+        await asyncio.sleep(0.02)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    ran_for = first.engine.stats.elapsed_s
+    calls_before = first.engine.stats.llm_calls
+    assert ran_for > 0.2
+    resumed = open_session(first.session_path, Settings(), model=scripted(delay_s=0),
+                           judge=real_judge(problem))
+    seen: list[tuple[float, int]] = []
+    resumed.subscribe(lambda e: seen.append((resumed.engine.stats.elapsed_s,
+                                             resumed.engine.stats.llm_calls))
+                      if not isinstance(e, ev.SearchStarted) else None)
+    await resumed.engine.run()
+    assert seen[0][0] >= ran_for - 0.002 and seen[0][1] >= calls_before  # wall_s is to 1 ms
+    calls = sum(len(n.calls) for n in resumed.engine.tree.nodes.values())
+    assert resumed.engine.stats.llm_calls == calls > calls_before
+
+
 async def test_resume_of_an_unfinished_session_continues_the_search(tmp_path: Path) -> None:
     from orps_tui.app.start_search import open_session
     from orps_tui.problems.load import load_problem

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from orps_tui.app.launch import Budget
 from orps_tui.app.screens.search import SearchScreen
+from orps_tui.app.widgets.search_tree import SearchTree
 from orps_tui.search.events import Stop
 from orps_tui.search.tree import Author, NodeState
 from tests.support.scripted_model import code_reply, critic_json
@@ -119,6 +120,25 @@ async def test_h_adds_a_hint_the_next_programmer_prompt_contains() -> None:
         calls_with_hint = [c for c in model.calls_by("programmer")
                            if any(hint in m.content for m in c.messages)]
         assert len(calls_with_hint) == len(children)
+
+
+async def test_a_hint_shows_on_the_live_tree_at_once() -> None:
+    """The `+1 hint` marker showed in review only: the live tree was not relabelled."""
+    app, link = live_app(scripted(delay_s=0.03), SERIAL)
+    async with app.run_test(size=SIZE) as pilot:
+        engine = link.engine
+        await wait_for(pilot, lambda: 0 in engine.tree, what="node 0")
+        await pilot.press("space")  # nothing else changes while paused
+        await select(pilot, 0)
+        await pilot.press("h")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "HintModal")
+        await pilot.press(*"Mind the sign.")
+        await pilot.press("ctrl+s")
+        tree = app.screen.query_one(SearchTree)
+        await wait_for(pilot, lambda: "+1 hint" in str(tree.line_for(0).label),
+                       what="the hint marker on #0")
+        await pilot.press("space")
+        await wait_finished(pilot, link)
 
 
 async def test_h_then_escape_adds_nothing() -> None:
