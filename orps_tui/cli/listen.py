@@ -58,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
         threading.Event().wait()
     except KeyboardInterrupt:
         print("stopped", file=sys.stderr)
+        return 130  # interrupted, as every command reports it
     finally:
         listener.stop()
     return 0

@@ -310,7 +310,16 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(result_json(problem.id, uri, result), indent=None))
     else:
         print_result(result, sys.stdout)
-    return 0 if result.answer is not None else 1
+    return 0 if answer_passed(result) else 1
+
+
+def answer_passed(result: SearchResult) -> bool:
+    """Exit status 0 means solved: the answer passed every test it was run on (the public
+    ones, and the hidden ones when it was graded on them)."""
+    answer = result.answer
+    if answer is None or answer.report is None or answer.report.passed < answer.report.total:
+        return False
+    return result.hidden is None or result.hidden.passed == result.hidden.total
 
 
 def result_json(problem_id: str, uri: str, result: SearchResult) -> dict[str, Any]:
