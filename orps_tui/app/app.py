@@ -9,7 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.driver import Driver
 
 from orps_tui.app.commands import SteeringCommands
-from orps_tui.app.keymap import APP_KEYS, BY_ID, check_keymap
+from orps_tui.app.keymap import APP_KEYS, BY_ID, check_keymap, with_refusal_twins
 from orps_tui.app.launch import Launch
 from orps_tui.app.screens.practice_commands import PracticeCommands
 from orps_tui.app.search_link import SearchLink
@@ -49,7 +49,7 @@ class OrpsApp(App[int]):
         self.startup_problems += problems
         keymap = {k: v for k, v in settings.ui.keys.items() if k in BY_ID}
         if keymap:
-            self.set_keymap(keymap)
+            self.set_keymap(with_refusal_twins(keymap))
 
     def _load_themes(self) -> None:
         loaded = discover_themes()

@@ -64,6 +64,43 @@ async def test_resume_of_a_finished_session_opens_read_only(saved_session: Path)
         assert all(n.hints == [] for n in nodes.values())
 
 
+def _footer_keys(screen) -> set[str]:
+    """The actions the footer offers now."""
+    return {b.binding.action for b in screen.active_bindings.values()
+            if b.binding.show and b.enabled}
+
+
+async def test_the_review_footer_offers_only_what_review_does(saved_session: Path) -> None:
+    """The REVIEW footer advertised p/b/e/h/space, which review refuses."""
+    app = OrpsApp(Settings(), Launch(resume=saved_session), frozen_clock=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen), what="review")
+        await pilot.pause(0.1)
+        offered = _footer_keys(app.screen)
+        assert not offered & {"prune", "boost", "expand", "hint", "pause"}, offered
+        assert {"next_best", "export", "help"} <= offered
+
+
+async def test_p_is_offered_only_for_a_node_with_code() -> None:
+    """`P` (and the profiler's "Press P") were offered on nodes with no code."""
+    from orps_tui.search.tree import Node
+
+    app, link = live_app(scripted(programmer=["no code here at all"] * 3), Budget(1, 1, 0, 1))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: link.engine.result is not None, what="the search")
+        await select(pilot, 0)
+        node: Node = link.engine.tree[0]
+        assert not node.code
+        screen = app.screen
+        assert screen.check_action("profile", ()) is False
+        heat = screen.query_one(LineHeat)
+        assert "Press P" not in str(heat.query_one("#heat-body").render())
+        app._notifications.clear()
+        await pilot.press("P")
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, SearchScreen)  # no test picker opened
+
+
 async def test_review_is_complete_from_the_keyboard(saved_session: Path, tmp_path: Path) -> None:
     app = OrpsApp(Settings(), Launch(resume=saved_session), frozen_clock=True)
     async with app.run_test(size=SIZE) as pilot:

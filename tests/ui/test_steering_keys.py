@@ -404,3 +404,37 @@ async def test_one_esc_cancels_the_code_editor_dialog() -> None:
                        "the dialog to close on one esc")
         assert not any(n.author is Author.PERSON for n in engine.tree.nodes.values())
         await wait_finished(pilot, link)
+
+
+async def test_saving_unchanged_code_from_the_editor_adds_no_child(
+        tmp_path: Path, monkeypatch) -> None:
+    """ctrl+e, then saving without a change (the editor adds the final newline, as vim
+    does) made a duplicate child. E then ctrl+s without a change did too."""
+    import contextlib
+    import sys
+
+    editor = tmp_path / "save-unchanged.py"
+    editor.write_text("import sys\np = sys.argv[1]\ntext = open(p).read()\n"
+                      "open(p, 'w').write(text.rstrip('\\n') + '\\n')\n")
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {editor}")
+    app, link = live_app(scripted(), SERIAL)
+    monkeypatch.setattr(app, "suspend", contextlib.nullcontext)  # headless cannot suspend
+    async with app.run_test(size=SIZE) as pilot:
+        engine = link.engine
+        await wait_for(pilot, lambda: 0 in engine.tree and engine.tree[0].code != "",
+                       what="node 0 has code")
+        await pilot.press("space")
+        await select(pilot, 0)
+        engine.tree[0].code = engine.tree[0].code.rstrip("\n")  # as a model may leave it
+        before = len(engine.tree)
+        await pilot.press("ctrl+e")
+        await pilot.pause(0.3)
+        assert len(engine.tree) == before
+        assert any("unchanged" in m for m in notifications(app))
+        await pilot.press("E")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "EditModal")
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.3)
+        assert len(engine.tree) == before
+        await pilot.press("space")
+        await wait_finished(pilot, link)

@@ -24,7 +24,15 @@ from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from orps_tui.app.event_buffer import Batch, EventBuffer
-from orps_tui.app.keymap import APP_KEYS, SEARCH_KEYS, TREE_KEYS, KeySpec, bindings
+from orps_tui.app.keymap import (
+    APP_KEYS,
+    BY_ID,
+    SEARCH_KEYS,
+    TREE_KEYS,
+    KeySpec,
+    bindings,
+    refusal_bindings,
+)
 from orps_tui.app.profile_view import heat_from_profile
 from orps_tui.app.screens.edit_modal import EditModal
 from orps_tui.app.screens.guide import GuideScreen
@@ -43,8 +51,12 @@ from orps_tui.search.tree import Node, NodeState
 REFRESH_S = 0.075
 
 
+_CHANGES_SEARCH = {s.action for s in SEARCH_KEYS if s.changes_search}
+_NEEDS_CODE = {"profile"}
+
+
 class SearchScreen(Screen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = bindings(SEARCH_KEYS)
+    BINDINGS: ClassVar[list[BindingType]] = bindings(SEARCH_KEYS) + refusal_bindings(SEARCH_KEYS)
     AUTO_FOCUS = "SearchTree"
 
     def __init__(self, link: SearchLink, *, autostart: bool = True) -> None:
@@ -144,6 +156,9 @@ class SearchScreen(Screen[None]):
             self.query_one(SearchTree).move_to(min(nodes))
         elif self.selected_id in batch.changed:
             self.show_selected()
+            self.refresh_bindings()
+        if batch.finished is not None:
+            self.refresh_bindings()
         self._refresh_header()
 
     def _refresh_header(self) -> None:
@@ -155,6 +170,7 @@ class SearchScreen(Screen[None]):
     def on_search_tree_node_focused(self, message: SearchTree.NodeFocused) -> None:
         self.selected_id = message.node_id
         self.show_selected()
+        self.refresh_bindings()
 
     def show_selected(self) -> None:
         node = self.link.node(self.selected_id)
@@ -177,6 +193,25 @@ class SearchScreen(Screen[None]):
             self.notify(f"#{node.id} has no code yet", severity="warning")
             return None
         return node
+
+    # ---- which keys are offered now ------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys that change the search are offered only while it can be changed (their
+        hidden twins say why otherwise); `P` only on a node with code."""
+        if action in _CHANGES_SEARCH:
+            return self.link.refusal() is None
+        if action == "refused":
+            return self.link.refusal() is not None
+        if action in _NEEDS_CODE:
+            node = self.link.node(self.selected_id)
+            return node is not None and bool(node.code.strip())
+        return True
+
+    def action_refused(self, binding_id: str) -> None:
+        why = self.link.refusal() or "not now"
+        name = BY_ID[binding_id].palette.split(": ", 1)[1]
+        self.notify(f"{why}: {name} changes a running search", severity="warning")
 
     # ---- steering --------------------------------------------------------------------
 
@@ -234,8 +269,7 @@ class SearchScreen(Screen[None]):
 
         def done(code: str | None) -> None:
             if code is not None:
-                self._send(ev.AddHandWritten(node.id, code),
-                           f"your child of #{node.id} is being judged")
+                self._submit_edit(node, code)
 
         self.app.push_screen(EditModal(node.id, node.code), done)
 
@@ -265,10 +299,16 @@ class SearchScreen(Screen[None]):
         if result.returncode != 0:
             self.notify(f"{editor} exited with status {result.returncode}: nothing submitted",
                         severity="warning")
-        elif code == node.code:
-            self.notify("code unchanged: nothing submitted")
         else:
-            self._send(ev.AddHandWritten(node.id, code), f"your child of #{node.id} is being judged")
+            self._submit_edit(node, code)
+
+    def _submit_edit(self, node: Node, code: str) -> None:
+        """An edited copy of `node`'s code becomes its child, unless nothing but trailing
+        whitespace changed (an editor adds the final newline on save)."""
+        if _same_code(code, node.code):
+            self.notify("code unchanged: nothing submitted")
+            return
+        self._send(ev.AddHandWritten(node.id, code), f"your child of #{node.id} is being judged")
 
     def action_pause(self) -> None:
         if self._read_only_refused():
@@ -409,3 +449,10 @@ class SearchScreen(Screen[None]):
     @property
     def running_unsaved(self) -> bool:
         return self.state in ("running", "paused", "starting") and self.unsaved
+
+
+def _same_code(a: str, b: str) -> bool:
+    def lines(code: str) -> list[str]:
+        return [line.rstrip() for line in code.rstrip().splitlines()]
+
+    return lines(a) == lines(b)
