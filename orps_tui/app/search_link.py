@@ -61,6 +61,13 @@ class SearchLink:
         return getattr(self.engine, "session", None) is not None
 
     @property
+    def last_round(self) -> bool:
+        """The live search is in its last round: nothing it keeps is expanded again."""
+        stats = getattr(self.engine, "stats", None)
+        config = getattr(self.engine, "config", None)
+        return stats is not None and config is not None and stats.round >= config.rounds
+
+    @property
     def paused(self) -> bool:
         return bool(getattr(self.engine, "paused", False))
 

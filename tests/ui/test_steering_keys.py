@@ -438,3 +438,18 @@ async def test_saving_unchanged_code_from_the_editor_adds_no_child(
         assert len(engine.tree) == before
         await pilot.press("space")
         await wait_finished(pilot, link)
+
+
+async def test_boost_in_the_last_round_does_not_promise_a_next_beam() -> None:
+    app, link = live_app(scripted(delay_s=0.05), Budget(samples=3, beam=1, rounds=0,
+                                                         concurrency=1))
+    async with app.run_test(size=SIZE) as pilot:
+        engine = link.engine
+        await wait_for(pilot, lambda: 0 in engine.tree and engine.tree[0].report is not None,
+                       what="node 0 judged")
+        await select(pilot, 0)
+        app._notifications.clear()
+        await pilot.press("b")
+        said = " ".join(notifications(app))
+        assert "boosted" in said and "next beam" not in said and "last round" in said
+        await wait_finished(pilot, link)

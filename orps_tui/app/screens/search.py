@@ -243,7 +243,12 @@ class SearchScreen(Screen[None]):
 
     def action_boost(self) -> None:
         node = self._selected()
-        if node is not None:
+        if node is None:
+            return
+        if self.link.last_round:
+            self._send(ev.Boost(node.id), f"#{node.id} boosted, but this is the last round: no "
+                       "beam follows, and the answer is picked by the tests")
+        else:
             self._send(ev.Boost(node.id), f"#{node.id} boosted: kept in the next beam")
 
     def action_expand(self) -> None:
