@@ -157,9 +157,16 @@ class Progress:
         elif isinstance(event, ev.RoundFinished):
             self._line(self._round_line(event))
         elif isinstance(event, ev.EngineError):
+            if not self.live and self._said_by_node_line(event):
+                return
             self._line(f"{'fatal: ' if event.fatal else 'warning: '}{event.message}")
         elif isinstance(event, ev.SearchFinished):
             self._clear()
+
+    def _said_by_node_line(self, event: Any) -> bool:
+        """A node's own error, which its line (printed when it settles) already says."""
+        node = self.engine.tree.nodes.get(event.node_id) if event.node_id is not None else None
+        return node is not None and bool(node.error) and event.message.endswith(node.error)
 
     async def ticking(self) -> None:
         """Redraw every `tick_s` until cancelled (run it beside the search)."""
@@ -355,7 +362,8 @@ def print_result(result: SearchResult, out: TextIO) -> None:
               f" after {s.llm_calls} model calls, {s.nodes} nodes, {s.elapsed_s:.1f} s\n")
     answer = result.answer
     if answer is None:
-        out.write("no answer: no node produced runnable code\n")
+        why = "the model failed" if result.reason == "error" else "no node produced runnable code"
+        out.write(f"no answer: {why}\n")
         return
     out.write(f"\nanswer: node {answer.id} (round {answer.round}, critic "
               f"{answer.process_score if answer.process_score is not None else '-'})\n")

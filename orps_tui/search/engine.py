@@ -339,6 +339,12 @@ class SearchEngine(SteeringMixin):
 
     async def _conclude(self) -> SearchResult:
         reason = self._stop_reason or StopReason.BUDGET
+        failed = [n for n in self.tree.nodes.values()
+                  if any(c.outcome is CallOutcome.FAILED for c in n.calls)]
+        if reason in (StopReason.BUDGET, StopReason.NOTHING_ACTIVE) and failed and not any(
+                c.outcome is CallOutcome.OK for n in self.tree.nodes.values() for c in n.calls):
+            reason = self._stop_reason = StopReason.ERROR  # the model never answered
+            self._stop_message = f"no model call succeeded; last: {failed[-1].error}"
         answer_id = self.tree.best_id()
         answer = self.tree[answer_id] if answer_id is not None else None
         hidden = None

@@ -362,3 +362,13 @@ def test_progress_printer_draws_a_bar_on_a_terminal_and_lines_otherwise() -> Non
         assert "round 0: 2 nodes, best public pass rate 100%" in text
         assert ("\r\x1b[2K[" in text) is live
         assert ("node 1 (round 0): public 2/2, critic 4" in text) is not live
+
+
+async def test_a_search_in_which_no_call_succeeded_ends_with_the_error() -> None:
+    """Ollama's port closed, K=1: the one call failed and the search ended on 'budget'."""
+    faults = {i: Fault(ModelErrorKind.UNREACHABLE, after_chunks=0) for i in range(10)}
+    model = ScriptedModel(programmer=RIGHT, faults=faults)
+    engine, _, _ = engine_for(model, samples=1, beam=1, rounds=0, retries=0)
+    result = await asyncio.wait_for(engine.run(), 5)
+    assert result.reason == "error"
+    assert "no model call succeeded" in result.message and "injected" in result.message

@@ -64,3 +64,16 @@ async def test_plain_progress_says_what_is_being_written_between_nodes() -> None
     frames = await _run_with_progress(engine, live=False, tick_s=0.1)
     assert any(f.startswith("  ... ") and "#0 writing" in f and "0/2 calls done" in f
                for f in frames), frames
+
+
+async def test_a_failed_node_is_reported_once() -> None:
+    """With the server down each error was printed twice: as the node's line and again as
+    a warning."""
+    from orps_tui.llm.base import ModelErrorKind
+    from tests.support.scripted_model import Fault
+
+    model = ScriptedModel(programmer=SLOW_ANSWER,
+                          faults={0: Fault(ModelErrorKind.UNREACHABLE, after_chunks=0)})
+    engine = _engine(model, samples=1, beam=1, rounds=0, retries=0)
+    frames = await _run_with_progress(engine, live=False, tick_s=10)
+    assert sum("injected" in f for f in frames) == 1, frames
