@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -42,6 +42,9 @@ class OrpsApp(App[int]):
         self.launch = launch or Launch()
         self.initial_link = link
         self.frozen_clock = frozen_clock
+        self.coder_pull: Any = None
+        """What the first run's offer calls to fetch the coder model (None: the real
+        `pull_coder`; tests put a stand-in here)."""
         self.user_theme_names: set[str] = set()
         self.startup_problems: list[str] = []
         self._load_themes()

@@ -59,6 +59,21 @@ class HomeScreen(Screen[None]):
         self.query_one("#home-sessions").border_title = "recent sessions"
         self.model_uri = self.query_one(ModelPicker).chosen
         self._show_choice()
+        self._offer_coder_once()
+
+    def _offer_coder_once(self) -> None:
+        from orps_tui.app.first_run import should_offer_coder
+
+        settings = self.app.settings  # type: ignore[attr-defined]
+        if not should_offer_coder(settings, asked_for_model=bool(self.app.launch.model)):  # type: ignore[attr-defined]
+            return
+        from orps_tui.app.screens.first_run_modal import FirstRunModal
+
+        def chosen(uri: str | None) -> None:
+            if uri:
+                self.query_one(ModelPicker).use(uri)
+
+        self.app.push_screen(FirstRunModal(getattr(self.app, "coder_pull", None)), chosen)
 
     def _show_choice(self) -> None:
         problem = self.problem_label or "(pick a problem)"

@@ -47,6 +47,7 @@ class ModelPicker(Vertical):
         self.default_uri = default_uri
         self.uris: list[str] = []
         self.ollama_status = "checking Ollama…"
+        self._ollama_options: list[tuple[str, str]] = []
         self.ollama_uris: set[str] | None = None
         """The server's models; None until it answered (or when it is not running)."""
 
@@ -70,7 +71,15 @@ class ModelPicker(Vertical):
                                   f"{tag}"))
         return out
 
+    def use(self, uri: str) -> None:
+        """Make `uri` the default and the choice (after the first run fetched a model)."""
+        self.default_uri = uri
+        self.set_options(self._embedded_options(), self._ollama_options)
+        if uri in self.uris:
+            self.query_one(OptionList).highlighted = self.uris.index(uri)
+
     def set_options(self, embedded: list[tuple[str, str]], ollama: list[tuple[str, str]]) -> None:
+        self._ollama_options = list(ollama)
         options = list(ollama) + list(embedded)
         if self.default_uri not in {u for u, _ in options}:
             options.insert(0, (self.default_uri, f"{self.default_uri}  (from your config)"))
