@@ -11,6 +11,7 @@ from dataclasses import asdict
 from rich.text import Text
 
 from orps_tui.app.palette import DEFAULT, Palette
+from orps_tui.sandbox.report import JudgeReport, Verdict
 from orps_tui.search.tree import Author, Node, NodeState
 
 # One glyph per state; the colour is a theme variable name so themes recolour the tree.
@@ -108,11 +109,33 @@ def short_strategy(strategy: str, width: int = 22) -> str:
     return cut + "…"
 
 
+def hidden_counts(report: JudgeReport) -> tuple[int, int]:
+    """Passed and total among the report's hidden tests (a re-judge on all tests holds the
+    public ones too)."""
+    hidden = [t for t in report.tests if not t.public]
+    return sum(t.verdict is Verdict.AC for t in hidden), len(hidden)
+
+
+def hidden_grade(report: JudgeReport | None) -> str:
+    """`hidden 11/11 AC` (the verdict of the hidden tests alone), or "" with none."""
+    if report is None:
+        return ""
+    passed, total = hidden_counts(report)
+    if not total:
+        return ""
+    verdict = next((t.verdict for t in report.tests if not t.public and t.verdict is not
+                    Verdict.AC), Verdict.AC)
+    return f"hidden {passed}/{total} {verdict.value}"
+
+
 def node_summary(node: Node) -> str:
     """One plain line for notifications and the detail title."""
     parts = [f"#{node.id}", STATE_WORDS.get(node.state, str(node.state))]
     if node.report is not None:
         parts.append(f"{node.report.passed}/{node.report.total} public tests")
+    if node.hidden_report is not None:
+        passed, total = hidden_counts(node.hidden_report)
+        parts.append(f"{passed}/{total} hidden tests")
     if node.process_score is not None:
         parts.append(f"critic {node.process_score:.1f}/5")
     if node.outcome_score is not None:

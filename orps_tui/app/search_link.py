@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from orps_tui.app.node_format import hidden_grade
 from orps_tui.app.widgets.status_header import HeaderInfo
 from orps_tui.problems.model import Problem
 from orps_tui.search import events as ev
@@ -37,6 +38,8 @@ class SearchLink:
     `round` (the last) and `max_calls` (for the header)."""
     review_elapsed_s: float | None = None
     """A loaded session's recorded wall time (None hides the clock)."""
+    review_answer_id: int | None = None
+    """A loaded session's answer (from its end record)."""
 
     # ---- reading ---------------------------------------------------------------------
 
@@ -54,6 +57,14 @@ class SearchLink:
 
     def best_id(self) -> int | None:
         return self.current_tree.best_id()
+
+    @property
+    def answer_id(self) -> int | None:
+        """The search's answer once it has ended (None before, or with no answer)."""
+        result = getattr(self.engine, "result", None)
+        if result is not None:
+            return result.answer_id
+        return self.review_answer_id
 
     @property
     def autosaves(self) -> bool:
@@ -98,6 +109,7 @@ class SearchLink:
             tokens=sum(c.prompt_tokens + c.completion_tokens for c in calls),
             elapsed_s=None if frozen_clock else elapsed,
             state=state,
+            hidden=hidden_grade(getattr(self.node(self.answer_id), "hidden_report", None)),
         )
 
     # ---- driving ---------------------------------------------------------------------

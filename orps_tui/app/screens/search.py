@@ -148,7 +148,10 @@ class SearchScreen(Screen[None]):
             self.state = "finished"
             answer = f"answer #{batch.finished.answer_id}" if batch.finished.answer_id is not None \
                 else "no answer"
-            self.notify(f"search finished ({batch.finished.reason}): {answer}", timeout=8)
+            grade = self.link.header(self.state).hidden
+            self.notify(f"search finished ({batch.finished.reason}): {answer}"
+                        + (f", {grade}" if grade else ""), timeout=8)
+            batch.changed.update(i for i in (batch.finished.answer_id,) if i is not None)
         for error in batch.errors:
             self.notify(error.message, severity="error" if error.fatal else "warning",
                         timeout=10 if error.fatal else 5)
@@ -181,6 +184,7 @@ class SearchScreen(Screen[None]):
             node, parent,
             programmer_stream=node.raw_output if node.state.busy else "",
             critic_stream=node.critic_raw if node.state is NodeState.CRITIQUING else "",
+            answer=node.id == self.link.answer_id,
         )
         self.query_one(ProfilerPane).show_node(node, self.link.problem.limits)
 

@@ -24,6 +24,8 @@ class HeaderInfo:
     """None hides the clock (frozen in snapshot tests)."""
     state: str = "starting"
     """running | paused | finished | review | starting | stopped | error"""
+    hidden: str = ""
+    """The answer's grade on the hidden tests once graded (`hidden 11/11 AC`)."""
 
 
 STATE_ROLES = {"running": "success", "paused": "warning", "finished": "primary",
@@ -54,6 +56,10 @@ def header_text(info: HeaderInfo, palette: Palette = DEFAULT) -> Text:
     out.append(f"  ·  {calls} calls  ·  {fmt_tokens(info.tokens)} tokens")
     if info.elapsed_s is not None:
         out.append(f"  ·  {fmt_elapsed(info.elapsed_s)}")
+    if info.hidden:
+        good = info.hidden.endswith(" AC")
+        out.append("  ·  ")
+        out.append(info.hidden, style=f"bold {palette.success if good else palette.error}")
     return out
 
 
