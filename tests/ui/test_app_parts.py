@@ -188,3 +188,29 @@ async def test_theme_from_config_and_a_clear_message_for_an_unknown_one() -> Non
         messages = [n.message for n in app._notifications]
         assert any("ui.theme: no theme named `no-such-theme`" in m for m in messages)
         assert any("unknown binding id `tree.nope`" in m for m in messages)
+
+
+def test_the_sandbox_notices_take_one_line_and_the_help_holds_them() -> None:
+    """Six lines of sandbox disclaimer filled the small profiler pane."""
+    from orps_tui.app.widgets.static_metrics_view import metrics_text, sandbox_help
+    from orps_tui.sandbox.report import (
+        IsolationStatus,
+        JudgeReport,
+        StaticMetrics,
+        TestResult,
+        Verdict,
+    )
+
+    notices = ["Landlock is not available (kernel < 5.13 or disabled): the code can read and "
+               "write files anywhere your user can",
+               "seccomp is not available here (aarch64): the code can start processes and "
+               "open sockets",
+               "Landlock ABI 3 < 4: TCP is not restricted by Landlock (seccomp still blocks "
+               "sockets)"]
+    report = JudgeReport(Verdict.AC, 1, 1, [TestResult("t", True, Verdict.AC)], StaticMetrics(),
+                         IsolationStatus(notices=notices))
+    text = metrics_text(report).plain
+    assert len(text.splitlines()) == 2 and "?" in text.splitlines()[1]
+    assert len(text.splitlines()[1]) <= 60
+    details = sandbox_help(report)
+    assert all(n in details for n in notices)

@@ -44,6 +44,7 @@ from orps_tui.app.search_link import ReadOnlyError, SearchLink
 from orps_tui.app.widgets.detail_pane import DetailPane
 from orps_tui.app.widgets.profiler_pane import ProfilerPane
 from orps_tui.app.widgets.search_tree import SearchTree
+from orps_tui.app.widgets.static_metrics_view import sandbox_help
 from orps_tui.app.widgets.status_header import StatusHeader
 from orps_tui.search import events as ev
 from orps_tui.search.tree import Node, NodeState
@@ -443,6 +444,9 @@ class SearchScreen(Screen[None]):
             sections.append(("Tree", rows(TREE_KEYS)))
         sections.append(("Steering and panes", rows(SEARCH_KEYS)))
         sections.append(("App", rows(APP_KEYS)))
+        if pane == "profiler":
+            node = self.link.node(self.selected_id)
+            about += "\n\n" + sandbox_help(node.report if node is not None else None)
         self.app.push_screen(HelpScreen(keys_markdown(pane, about, sections)))
 
     def _pane_of(self, widget: Widget | None) -> tuple[str, str]:
