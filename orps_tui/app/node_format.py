@@ -6,6 +6,7 @@ call them without a running app.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict
 
 from rich.text import Text
@@ -74,8 +75,10 @@ def fmt_score(score: float | None, digits: int = 1) -> str:
     return "–" if score is None else f"{score:.{digits}f}"
 
 
-def node_label(node: Node, *, best: bool = False, palette: Palette = DEFAULT) -> Text:
-    """`● #12 ★ 100% p4.0 o1.42 efficient` — glyph, id, best mark, pass rate, scores."""
+def node_label(node: Node, *, best: bool = False, palette: Palette = DEFAULT,
+               width: int | None = None) -> Text:
+    """`● #12 ★ 100% p4.0 o1.42 Keep it short and clear` — glyph, id, best mark, pass
+    rate, scores, strategy; with `width`, the strategy is cut to fit the line in it."""
     state_style = STATE_STYLES.get(node.state, "").format_map(asdict(palette))
     text = Text()
     text.append(glyph(node.state), style=state_style)
@@ -92,7 +95,9 @@ def node_label(node: Node, *, best: bool = False, palette: Palette = DEFAULT) ->
     if node.author is Author.PERSON:
         text.append(" person", style=f"italic {palette.accent}")
     elif node.strategy:
-        text.append(f" {short_strategy(node.strategy)}", style="dim")
+        room = 30 if width is None else min(60, width - text.cell_len - 1)
+        if room >= 8:
+            text.append(f" {short_strategy(node.strategy, room)}", style="dim")
     if node.hints:
         text.append(f" +{len(node.hints)} hint", style="italic")
     if node.state is NodeState.ERROR and node.error:
@@ -100,12 +105,13 @@ def node_label(node: Node, *, best: bool = False, palette: Palette = DEFAULT) ->
     return text
 
 
-def short_strategy(strategy: str, width: int = 22) -> str:
-    """The strategy hint cut at a word boundary: `Pick the right data…`."""
-    strategy = strategy.strip()
-    if len(strategy) <= width:
-        return strategy
-    cut = strategy[:width].rsplit(" ", 1)[0].rstrip(",.;:(")
+def short_strategy(strategy: str, width: int = 30) -> str:
+    """The strategy hint's first clause (up to `:`, `,` or ` (`), cut at a word boundary
+    when longer than `width`: `Keep it short and clear`, `Aim for the most efficient…`."""
+    clause = re.split(r":|,| \(", strategy.strip(), maxsplit=1)[0].rstrip(". ")
+    if len(clause) <= width:
+        return clause
+    cut = clause[:width - 1].rsplit(" ", 1)[0].rstrip(",.;:(")
     return cut + "…"
 
 

@@ -43,26 +43,60 @@ def fmt_tokens(tokens: int) -> str:
     return f"{tokens / 1000:.1f}k" if tokens >= 1000 else str(tokens)
 
 
-def header_text(info: HeaderInfo, palette: Palette = DEFAULT) -> Text:
-    out = Text(no_wrap=True, overflow="ellipsis")
-    role = STATE_ROLES.get(info.state)
-    badge = f"bold reverse {getattr(palette, role)}" if role else "bold reverse"
-    out.append(f" {info.state.upper()} ", style=badge)
-    out.append(f" {info.problem}", style="bold")
-    out.append(f"  ·  {info.model}")
-    out.append(f"  ·  round {info.round}/{info.rounds}" if info.rounds else "")
-    out.append(f"  ·  {info.nodes} nodes")
+def header_text(info: HeaderInfo, palette: Palette = DEFAULT, width: int | None = None) -> Text:
+    """The header line; in a narrow terminal (`width`) the separators shrink, then the
+    model, the node count and the problem give way, so calls, tokens, time and the hidden
+    grade stay in view."""
     calls = f"{info.llm_calls}/{info.max_calls}" if info.max_calls else str(info.llm_calls)
-    out.append(f"  ·  {calls} calls  ·  {fmt_tokens(info.tokens)} tokens")
-    if info.elapsed_s is not None:
-        out.append(f"  ·  {fmt_elapsed(info.elapsed_s)}")
+    parts: list[tuple[str, str, str]] = [  # (key, text, style)
+        ("problem", info.problem, "bold"),
+        ("model", info.model, ""),
+        ("round", f"round {info.round}/{info.rounds}" if info.rounds else "", ""),
+        ("nodes", f"{info.nodes} nodes", ""),
+        ("calls", f"{calls} calls", ""),
+        ("tokens", f"{fmt_tokens(info.tokens)} tokens", ""),
+        ("time", fmt_elapsed(info.elapsed_s) if info.elapsed_s is not None else "", ""),
+    ]
     if info.hidden:
         good = info.hidden.endswith(" AC")
-        out.append("  ·  ")
-        out.append(info.hidden, style=f"bold {palette.success if good else palette.error}")
+        parts.append(("hidden", info.hidden,
+                      f"bold {palette.success if good else palette.error}"))
+    parts = [p for p in parts if p[1]]
+    badge = f" {info.state.upper()} "
+    sep = "  ·  "
+
+    def length() -> int:
+        return len(badge) + 1 + sum(len(t) for _, t, _ in parts) + len(sep) * (len(parts) - 1)
+
+    if width is not None:
+        for drop in ("", "model", "nodes", "problem"):
+            parts = [p for p in parts if p[0] != drop]
+            sep = "  ·  "
+            if length() <= width:
+                break
+            sep = " · "
+            if length() <= width:
+                break
+    out = Text(no_wrap=True, overflow="ellipsis")
+    role = STATE_ROLES.get(info.state)
+    out.append(badge, style=f"bold reverse {getattr(palette, role)}" if role else "bold reverse")
+    out.append(" ")
+    for i, (_, text, style) in enumerate(parts):
+        if i:
+            out.append(sep)
+        out.append(text, style=style)
     return out
 
 
 class StatusHeader(Static):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.info: HeaderInfo | None = None
+
     def show(self, info: HeaderInfo) -> None:
-        self.update(header_text(info, Palette.of(self.app)))
+        self.info = info
+        self.update(header_text(info, Palette.of(self.app), self.size.width or None))
+
+    def on_resize(self) -> None:
+        if self.info is not None:
+            self.show(self.info)
