@@ -193,8 +193,32 @@ async def test_statement_preview_is_plain_text_reflowed() -> None:
         await pilot.pause(0.1)
         shown = picker.query_one("#problem-statement", Static).render()
         text = getattr(shown, "plain", str(shown))
-        assert text == ("Read grid[i][j] for each cell of the grid; [b]bold[/b] and [/] are "
+        assert text == ("Grid · easy · function · arrays\n"
+                        "Read grid[i][j] for each cell of the grid; [b]bold[/b] and [/] are "
                         "text.\nSecond paragraph.")
+
+
+async def test_statement_preview_renders_markdown_and_whole_tags() -> None:
+    """The preview showed raw Markdown (`w_i` with its backticks); tags were cut to 6
+    characters by the table."""
+    from textual.widgets import Static
+
+    from orps_tui.app.widgets.problem_picker import ProblemRow
+
+    app = OrpsApp(_offline())
+    statement = "Parcel `i` weighs `w_i` kilograms; **at most** C, see [the rules](https://x.y)."
+    row = ProblemRow("x.toml", "x-parcels", "Parcels", "medium",
+                     ("implementation", "two-pointers"), "stdio", statement)
+    async with app.run_test(size=(80, 24)) as pilot:
+        picker = app.screen.query_one(ProblemPicker)
+        await wait_for(pilot, lambda: len(picker.rows) > 20, what="the starter set")
+        picker.set_rows([row])
+        await pilot.pause(0.1)
+        shown = picker.query_one("#problem-statement", Static).render()
+        text = getattr(shown, "plain", str(shown))
+        assert "implementation, two-pointers" in text
+        assert "Parcel i weighs w_i kilograms; at most C, see the rules." in text
+        assert "`" not in text and "**" not in text
 
 
 async def test_budget_values_stay_visible_in_an_80x24_terminal() -> None:

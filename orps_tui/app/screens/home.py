@@ -28,7 +28,9 @@ class HomeScreen(Screen[None]):
     ]
     AUTO_FOCUS = "#problem-filter"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
-    """Below 100 columns the budget inputs lose their side padding (see app.tcss)."""
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
+    """In a narrow or short terminal (80x24) the side column is narrower and its inputs,
+    button and summary compact, so every choice and the Start button fit (app.tcss)."""
 
     def __init__(self) -> None:
         super().__init__()
