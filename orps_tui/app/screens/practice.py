@@ -62,7 +62,7 @@ PRACTICE_KEYS: tuple[tuple[str, str, str, str, bool], ...] = (
     ("alt+4", "tab('tab-stress')", "Stress", "practice.tab_stress", False),
     ("alt+5", "tab('tab-coach')", "Coach", "practice.tab_coach", False),
     ("alt+6", "tab('tab-history')", "History", "practice.tab_history", False),
-    ("ctrl+pagedown", "next_tab(1)", "Next tab", "practice.next_tab", True),
+    ("ctrl+pagedown", "next_tab(1)", "Next tab", "practice.next_tab", False),
     ("ctrl+pageup", "next_tab(-1)", "Previous tab", "practice.prev_tab", False),
 )
 """Function keys, ctrl and alt keys, so they work while the inline editor has focus (Tab
@@ -72,10 +72,22 @@ TAB_IDS = ("tab-statement", "tab-results", "tab-tests", "tab-stress", "tab-coach
            "tab-history")
 
 
+def _shown_path(path: Path) -> str:
+    """The solution file, relative to the data dir (`<data>/practice/<id>/solution.py`)."""
+    from orps_tui import locations
+
+    try:
+        return "<data dir>/" + str(path.resolve().relative_to(locations.data_dir().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def statement_markdown(problem: Problem) -> str:
     """The statement, the limits, the function to write and the public examples."""
     limits = problem.limits
-    parts = [f"# {problem.title}", "", problem.statement.text.strip(), "",
+    text = problem.statement.text.strip()
+    title = [] if text.startswith("#") else [f"# {problem.title}", ""]
+    parts = [*title, text, "",
              f"*time limit {limits.time_s:g} s of CPU, memory {limits.memory_mb} MB per test*",
              ""]
     if problem.kind is ProblemKind.FUNCTION and problem.function is not None:
@@ -144,7 +156,7 @@ class PracticeScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.editor.border_title = str(self.solution)
+        self.editor.border_title = _shown_path(self.solution)
         self._load_file()
         self._refresh_tests()
         self._refresh_history()
@@ -166,7 +178,7 @@ class PracticeScreen(Screen[None]):
                   f"{self.last.report.total} ({self.last.which})" if self.last else ""
         self.query_one("#practice-header", Static).update(
             f"practice · {p.id} — {p.title} · {p.kind} · {watch}{verdict}"
-            + (f" · {note}" if note else ""))
+            + (f" · {note}" if note else "") + " · alt+1-6 tabs")
 
     @property
     def editor(self) -> TextArea:

@@ -118,11 +118,18 @@ class ProblemPicker(Vertical):
                     id="problem-path")
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        # Short columns first, so a narrow pane never cuts the id; the title, tags and kind
-        # are also in the line above the statement.
-        table.add_columns("level", "id", "title")
+        self._set_columns()
         self.set_timer(0.1, self.load)  # after the first frame
+
+    def _set_columns(self) -> None:
+        """Short columns first, so a narrow pane never cuts the id (the title, tags and kind
+        are also in the line above the statement). Widths are set from all the rows: the
+        table's own lazy measuring could leave ids cut to the header's width."""
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        table.add_column("level", width=5)
+        table.add_column("id", width=max([2, *(len(r.id) for r in self.rows)]))
+        table.add_column("title", width=max([5, *(len(r.title) for r in self.rows)]))
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> None:
@@ -135,6 +142,7 @@ class ProblemPicker(Vertical):
     def set_rows(self, rows: list[ProblemRow], errors: list[str] | None = None) -> None:
         self.rows = rows
         self.load_errors = errors or []
+        self._set_columns()
         self.refilter()
 
     def refilter(self) -> None:
