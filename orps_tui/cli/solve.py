@@ -285,7 +285,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         session = (SessionWriter.append_to(restore.directory) if restore is not None
                    else SessionWriter.create(problem, uri, config))
-    except (SessionError, OSError) as exc:
+    except SessionError as exc:  # in use by another process (an OSError says itself)
         raise CliError(str(exc)) from None
     engine = SearchEngine(problem, model, judge=judge, config=config, session=session,
                           restore=restore)

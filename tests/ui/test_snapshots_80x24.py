@@ -146,24 +146,36 @@ def test_guide(snap_compare) -> None:
     assert snap_compare(frozen_search_app(), terminal_size=SIZE, run_before=_then(0, "f1"))
 
 
+async def _dialog_up(pilot: Pilot) -> None:
+    """Until a dialog is on top, its text box focused, with a steady cursor."""
+    from textual.screen import ModalScreen
+
+    for _ in range(200):
+        if isinstance(pilot.app.screen, ModalScreen):
+            break
+        await pilot.pause(0.05)
+    await pilot.pause(0.3)
+    await steady_cursors(pilot)
+
+
 def test_hint_modal(snap_compare) -> None:
     assert snap_compare(frozen_search_app(), terminal_size=SIZE, run_before=_in_order(
-        _then(0, "h"), _showing("Add")))
+        _then(0, "h"), _dialog_up, _showing("Add hint")))
 
 
 def test_edit_modal(snap_compare) -> None:
     assert snap_compare(frozen_search_app(), terminal_size=SIZE, run_before=_in_order(
-        _then(0, "E"), _showing("Submit as child", "def add")))
+        _then(0, "E"), _dialog_up, _showing("Submit as child", "def add")))
 
 
 def test_export_modal(snap_compare) -> None:
     assert snap_compare(frozen_search_app(), terminal_size=SIZE, run_before=_in_order(
-        _then(0, "x"), _showing("./add-two.py")))
+        _then(0, "x"), _dialog_up, _showing("./add-two.py")))
 
 
 def test_profile_pick_modal(snap_compare) -> None:
     assert snap_compare(frozen_search_app(), terminal_size=SIZE, run_before=_in_order(
-        _then(0, "P"), _showing("Profile #0")))
+        _then(0, "P"), _dialog_up, _showing("Profile #0")))
 
 
 def test_quit_confirm_modal(snap_compare) -> None:

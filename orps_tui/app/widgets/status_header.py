@@ -45,7 +45,7 @@ def fmt_tokens(tokens: int) -> str:
 
 def header_text(info: HeaderInfo, palette: Palette = DEFAULT, width: int | None = None) -> Text:
     """The header line; in a narrow terminal (`width`) the separators shrink, then the
-    model, the node count and the problem give way, so calls, tokens, time and the hidden
+    node count, the model and the problem give way, so calls, tokens, time and the hidden
     grade stay in view."""
     calls = f"{info.llm_calls}/{info.max_calls}" if info.max_calls else str(info.llm_calls)
     parts: list[tuple[str, str, str]] = [  # (key, text, style)
@@ -65,18 +65,19 @@ def header_text(info: HeaderInfo, palette: Palette = DEFAULT, width: int | None 
     badge = f" {info.state.upper()} "
     sep = "  ·  "
 
-    def length() -> int:
-        return len(badge) + 1 + sum(len(t) for _, t, _ in parts) + len(sep) * (len(parts) - 1)
+    def length(kept: list[tuple[str, str, str]], sep: str) -> int:
+        return len(badge) + 1 + sum(len(t) for _, t, _ in kept) + len(sep) * (len(kept) - 1)
 
-    if width is not None:
-        for drop in ("", "model", "nodes", "problem"):
-            parts = [p for p in parts if p[0] != drop]
-            sep = "  ·  "
-            if length() <= width:
+    if width is not None:  # the first way that fits, least given up first
+        for drop in ((), ("nodes",), ("model",), ("nodes", "model"),
+                     ("nodes", "model", "problem")):
+            kept = [p for p in parts if p[0] not in drop]
+            fits = [s for s in ("  ·  ", " · ") if length(kept, s) <= width]
+            if fits:
+                parts, sep = kept, fits[0]
                 break
-            sep = " · "
-            if length() <= width:
-                break
+        else:
+            parts = kept
     out = Text(no_wrap=True, overflow="ellipsis")
     role = STATE_ROLES.get(info.state)
     out.append(badge, style=f"bold reverse {getattr(palette, role)}" if role else "bold reverse")
