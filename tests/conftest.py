@@ -20,6 +20,10 @@ def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.setenv("ORPS_CACHE_DIR", str(base / "cache"))
     monkeypatch.delenv("OLLAMA_HOST", raising=False)
     monkeypatch.delenv("ORPS_MODEL", raising=False)
+    # The first run's offer to fetch the coder model is answered: tests keep SmolLM2
+    # (tests/ui/test_first_run.py asks it on purpose).
+    (base / "data").mkdir(parents=True, exist_ok=True)
+    (base / "data" / "first-run.json").write_text('{"coder": "declined"}\n', encoding="utf-8")
 
 
 @pytest.fixture

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.driver import Driver
 
 from orps_tui.app.commands import SteeringCommands
-from orps_tui.app.keymap import APP_KEYS, BY_ID, check_keymap
+from orps_tui.app.keymap import APP_KEYS, BY_ID, check_keymap, with_refusal_twins
 from orps_tui.app.launch import Launch
 from orps_tui.app.screens.practice_commands import PracticeCommands
 from orps_tui.app.search_link import SearchLink
@@ -41,6 +42,9 @@ class OrpsApp(App[int]):
         self.launch = launch or Launch()
         self.initial_link = link
         self.frozen_clock = frozen_clock
+        self.coder_pull: Any = None
+        """What the first run's offer calls to fetch the coder model (None: the real
+        `pull_coder`; tests put a stand-in here)."""
         self.user_theme_names: set[str] = set()
         self.startup_problems: list[str] = []
         self._load_themes()
@@ -48,7 +52,7 @@ class OrpsApp(App[int]):
         self.startup_problems += problems
         keymap = {k: v for k, v in settings.ui.keys.items() if k in BY_ID}
         if keymap:
-            self.set_keymap(keymap)
+            self.set_keymap(with_refusal_twins(keymap))
 
     def _load_themes(self) -> None:
         loaded = discover_themes()
@@ -66,6 +70,16 @@ class OrpsApp(App[int]):
             )
             if DEFAULT_THEME in self.available_themes:
                 self.theme = DEFAULT_THEME
+
+    def get_driver_class(self) -> type[Driver]:
+        driver = super().get_driver_class()
+        from textual.drivers.linux_driver import LinuxDriver
+
+        if driver is LinuxDriver:
+            from orps_tui.app.terminal_driver import HangupAwareDriver
+
+            return HangupAwareDriver
+        return driver
 
     def on_mount(self) -> None:
         for problem in self.startup_problems:

@@ -47,7 +47,8 @@ class EventBuffer:
                     b.streamed[key] = b.streamed.get(key, "") + text
                     b.changed.add(nid)
                 case ev.NodeAdded(node_id=nid) | ev.NodeJudged(node_id=nid) | \
-                        ev.NodeCritiqued(node_id=nid) | ev.NodeStateChanged(node_id=nid):
+                        ev.NodeCritiqued(node_id=nid) | ev.NodeStateChanged(node_id=nid) | \
+                        ev.NodeChanged(node_id=nid):
                     b.changed.add(nid)
                 case ev.SearchPaused(paused=paused):
                     b.paused = paused

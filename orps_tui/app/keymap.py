@@ -109,6 +109,27 @@ def bindings(specs: tuple[KeySpec, ...]) -> list[Binding]:
     ]
 
 
+REFUSED_SUFFIX = ".refused"
+
+
+def refusal_bindings(specs: tuple[KeySpec, ...]) -> list[Binding]:
+    """Hidden twins of the keys that change a search (id `<id>.refused`). Where the search
+    cannot be changed (a review, a finished search) the screen hides the real binding, so
+    the footer does not offer it, and the twin says why the key does nothing."""
+    return [
+        Binding(s.keys, f"refused('{s.id}')", s.palette.split(": ", 1)[1], show=False,
+                id=s.id + REFUSED_SUFFIX, key_display=s.key_display)
+        for s in specs if s.changes_search
+    ]
+
+
+def with_refusal_twins(keymap: dict[str, str]) -> dict[str, str]:
+    """The keymap, with each remapped search-changing key's twin moved along with it."""
+    twins = {k + REFUSED_SUFFIX: v for k, v in keymap.items()
+             if k in BY_ID and BY_ID[k].changes_search}
+    return {**keymap, **twins}
+
+
 def check_keymap(keymap: dict[str, str]) -> list[str]:
     """One line per keymap entry naming an unknown binding id."""
     return [

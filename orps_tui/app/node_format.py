@@ -6,11 +6,13 @@ call them without a running app.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict
 
 from rich.text import Text
 
 from orps_tui.app.palette import DEFAULT, Palette
+from orps_tui.sandbox.report import JudgeReport, Verdict
 from orps_tui.search.tree import Author, Node, NodeState
 
 # One glyph per state; the colour is a theme variable name so themes recolour the tree.
@@ -73,8 +75,10 @@ def fmt_score(score: float | None, digits: int = 1) -> str:
     return "–" if score is None else f"{score:.{digits}f}"
 
 
-def node_label(node: Node, *, best: bool = False, palette: Palette = DEFAULT) -> Text:
-    """`● #12 ★ 100% p4.0 o1.42 efficient` — glyph, id, best mark, pass rate, scores."""
+def node_label(node: Node, *, best: bool = False, palette: Palette = DEFAULT,
+               width: int | None = None) -> Text:
+    """`● #12 ★ 100% p4.0 o1.42 Keep it short and clear` — glyph, id, best mark, pass
+    rate, scores, strategy; with `width`, the strategy is cut to fit the line in it."""
     state_style = STATE_STYLES.get(node.state, "").format_map(asdict(palette))
     text = Text()
     text.append(glyph(node.state), style=state_style)
@@ -91,7 +95,9 @@ def node_label(node: Node, *, best: bool = False, palette: Palette = DEFAULT) ->
     if node.author is Author.PERSON:
         text.append(" person", style=f"italic {palette.accent}")
     elif node.strategy:
-        text.append(f" {short_strategy(node.strategy)}", style="dim")
+        room = 30 if width is None else min(60, width - text.cell_len - 1)
+        if room >= 8:
+            text.append(f" {short_strategy(node.strategy, room)}", style="dim")
     if node.hints:
         text.append(f" +{len(node.hints)} hint", style="italic")
     if node.state is NodeState.ERROR and node.error:
@@ -99,13 +105,33 @@ def node_label(node: Node, *, best: bool = False, palette: Palette = DEFAULT) ->
     return text
 
 
-def short_strategy(strategy: str, width: int = 22) -> str:
-    """The strategy hint cut at a word boundary: `Pick the right data…`."""
-    strategy = strategy.strip()
-    if len(strategy) <= width:
-        return strategy
-    cut = strategy[:width].rsplit(" ", 1)[0].rstrip(",.;:(")
+def short_strategy(strategy: str, width: int = 30) -> str:
+    """The strategy hint's first clause (up to `:`, `,` or ` (`), cut at a word boundary
+    when longer than `width`: `Keep it short and clear`, `Aim for the most efficient…`."""
+    clause = re.split(r":|,| \(", strategy.strip(), maxsplit=1)[0].rstrip(". ")
+    if len(clause) <= width:
+        return clause
+    cut = clause[:width - 1].rsplit(" ", 1)[0].rstrip(",.;:(")
     return cut + "…"
+
+
+def hidden_counts(report: JudgeReport) -> tuple[int, int]:
+    """Passed and total among the report's hidden tests (a re-judge on all tests holds the
+    public ones too)."""
+    hidden = [t for t in report.tests if not t.public]
+    return sum(t.verdict is Verdict.AC for t in hidden), len(hidden)
+
+
+def hidden_grade(report: JudgeReport | None) -> str:
+    """`hidden 11/11 AC` (the verdict of the hidden tests alone), or "" with none."""
+    if report is None:
+        return ""
+    passed, total = hidden_counts(report)
+    if not total:
+        return ""
+    verdict = next((t.verdict for t in report.tests if not t.public and t.verdict is not
+                    Verdict.AC), Verdict.AC)
+    return f"hidden {passed}/{total} {verdict.value}"
 
 
 def node_summary(node: Node) -> str:
@@ -113,6 +139,9 @@ def node_summary(node: Node) -> str:
     parts = [f"#{node.id}", STATE_WORDS.get(node.state, str(node.state))]
     if node.report is not None:
         parts.append(f"{node.report.passed}/{node.report.total} public tests")
+    if node.hidden_report is not None:
+        passed, total = hidden_counts(node.hidden_report)
+        parts.append(f"{passed}/{total} hidden tests")
     if node.process_score is not None:
         parts.append(f"critic {node.process_score:.1f}/5")
     if node.outcome_score is not None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from orps_tui.app.node_format import hidden_grade
 from orps_tui.app.widgets.status_header import HeaderInfo
 from orps_tui.problems.model import Problem
 from orps_tui.search import events as ev
@@ -33,9 +34,12 @@ class SearchLink:
     session_path: Path | None = None
     read_only: bool = False
     budget: Mapping[str, int] = field(default_factory=dict)
-    """samples, beam, rounds, concurrency as launched (for the header)."""
+    """samples, beam, rounds, concurrency as launched; for a reviewed session also
+    `round` (the last) and `max_calls` (for the header)."""
     review_elapsed_s: float | None = None
     """A loaded session's recorded wall time (None hides the clock)."""
+    review_answer_id: int | None = None
+    """A loaded session's answer (from its end record)."""
 
     # ---- reading ---------------------------------------------------------------------
 
@@ -55,42 +59,57 @@ class SearchLink:
         return self.current_tree.best_id()
 
     @property
+    def answer_id(self) -> int | None:
+        """The search's answer once it has ended (None before, or with no answer)."""
+        result = getattr(self.engine, "result", None)
+        if result is not None:
+            return result.answer_id
+        return self.review_answer_id
+
+    @property
     def autosaves(self) -> bool:
         """The engine writes the session as it goes: nothing is ever unsaved."""
         return getattr(self.engine, "session", None) is not None
+
+    @property
+    def last_round(self) -> bool:
+        """The live search is in its last round: nothing it keeps is expanded again."""
+        stats = getattr(self.engine, "stats", None)
+        config = getattr(self.engine, "config", None)
+        return stats is not None and config is not None and stats.round >= config.rounds
 
     @property
     def paused(self) -> bool:
         return bool(getattr(self.engine, "paused", False))
 
     def header(self, state: str, *, frozen_clock: bool = False) -> HeaderInfo:
+        """The same figures live and in review, each from one source: calls and tokens from
+        the calls recorded on the nodes (every call is, however it ended), nodes from the
+        tree, the budget from the search's config, the time from the engine's clock (which
+        a resumed search carries on) or the session's."""
         stats = getattr(self.engine, "stats", None)
         config = getattr(self.engine, "config", None)
         rounds = int(getattr(config, "rounds", self.budget.get("rounds", 0)))
-        nodes = self.nodes.values()
+        nodes = list(self.nodes.values())
+        calls = [c for n in nodes for c in n.calls]
         if stats is not None:
-            return HeaderInfo(
-                problem=self.problem.id,
-                model=self.model_uri,
-                round=stats.round,
-                rounds=rounds,
-                nodes=stats.nodes,
-                llm_calls=stats.llm_calls,
-                max_calls=stats.budget,
-                tokens=stats.prompt_tokens + stats.completion_tokens,
-                elapsed_s=None if frozen_clock else stats.elapsed_s,
-                state=state,
-            )
+            round_no, max_calls, elapsed = stats.round, stats.budget, stats.elapsed_s
+        else:
+            round_no = self.budget.get("round", max((n.round for n in nodes), default=0))
+            max_calls = self.budget.get("max_calls", 0)
+            elapsed = self.review_elapsed_s
         return HeaderInfo(
             problem=self.problem.id,
             model=self.model_uri,
-            round=max((n.round for n in nodes), default=0),
+            round=round_no,
             rounds=rounds,
-            nodes=len(self.nodes),
-            llm_calls=sum(len(n.calls) for n in nodes),
-            tokens=sum(c.prompt_tokens + c.completion_tokens for n in nodes for c in n.calls),
-            elapsed_s=None if frozen_clock else self.review_elapsed_s,
+            nodes=len(nodes),
+            llm_calls=len(calls),
+            max_calls=max_calls,
+            tokens=sum(c.prompt_tokens + c.completion_tokens for c in calls),
+            elapsed_s=None if frozen_clock else elapsed,
             state=state,
+            hidden=hidden_grade(getattr(self.node(self.answer_id), "hidden_report", None)),
         )
 
     # ---- driving ---------------------------------------------------------------------

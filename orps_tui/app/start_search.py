@@ -101,7 +101,7 @@ def open_session(path: Path | str, settings: Settings, *, resume: bool = True,
     """A saved session: finished ones open read-only for review; an unfinished one
     continues (`resume`) with its own model and budget, or opens read-only.
     `model`/`judge` replace the real ones (tests)."""
-    from orps_tui.search.engine import SearchConfig, SearchEngine
+    from orps_tui.search.engine import SearchEngine
     from orps_tui.search.session import SessionError, SessionWriter, load_session
 
     try:
@@ -112,15 +112,16 @@ def open_session(path: Path | str, settings: Settings, *, resume: bool = True,
     if problem_file is None or not problem_file.exists():
         raise StartError(f"{saved.directory}: the session's problem file is missing")
     problem = load_problem_ref(problem_file)
-    rounds = int(saved.header.get("config", {}).get("rounds", 0))
-    stats = (saved.finished or {}).get("stats", {})
-    # A cancelled search (quit mid-way) goes on where it stopped; any other end is final.
-    finished = saved.finished is not None and saved.finished.get("reason") != "cancelled"
-    if finished or not resume:
+    config = saved.config
+    if not saved.resumable or not resume:
+        last_round = max([r for r, _ in saved.rounds]
+                         + [n.round for n in saved.tree.nodes.values()], default=0)
         return SearchLink(problem, saved.model, saved.tree, read_only=True,
-                          session_path=saved.directory, budget={"rounds": rounds},
-                          review_elapsed_s=stats.get("wall_s"))
-    config = SearchConfig.from_dict(saved.header.get("config", {}))
+                          session_path=saved.directory,
+                          budget={"rounds": config.rounds, "round": last_round,
+                                  "max_calls": config.budget},
+                          review_elapsed_s=saved.elapsed_s,
+                          review_answer_id=(saved.finished or {}).get("answer_id"))
     from orps_tui.llm.base import ModelError
     from orps_tui.llm.registry import open_model
     from orps_tui.sandbox.judge import Judge
@@ -132,7 +133,11 @@ def open_session(path: Path | str, settings: Settings, *, resume: bool = True,
             raise StartError(exc.message, exc.fix) from exc
     if judge is None:
         judge = Judge(problem, jobs=settings.judge.jobs, warm=settings.judge.warm)
+    try:
+        session = SessionWriter.append_to(saved.directory)
+    except (SessionError, OSError) as exc:
+        raise StartError(str(exc)) from exc
     engine = SearchEngine(problem, model, judge=judge, config=config,  # type: ignore[arg-type]
-                          session=SessionWriter.append_to(saved.directory), restore=saved)
+                          session=session, restore=saved)
     return SearchLink(problem, saved.model, engine.tree, engine=engine, judge=judge,
                       session_path=saved.directory, budget={"rounds": config.rounds})

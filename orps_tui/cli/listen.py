@@ -23,6 +23,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--out", metavar="DIR", help="where to save problems (default: <data dir>/problems/inbox)"
     )
+    parser.add_argument("--force", action="store_true",
+                        help="replace a saved problem that has the same id (as `orps import "
+                             "--force` does)")
     parser.set_defaults(func=run)
 
 
@@ -46,7 +49,8 @@ def run(args: argparse.Namespace) -> int:
     def rejected(message: str) -> None:
         print(f"rejected: {message}", file=sys.stderr, flush=True)
 
-    listener = CompanionListener(save_to(out, on_saved=saved), port=args.port, on_error=rejected)
+    listener = CompanionListener(save_to(out, on_saved=saved, force=args.force), port=args.port,
+                                 on_error=rejected)
     try:
         listener.start()
     except ListenerError as exc:
@@ -58,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
         threading.Event().wait()
     except KeyboardInterrupt:
         print("stopped", file=sys.stderr)
+        return 130  # interrupted, as every command reports it
     finally:
         listener.stop()
     return 0

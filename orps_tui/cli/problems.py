@@ -25,7 +25,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     listing = actions.add_parser(
         "list", help="a table of the problems in a folder", description="List problems."
     )
-    listing.add_argument("dir", nargs="?", help="problems folder (default: the starter set)")
+    listing.add_argument("dir", nargs="?", help="problems folder (default: every problem the "
+                         "app lists: the starter set and your problems folder)")
     show = actions.add_parser(
         "show",
         help="statement, limits and public tests of one problem",
@@ -73,31 +74,44 @@ def _console(stderr: bool = False, width: int | None = None) -> Console:
 
 
 def _list(folder: str | None) -> int:
+    """One folder's problems; with none, every problem the app lists: the starter set and
+    the user's problems folder (imports and the listener's inbox)."""
     from pathlib import Path
 
     from orps_tui import locations
-    from orps_tui.problems.library import scan
+    from orps_tui.problems.library import LibraryScan, scan, search_dirs
 
-    target = Path(folder) if folder else locations.starter_problems_dir()
-    if not target.exists():
-        raise CliError(f"no such folder: {target}")
-    result = scan(target)
+    if folder:
+        targets = [Path(folder)]
+        if not targets[0].exists():
+            raise CliError(f"no such folder: {targets[0]}")
+    else:
+        targets = [d for d in search_dirs() if d.exists()]
+    scans: list[tuple[Path, LibraryScan]] = [(t, scan(t)) for t in targets]
+    problems = [p for _, r in scans for p in r.problems]
+    errors = sum(len(r.errors) for _, r in scans)
     out = _console()
     table_width: int | None = out.width
     if not out.is_terminal:
         # Piped or redirected: every cell whole, one line per problem, for grep and cut.
         out, table_width = _console(width=PIPED_WIDTH), None
-    if not result.problems and not result.errors:
-        out.print(f"No problems in {target}.")
+    where = " and ".join(str(t) for t in targets)
+    if not problems and not errors:
+        out.print(f"No problems in {where}.")
         return 0
-    out.print(f"Problems in {target}")
-    if result.problems:
-        out.print(problem_table(result.problems, table_width))
-    summary = f"{len(result.problems)} problem(s)"
-    if result.errors:
+    out.print(f"Problems in {where}")
+    if problems:
+        out.print(problem_table(problems, table_width))
+    summary = f"{len(problems)} problem(s)"
+    if not folder and len(scans) > 1:
+        starter = locations.starter_problems_dir()
+        counts = [f"{len(r.problems)} in " + ("the starter set" if t == starter else str(t))
+                  for t, r in scans]
+        summary += ": " + ", ".join(counts)
+    if errors:
         summary += (
-            f"; {len(result.errors)} file(s) with errors, not listed "
-            f"(run `orps problems validate {target}`)"
+            f"; {errors} file(s) with errors, not listed "
+            f"(run `orps problems validate {' '.join(str(t) for t in targets)}`)"
         )
     out.print(summary)
     return 0

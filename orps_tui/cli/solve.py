@@ -125,19 +125,35 @@ def config_overrides(args: argparse.Namespace) -> dict[str, Any]:
 
 
 class Progress:
-    """Prints the search as it goes: a bar redrawn in place on a terminal, plain lines
-    (one per finished node and per round) otherwise."""
+    """Prints the search as it goes: a bar redrawn in place on a terminal (on every event
+    and every `tick_s`, so its clock moves while a call streams), plain lines otherwise
+    (one per finished node and per round, and a status line every `tick_s`). Both count
+    the calls done (not started) of the budget and name the nodes being written, with the
+    tokens streamed so far (estimated at 4 characters a token)."""
 
-    def __init__(self, engine: SearchEngine, out: TextIO, live: bool) -> None:
+    def __init__(self, engine: SearchEngine, out: TextIO, live: bool, *,
+                 tick_s: float | None = None) -> None:
         self.engine = engine
         self.out = out
         self.live = live
+        self.tick_s = tick_s if tick_s is not None else (0.5 if live else 15.0)
         self._drawn = False
+        self._streamed: dict[int, int] = {}
+        """Characters streamed by each node's current call."""
 
     def __call__(self, event: Event) -> None:
         from orps_tui.search import events as ev
+        from orps_tui.search.tree import NodeState
 
-        if isinstance(event, ev.NodeCritiqued | ev.NodeJudged | ev.NodeStateChanged):
+        if isinstance(event, ev.TextStreamed):
+            self._streamed[event.node_id] = (0 if event.reset else
+                                             self._streamed.get(event.node_id, 0)) + len(event.text)
+            if self.live:
+                self._bar()
+        elif isinstance(event, ev.NodeCritiqued | ev.NodeJudged | ev.NodeStateChanged):
+            if isinstance(event, ev.NodeStateChanged) and event.new in (NodeState.GENERATING,
+                                                                        NodeState.CRITIQUING):
+                self._streamed[event.node_id] = 0
             if isinstance(event, ev.NodeStateChanged) and not event.new.busy \
                     and event.old.busy and not self.live:
                 self._line(self._node_line(event.node_id))
@@ -146,9 +162,50 @@ class Progress:
         elif isinstance(event, ev.RoundFinished):
             self._line(self._round_line(event))
         elif isinstance(event, ev.EngineError):
+            if not self.live and self._said_by_node_line(event):
+                return
             self._line(f"{'fatal: ' if event.fatal else 'warning: '}{event.message}")
         elif isinstance(event, ev.SearchFinished):
             self._clear()
+
+    def _said_by_node_line(self, event: Any) -> bool:
+        """A node's own error, which its line (printed when it settles) already says."""
+        node = self.engine.tree.nodes.get(event.node_id) if event.node_id is not None else None
+        return node is not None and bool(node.error) and event.message.endswith(node.error)
+
+    async def ticking(self) -> None:
+        """Redraw every `tick_s` until cancelled (run it beside the search)."""
+        while True:
+            await asyncio.sleep(self.tick_s)
+            if self.engine.running:
+                self.tick()
+
+    def tick(self) -> None:
+        if self.live:
+            self._bar()
+        else:
+            s = self.engine.stats
+            activity = self._activity()
+            self._line(f"  ... {self._calls_done()}/{s.budget} calls done"
+                       f"{', ' + activity if activity else ''}, {s.elapsed_s:.0f} s")
+
+    def _calls_done(self) -> int:
+        return sum(len(n.calls) for n in self.engine.tree.nodes.values())
+
+    def _activity(self) -> str:
+        """`#4 writing ~120 tok, #2 critic ~40 tok, 3 queued`."""
+        from orps_tui.search.tree import NodeState
+
+        parts, queued = [], 0
+        for node in self.engine.tree.nodes.values():
+            if node.state is NodeState.PENDING:
+                queued += 1
+            elif node.state in (NodeState.GENERATING, NodeState.CRITIQUING):
+                what = "writing" if node.state is NodeState.GENERATING else "critic"
+                parts.append(f"#{node.id} {what} ~{self._streamed.get(node.id, 0) // 4} tok")
+        if queued:
+            parts.append(f"{queued} queued")
+        return ", ".join(parts)
 
     def _node_line(self, node_id: int) -> str:
         node = self.engine.tree[node_id]
@@ -165,17 +222,18 @@ class Progress:
         errors = sum(1 for n in nodes if n.error)
         s = self.engine.stats
         return (f"round {event.round}: {len(nodes)} nodes, best public pass rate {best:.0%}, "
-                f"{errors} errors, kept {list(event.kept)}; {s.llm_calls}/{s.budget} calls, "
-                f"{s.elapsed_s:.1f} s")
+                f"{errors} errors, kept {list(event.kept)}; {self._calls_done()}/{s.budget} "
+                f"calls, {s.elapsed_s:.1f} s")
 
     def _bar(self) -> None:
         s = self.engine.stats
         width = 24
-        done = min(width, int(width * s.llm_calls / max(1, s.budget)))
-        busy = sum(1 for n in self.engine.tree.nodes.values() if n.state.busy)
+        done_calls = self._calls_done()
+        done = min(width, int(width * done_calls / max(1, s.budget)))
+        activity = self._activity()
         self.out.write(f"\r\x1b[2K[{'#' * done}{'.' * (width - done)}] round {s.round} "
-                       f"calls {s.llm_calls}/{s.budget} nodes {s.nodes} busy {busy} "
-                       f"{s.elapsed_s:.0f}s")
+                       f"calls {done_calls}/{s.budget} nodes {s.nodes}"
+                       f"{'  ' + activity if activity else ''}  {s.elapsed_s:.1f}s")
         self.out.flush()
         self._drawn = True
 
@@ -229,21 +287,27 @@ def run(args: argparse.Namespace) -> int:
 
     model = open_model_or_fail(uri, settings)
     judge = make_judge(problem, settings)
-    session = (SessionWriter.append_to(restore.directory) if restore is not None
-               else SessionWriter.create(problem, uri, config))
+    try:
+        session = (SessionWriter.append_to(restore.directory) if restore is not None
+                   else SessionWriter.create(problem, uri, config))
+    except SessionError as exc:  # in use by another process (an OSError says itself)
+        raise CliError(str(exc)) from None
     engine = SearchEngine(problem, model, judge=judge, config=config, session=session,
                           restore=restore)
     live = sys.stderr.isatty()
-    engine.subscribe(Progress(engine, sys.stderr, live))
+    progress = Progress(engine, sys.stderr, live)
+    engine.subscribe(progress)
     if not args.json:
         print(f"solving {problem.id} with {uri}: K={config.samples} B={config.beam} "
               f"R={config.rounds}, up to {config.budget} model calls; session {session.directory}",
               file=sys.stderr)
 
     async def main() -> SearchResult:
+        ticking = asyncio.create_task(progress.ticking())
         try:
             return await engine.run()
         finally:
+            ticking.cancel()
             await close_quietly(model, judge)
 
     try:
@@ -258,7 +322,16 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(result_json(problem.id, uri, result), indent=None))
     else:
         print_result(result, sys.stdout)
-    return 0 if result.answer is not None else 1
+    return 0 if answer_passed(result) else 1
+
+
+def answer_passed(result: SearchResult) -> bool:
+    """Exit status 0 means solved: the answer passed every test it was run on (the public
+    ones, and the hidden ones when it was graded on them)."""
+    answer = result.answer
+    if answer is None or answer.report is None or answer.report.passed < answer.report.total:
+        return False
+    return result.hidden is None or result.hidden.passed == result.hidden.total
 
 
 def result_json(problem_id: str, uri: str, result: SearchResult) -> dict[str, Any]:
@@ -291,7 +364,8 @@ def print_result(result: SearchResult, out: TextIO) -> None:
               f" after {s.llm_calls} model calls, {s.nodes} nodes, {s.elapsed_s:.1f} s\n")
     answer = result.answer
     if answer is None:
-        out.write("no answer: no node produced runnable code\n")
+        why = "the model failed" if result.reason == "error" else "no node produced runnable code"
+        out.write(f"no answer: {why}\n")
         return
     out.write(f"\nanswer: node {answer.id} (round {answer.round}, critic "
               f"{answer.process_score if answer.process_score is not None else '-'})\n")

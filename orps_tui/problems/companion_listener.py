@@ -9,7 +9,6 @@ Used by `orps listen` and by the app's practice mode.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import threading
 from collections.abc import Callable
@@ -20,7 +19,12 @@ from pathlib import Path
 from orps_tui.problems.importers.common import ImportFailure
 from orps_tui.problems.importers.companion import problem_from_payload
 from orps_tui.problems.model import Problem
-from orps_tui.problems.write import problem_target, write_problem
+from orps_tui.problems.write import (
+    DIR_PROBLEM_FILE,
+    problem_document,
+    problem_target,
+    write_problem,
+)
 
 DEFAULT_PORT = 10043
 MAX_BODY_BYTES = 16 * 1024 * 1024
@@ -152,19 +156,37 @@ def _make_handler(listener: CompanionListener) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-def save_to(out_dir: str | Path, on_saved: Callable[[Path], None] | None = None) -> ProblemCallback:
-    """A callback writing each problem to `out_dir/<id>.toml` (`<id>-2.toml`, ... if taken)."""
+def save_to(out_dir: str | Path, on_saved: Callable[[Path], None] | None = None, *,
+            force: bool = False) -> ProblemCallback:
+    """A callback writing each problem to `out_dir/<id>.toml` (or `<id>/`). The rule
+    `orps import` follows too: a saved problem is never overwritten without `force`. The
+    same problem sent again is already saved (its file is reported, nothing is written);
+    a different one under a taken id is refused with a message that says how to replace it."""
     folder = Path(out_dir)
 
     def save(problem: Problem) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
-        problem_id, n = problem.id, 2
-        while (folder / f"{problem_id}.toml").exists() or (folder / problem_id).exists():
-            problem_id, n = f"{problem.id}-{n}", n + 1
-        renamed = dataclasses.replace(problem, id=problem_id)
-        path = write_problem(renamed, problem_target(renamed, folder))
+        target = problem_target(problem, folder)
+        if target.exists() and not force:
+            if not _same_problem(problem, target):
+                raise FileExistsError(f"{target} holds a different problem with this id; "
+                                      "`orps listen --force` replaces it")
+            path = target if target.suffix == ".toml" else target / DIR_PROBLEM_FILE
+        else:
+            path = write_problem(problem, target)
         if on_saved is not None:
             on_saved(path)
         return path
 
     return save
+
+
+def _same_problem(problem: Problem, target: Path) -> bool:
+    from orps_tui.problems.load import load_problem
+    from orps_tui.problems.model import ProblemError
+
+    try:
+        saved = load_problem(target)
+    except (ProblemError, OSError):
+        return False
+    return problem_document(saved) == problem_document(problem)

@@ -268,10 +268,8 @@ def _classify_run(
     record = outcome.record or {}
     status = record.get("status")
     if outcome.output_exceeded:
-        return (
-            Verdict.OLE,
-            f"printed {outcome.stdout_size} bytes; the limit is {limits.output_kb} KB",
-        )
+        # the size seen is where the cap stopped it, not what it would have printed
+        return Verdict.OLE, f"printed more than the {_kb_text(limits.output_kb)} output limit"
     if outcome.disk_exceeded:
         return Verdict.OLE, "wrote too much to the work dir"
     if outcome.wall_timed_out:
@@ -357,3 +355,8 @@ def judge(
 def with_limits(problem: Problem, **changes: Any) -> Problem:
     """A copy of `problem` with some limits changed (tests, benchmarks)."""
     return replace(problem, limits=replace(problem.limits, **changes))
+
+
+def _kb_text(kb: int) -> str:
+    """`16 MiB`, `512 KB`."""
+    return f"{kb // 1024} MiB" if kb >= 1024 and kb % 1024 == 0 else f"{kb} KB"

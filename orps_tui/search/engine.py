@@ -41,7 +41,15 @@ from orps_tui.search.prompts import LAYOUT, PromptLayout, Role, strategy_for
 from orps_tui.search.scoring import outcome_parts, select_beam
 from orps_tui.search.search_config import SearchConfig, SearchResult, SearchStats, StopReason
 from orps_tui.search.steering import SteeringMixin
-from orps_tui.search.tree import Author, CallStats, Node, NodeFate, NodeState, SearchTree
+from orps_tui.search.tree import (
+    Author,
+    CallOutcome,
+    CallStats,
+    Node,
+    NodeFate,
+    NodeState,
+    SearchTree,
+)
 
 if TYPE_CHECKING:
     from orps_tui.search.session import LoadedSession, SessionWriter
@@ -164,6 +172,8 @@ class SearchEngine(SteeringMixin):
         self._prompts = prompts
         self._subscribers: list[Callable[[ev.Event], None]] = []
         self._tasks: dict[int, asyncio.Task[None]] = {}
+        self._in_flight: set[int] = set()
+        """Nodes whose model call holds a slot now (what CancelInFlight cancels)."""
         self._cancel_as: dict[int, NodeState] = {}
         self._boosted: list[int] = []
         self._pruned_from: dict[int, NodeState] = {}
@@ -351,6 +361,12 @@ class SearchEngine(SteeringMixin):
 
     async def _conclude(self) -> SearchResult:
         reason = self._stop_reason or StopReason.BUDGET
+        failed = [n for n in self.tree.nodes.values()
+                  if any(c.outcome is CallOutcome.FAILED for c in n.calls)]
+        if reason in (StopReason.BUDGET, StopReason.NOTHING_ACTIVE) and failed and not any(
+                c.outcome is CallOutcome.OK for n in self.tree.nodes.values() for c in n.calls):
+            reason = self._stop_reason = StopReason.ERROR  # the model never answered
+            self._stop_message = f"no model call succeeded; last: {failed[-1].error}"
         answer_id = self.tree.best_id()
         answer = self.tree[answer_id] if answer_id is not None else None
         hidden = None
@@ -492,10 +508,23 @@ class SearchEngine(SteeringMixin):
                     schema: dict[str, Any] | None = None) -> Completion:
         """One model call. The backend owns its deadline and retries (`llm.calls`); a retry
         after chunks arrived comes as a restart chunk, and the streamed text starts over.
-        Raises ModelError when the backend gives up."""
+        Raises ModelError when the backend gives up. A call that fails or is cancelled is
+        recorded on the node too, so the tree's calls add up to `llm_calls`."""
         self.stats.llm_calls += 1
+        started = time.monotonic()
+        try:
+            return await self._attempt(node, role, messages, options, schema)
+        except (ModelError, asyncio.CancelledError) as exc:
+            outcome = CallOutcome.FAILED if isinstance(exc, ModelError) else CallOutcome.CANCELLED
+            node.calls.append(CallStats(str(role), total_s=time.monotonic() - started,
+                                        outcome=outcome))
+            raise
+
+    async def _attempt(self, node: Node, role: str, messages: Sequence[Message],
+                       options: GenOptions, schema: dict[str, Any] | None) -> Completion:
         if not self._held.pop(node.id, False):
             await self._gate.acquire(first=role == Role.CRITIC)
+        self._in_flight.add(node.id)
         keep = False
         if role == Role.PROGRAMMER and node.state is NodeState.PENDING:
             self._set_state(node, NodeState.GENERATING)
@@ -537,6 +566,7 @@ class SearchEngine(SteeringMixin):
         except Exception as exc:  # a backend bug or an unexpected transport error
             raise ModelError(ModelErrorKind.SERVER, f"{type(exc).__name__}: {exc}") from exc
         finally:
+            self._in_flight.discard(node.id)
             if keep:
                 # The node keeps its slot through judging for its critic call, which
                 # extends this conversation: another call in between would evict it from
@@ -656,6 +686,8 @@ class SearchEngine(SteeringMixin):
         """Rebuild the tree from `saved` and queue what was unfinished. False: nothing to do
         (the saved search had already finished)."""
         self.tree = saved.tree
+        assert self.stats.started_at is not None
+        self.stats.started_at -= saved.elapsed_s  # the clock goes on from where it stopped
         for node in self.tree.nodes.values():
             for call in node.calls:
                 self.stats.llm_calls += 1
@@ -664,14 +696,11 @@ class SearchEngine(SteeringMixin):
             if node.state is NodeState.BOOSTED:
                 self._boosted.append(node.id)
         self.stats.nodes = len(self.tree)
-        if saved.finished is not None:
+        if not saved.resumable:
+            assert saved.finished is not None
             self._stop_reason = _saved_reason(saved.finished.get("reason"))
             self._stop_message = saved.finished.get("message", "")
-            if self._stop_reason in (StopReason.CANCELLED, StopReason.ERROR):
-                self._stop_reason = None  # goes on where it was interrupted
-                self._stop_message = ""
-            else:
-                return False
+            return False
         last_round, kept = (saved.rounds[-1] if saved.rounds else (-1, []))
         current = last_round + 1
         self.stats.round = current

@@ -69,6 +69,13 @@ class RoundSettled(Event):
 
 
 @dataclass(frozen=True)
+class NodeChanged(Event):
+    """A node's data changed without a change of state (a person added a hint)."""
+
+    node_id: int
+
+
+@dataclass(frozen=True)
 class RoundFinished(Event):
     round: int
     kept: tuple[int, ...]

@@ -11,6 +11,7 @@ The format is documented (and versioned) in docs/search.md.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -19,7 +20,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from orps_tui import locations
 from orps_tui.problems.model import Problem
@@ -33,8 +34,10 @@ from orps_tui.sandbox.report import (
     Verdict,
 )
 from orps_tui.search import events as ev
+from orps_tui.search.search_config import SearchConfig, SearchStats, StopReason
 from orps_tui.search.tree import (
     Author,
+    CallOutcome,
     CallStats,
     Node,
     NodeFate,
@@ -44,16 +47,54 @@ from orps_tui.search.tree import (
     SteeringMark,
 )
 
-if TYPE_CHECKING:
-    from orps_tui.search.engine import SearchConfig, SearchStats
-
 FORMAT = "orps-session"
 VERSION = 1
 LOG_NAME = "session.jsonl"
+LOCK_NAME = "writer.lock"
+"""Held (flock) by the one process writing the session; it holds that process's id."""
+RESUMABLE_REASONS = frozenset({StopReason.CANCELLED, StopReason.ERROR})
+"""A search that ended for one of these goes on where it stopped when opened again (quit
+mid-way, a dead model server); any other end is final and opens for review."""
 
 
 class SessionError(Exception):
     """A session folder or file that cannot be read; the message names it."""
+
+
+def resumable(finished: dict[str, Any] | None) -> bool:
+    """Whether a session whose last `finished` record is this (None: none) continues."""
+    return finished is None or finished.get("reason") in RESUMABLE_REASONS
+
+
+def _lock(directory: Path) -> int:
+    """Take the session's writer lock (a file descriptor that holds it until closed);
+    SessionError when another process holds it."""
+    fd = os.open(directory / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.read(fd, 32).decode(errors="replace").strip() or "?"
+        os.close(fd)
+        raise SessionError(f"{directory.name} is open in another orps process (pid {holder}): "
+                           "quit it there first, or open the session for review") from None
+    os.ftruncate(fd, 0)
+    os.write(fd, str(os.getpid()).encode())
+    return fd
+
+
+def in_use(directory: Path) -> bool:
+    """Whether some process (this one included) is writing the session now."""
+    try:
+        fd = os.open(directory / LOCK_NAME, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False
 
 
 # ---- (de)serialising nodes and reports ------------------------------------------------
@@ -109,7 +150,8 @@ def node_from_dict(d: dict[str, Any]) -> Node:
     node.state = NodeState(d.get("state", "pending"))
     node.report = report_from_dict(d.get("report"))
     node.hidden_report = report_from_dict(d.get("hidden_report"))
-    node.calls = [CallStats(**c) for c in d.get("calls", [])]
+    node.calls = [CallStats(**{**c, "outcome": CallOutcome(c.get("outcome", "ok"))})
+                  for c in d.get("calls", [])]
     # fields added within version 1: older sessions have none of them
     parts = d.get("score_parts")
     node.score_parts = ScoreParts(**parts) if parts else None
@@ -137,12 +179,15 @@ def command_from_dict(d: dict[str, Any]) -> ev.Command | None:
 
 
 class SessionWriter:
-    """Appends records to one session's log; each record is fsync'd before returning."""
+    """Appends records to one session's log; each record is fsync'd before returning.
+    It holds the session's writer lock until `close()`: a second writer (another process
+    resuming the same session) gets a SessionError saying so."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self.path = directory / LOG_NAME
         self._started = time.monotonic()
+        self._lock_fd: int | None = _lock(directory)
         self._trim_torn_tail()
         self._file = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 - kept open
         self._dirty = threading.Event()
@@ -249,6 +294,9 @@ class SessionWriter:
         self._file.flush()
         os.fsync(self._file.fileno())
         self._file.close()
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
 
 
 def _copy_problem(problem: Problem, directory: Path) -> str | None:
@@ -279,10 +327,29 @@ class LoadedSession:
     finished: dict[str, Any] | None = None
     skipped_lines: int = 0
     """Lines that could not be read (a torn last line after a crash)."""
+    last_wall_s: float = 0.0
+    """The search's running time in its last `finished` record (even one a resume
+    followed); 0 when it never wrote one."""
+
+    @property
+    def elapsed_s(self) -> float:
+        """How long the search has run, over all its runs: the last end record's time, or
+        (killed without one) the time its last node settled."""
+        settled = max((n.finished_s for n in self.tree.nodes.values()), default=0.0)
+        return max(self.last_wall_s, settled)
+
+    @property
+    def config(self) -> SearchConfig:
+        return SearchConfig.from_dict(self.header.get("config", {}))
 
     @property
     def problem_id(self) -> str:
         return str(self.header.get("problem", {}).get("id", "?"))
+
+    @property
+    def resumable(self) -> bool:
+        """Opening it continues the search (see RESUMABLE_REASONS)."""
+        return resumable(self.finished)
 
     @property
     def model(self) -> str:
@@ -368,6 +435,7 @@ def load_session(path: Path | str) -> LoadedSession:
                     loaded.commands.append(command)
             elif kind == "finished":
                 loaded.finished = record
+                loaded.last_wall_s = float((record.get("stats") or {}).get("wall_s", 0.0))
             elif kind == "resumed":
                 loaded.finished = None
         except (KeyError, TypeError, ValueError):
@@ -383,7 +451,19 @@ class SessionSummary:
     created: str
     nodes: int
     finished: bool
+    """It has an end record (which may be resumable: see `resumable`)."""
     reason: str | None
+    resumable: bool = False
+    in_use: bool = False
+    """A process is writing it now (a running search, here or in another orps)."""
+
+    @property
+    def opens_as(self) -> str:
+        """What opening it does: `resume`, `review`, or `in use` (it cannot be resumed
+        while another process writes it)."""
+        if self.in_use:
+            return "in use"
+        return "resume" if self.resumable else "review"
 
 
 def list_sessions(root: Path | None = None) -> list[SessionSummary]:
@@ -402,5 +482,6 @@ def list_sessions(root: Path | None = None) -> list[SessionSummary]:
         out.append(SessionSummary(directory, s.problem_id, s.model,
                                   str(s.header.get("created", "")), len(s.tree),
                                   s.finished is not None,
-                                  s.finished.get("reason") if s.finished else None))
+                                  s.finished.get("reason") if s.finished else None,
+                                  resumable=s.resumable, in_use=in_use(directory)))
     return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from orps_tui.search import events as ev
+from orps_tui.search.search_config import StopReason
 from orps_tui.search.tree import Author, Node, NodeFate, NodeState, SteeringMark
 
 if TYPE_CHECKING:
@@ -65,6 +66,13 @@ class SteeringMixin(_Base):
             if node.state is not NodeState.PRUNED:
                 continue
             old = self._pruned_from.pop(node.id, NodeState.ACTIVE)
+            if old.busy and node.id not in self._tasks and self._growing():
+                # it was queued or running when pruned: it goes back in the queue
+                if self.session is not None:
+                    self.session.state(node.id, node.state, NodeState.PENDING)
+                self._requeue(node)
+                self._emit(ev.NodeStateChanged(node.id, NodeState.PRUNED, NodeState.PENDING))
+                continue
             if old.busy:
                 old = NodeState.CANCELLED
             elif old is NodeState.BOOSTED:
@@ -104,6 +112,7 @@ class SteeringMixin(_Base):
             node.hints.append(cmd.text.strip())
             if self.session is not None:
                 self.session.node(node)
+            self._emit(ev.NodeChanged(node.id))
 
     def _cmd_AddHandWritten(self, cmd: ev.AddHandWritten) -> None:
         if cmd.parent_id is not None and self._node_or_error(cmd.parent_id, "edit") is None:
@@ -119,8 +128,11 @@ class SteeringMixin(_Base):
                               code=cmd.code, raw_output=cmd.code, reasoning=cmd.reasoning)
         self._launch(node)
 
+    def _growing(self) -> bool:
+        return self.running and not self._stop_reason and self._wake is not None
+
     def _can_grow(self, what: str) -> bool:
-        if not self.running or self._stop_reason or self._wake is None:
+        if not self._growing():
             self._emit(ev.EngineError(f"{what}: the search is not running"))
             return False
         return True
@@ -137,9 +149,13 @@ class SteeringMixin(_Base):
             self._emit(ev.SearchPaused(False))
 
     def _cmd_CancelInFlight(self, cmd: ev.CancelInFlight) -> None:
-        for node_id, task in list(self._tasks.items()):
-            self._cancel_as[node_id] = NodeState.CANCELLED
-            task.cancel()
+        """Only calls holding a model slot: nodes waiting for one stay queued, and the
+        search goes on with them."""
+        for node_id in list(self._in_flight):
+            task = self._tasks.get(node_id)
+            if task is not None:
+                self._cancel_as[node_id] = NodeState.CANCELLED
+                task.cancel()
 
     def _cmd_SetBudget(self, cmd: ev.SetBudget) -> None:
         try:
@@ -155,7 +171,9 @@ class SteeringMixin(_Base):
 
     def _cmd_Stop(self, cmd: ev.Stop) -> None:
         if self._stop_reason is None:
-            self._stop_reason = "stopped"
-        self._cmd_CancelInFlight(ev.CancelInFlight())
+            self._stop_reason = StopReason.STOPPED
+        for node_id, task in list(self._tasks.items()):
+            self._cancel_as[node_id] = NodeState.CANCELLED
+            task.cancel()
         if self.paused:
             self._cmd_Resume(ev.Resume())

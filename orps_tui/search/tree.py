@@ -44,9 +44,16 @@ class Author(StrEnum):
     PERSON = "person"
 
 
+class CallOutcome(StrEnum):
+    OK = "ok"
+    FAILED = "failed"  # a model error, after the engine's retries
+    CANCELLED = "cancelled"  # esc, a prune, a quit
+
+
 @dataclass
 class CallStats:
-    """One LLM call's cost."""
+    """One LLM call's cost. Every call the engine makes is recorded on its node, however it
+    ended, so the calls of a tree add up to the search's `llm_calls`."""
 
     role: str  # programmer | critic
     prompt_tokens: int = 0
@@ -56,6 +63,7 @@ class CallStats:
     prompt_evaluated: int | None = None
     """Prompt tokens the server evaluated (the rest were served from its cache); None
     when the server does not say."""
+    outcome: CallOutcome = CallOutcome.OK
 
     @property
     def cached_tokens(self) -> int:

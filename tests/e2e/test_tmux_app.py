@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.fake_ollama import FakeOllama, Request
+from tests.support.fake_ollama import FakeOllama, Reply, Request
 from tests.support.scripted_model import code_reply, critic_json
 from tests.support.tmux import TMUX, Terminal, terminal_env
 
@@ -29,8 +29,9 @@ pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
 def terminal_factory(tmp_path: Path) -> Iterator:
     made: list[Terminal] = []
 
-    def make(command: list[str], **env: str) -> Terminal:
-        term = Terminal(command, terminal_env(tmp_path, COLORTERM="truecolor", **env), tmp_path)
+    def make(command: list[str], as_leader: bool = False, **env: str) -> Terminal:
+        term = Terminal(command, terminal_env(tmp_path, COLORTERM="truecolor", **env), tmp_path,
+                        as_leader=as_leader)
         made.append(term)
         return term
 
@@ -101,3 +102,59 @@ def test_embedded_model_runs_a_search_end_to_end(terminal_factory) -> None:
     assert "4/4 calls" in screen  # two programmer and two critic calls, all answered
     term.keys("C-q")
     term.wait_for("ORPS-EXIT=0", 15)
+
+
+def _processes_with(marker: str) -> list[str]:
+    """Command lines of the live processes whose environment holds `marker` (NAME=VALUE)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            environ = (proc / "environ").read_bytes().split(b"\0")
+            if marker.encode() in environ:
+                stat = (proc / "stat").read_text()
+                if stat.rsplit(")", 1)[1].split()[0] == "Z":  # a zombie has already exited
+                    continue
+                found.append(f"{proc.name}: " + (proc / "cmdline").read_bytes()
+                             .replace(b"\0", b" ").decode(errors="replace"))
+        except OSError:
+            continue
+    return found
+
+
+def _slow_reference(request: Request) -> Reply:
+    """The reference answer, one character at a time: a search that is still running."""
+    return Reply(chunks=list(_reference_answer(request)), chunk_delay_s=0.05)
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs /proc")
+@pytest.mark.parametrize("as_leader", [True, False], ids=["make-leads", "under-a-shell"])
+def test_closing_the_terminal_ends_make_run_and_keeps_the_session(
+        terminal_factory, tmp_path: Path, as_leader: bool) -> None:
+    """`make-leads` is `tmux new-session 'make run'`: the hangup's SIGHUP reaches only make,
+    and orps finds its terminal gone (EOF, EIO); `under-a-shell`: SIGHUP reaches orps."""
+    marker = f"ORPS_E2E_RUN={tmp_path.name}"
+    with FakeOllama(models=["qwen2.5-coder:7b"], reply=_slow_reference) as server:
+        term = terminal_factory(
+            ["make", "-s", "-C", str(REPO), "run",
+             "ARGS=fn-factorial-zeros --model ollama:qwen2.5-coder:7b -k 2 -b 1 -r 2"],
+            as_leader=as_leader, OLLAMA_HOST=server.url, ORPS_E2E_RUN=tmp_path.name)
+        term.wait_for("RUNNING", 60)
+        term.wait_for("✎", 30)  # a programmer call is streaming
+        assert _processes_with(marker), "the app is not running under the marker"
+        term.run("kill-session", "-t", "orps")  # the terminal goes away
+        deadline = time.monotonic() + 20
+        while _processes_with(marker) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        left = _processes_with(marker)
+        for line in left:  # never leave a spinning process behind, even when failing
+            os.kill(int(line.split(":")[0]), 9)
+        assert not left, f"still running after the terminal closed: {left}"
+    sessions = list((Path(os.environ["ORPS_DATA_DIR"]) / "sessions").glob("*/session.jsonl"))
+    assert len(sessions) == 1
+    from orps_tui.search.session import load_session
+
+    saved = load_session(sessions[0].parent)
+    assert saved.finished is not None and saved.finished["reason"] == "cancelled"
+    assert len(saved.tree) >= 1  # resumable: `orps --resume` goes on from here

@@ -161,3 +161,53 @@ def test_bench_collects_problems_from_folders_and_ids() -> None:
 
     problems = collect_problems([str(REPO / "problems"), PROBLEM])
     assert len(problems) > 10 and problems[-1].id == PROBLEM
+
+
+def test_a_second_process_resuming_a_session_in_use_is_refused(
+        server: FakeOllama, capsys: pytest.CaptureFixture[str]) -> None:
+    """`orps --resume X` and `orps solve --resume X` both wrote to X: a session being
+    written is locked, and the second writer is told so in one line (exit 2)."""
+    from orps_tui.search.session import SessionWriter
+
+    assert main(["solve", PROBLEM, "--model", f"ollama:{MODEL}", "-k", "2", "-r", "0",
+                 "--json"]) == 0
+    directory = Path(json.loads(capsys.readouterr().out)["session"])
+    holder = subprocess.Popen(  # another process resumes it and keeps writing
+        [sys.executable, "-c", "import sys, time; from pathlib import Path; "
+         "from orps_tui.search.session import SessionWriter; "
+         "w = SessionWriter.append_to(Path(sys.argv[1])); print('ready', flush=True); "
+         "time.sleep(30)", str(directory)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        lines_before = (directory / "session.jsonl").read_text().count("\n")
+        assert main(["solve", "--resume", str(directory)]) == 2
+        err = capsys.readouterr().err.strip()
+        assert "is open in another orps process" in err and f"pid {holder.pid}" in err
+        assert len(err.splitlines()) == 1
+        assert (directory / "session.jsonl").read_text().count("\n") == lines_before
+    finally:
+        holder.kill()
+        holder.wait()
+    SessionWriter.append_to(directory).close()  # free again once that process has gone
+
+
+def test_solve_exits_1_when_the_answer_fails_its_tests(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """It exited 0 with an answer that failed every test; 1 is "did not pass"."""
+    from tests.support.fake_ollama import Request
+    from tests.support.scripted_model import CRITIC_SYSTEM, code_reply, critic_json
+
+    def wrong(request: Request) -> str:
+        system = next((m.get("content", "") for m in request.messages
+                       if m.get("role") == "system"), "")
+        if system.startswith(CRITIC_SYSTEM[:40]):
+            return critic_json(2, "Off.")
+        return code_reply("def factorial_zeros(n):\n    return -1\n")
+
+    with FakeOllama(models=[MODEL], reply=wrong) as srv:
+        monkeypatch.setenv("OLLAMA_HOST", srv.url)
+        code = main(["solve", PROBLEM, "--model", f"ollama:{MODEL}", "-k", "1", "-r", "0",
+                     "--json"])
+    result = json.loads(capsys.readouterr().out)
+    assert result["answer"] is not None and result["answer"]["public"]["passed"] == 0
+    assert code == 1

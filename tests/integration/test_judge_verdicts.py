@@ -84,6 +84,8 @@ class TestStdio:
     def test_ole(self, warm: bool) -> None:
         report = run(stdio_problem(output_kb=1), "print('x' * 5000)\n", warm, "public")
         assert report.verdict is Verdict.OLE
+        # It said `printed 1024 bytes`: the size the cap stopped it at, not what it printed.
+        assert report.tests[0].message == "printed more than the 1 KB output limit"
 
     def test_ce_runs_nothing_and_says_where(self, warm: bool) -> None:
         report = run(stdio_problem(), "x = 1\nif x\n    print(x)\n", warm)

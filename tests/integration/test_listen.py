@@ -52,11 +52,31 @@ def test_listener_saves_problems_and_survives_bad_requests(tmp_path: Path) -> No
         assert status == 400 and "'tests'" in text
         status, _ = post(listener.url, json.dumps(PAYLOAD).encode())  # still serving
         assert status == 200
-    assert [p.name for p in saved] == ["a-echo.toml", "a-echo-2.toml"]
+    assert [p.name for p in saved] == ["a-echo.toml", "a-echo.toml"]
     assert len(errors) == 2
-    second = load_problem(saved[1])
-    assert second.id == "a-echo-2" and second.tests[0].input == "1\n"
-    assert second.limits.time_s == 2.0
+    problem = load_problem(saved[0])
+    assert problem.id == "a-echo" and problem.tests[0].input == "1\n"
+    assert problem.limits.time_s == 2.0
+
+
+def test_a_resent_problem_follows_the_import_rule(tmp_path: Path) -> None:
+    """It was saved again as `-2.toml`, where `orps import companion` refuses without
+    --force. One rule: the same problem is already saved; a different one under a taken
+    id is refused unless forced."""
+    saved: list[Path] = []
+    errors: list[str] = []
+    with CompanionListener(save_to(tmp_path, saved.append), port=0,
+                           on_error=errors.append) as listener:
+        assert post(listener.url, json.dumps(PAYLOAD).encode())[0] == 200
+        assert post(listener.url, json.dumps(PAYLOAD).encode())[0] == 200
+        changed = {**PAYLOAD, "tests": [{"input": "2\n", "output": "2\n"}]}
+        status, text = post(listener.url, json.dumps(changed).encode())
+        assert status == 500 and "different problem" in text and "--force" in text
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-echo.toml"]
+    assert load_problem(tmp_path / "a-echo.toml").tests[0].input == "1\n"
+    with CompanionListener(save_to(tmp_path, force=True), port=0) as listener:
+        assert post(listener.url, json.dumps(changed).encode())[0] == 200
+    assert load_problem(tmp_path / "a-echo.toml").tests[0].input == "2\n"
 
 
 def test_callback_failure_is_500_and_the_server_keeps_running(tmp_path: Path) -> None:
@@ -117,4 +137,4 @@ def test_orps_listen_command(tmp_path: Path) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-    assert proc.returncode == 0
+    assert proc.returncode == 130  # Ctrl-C: "interrupted", as the README says (it was 0)

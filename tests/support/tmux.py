@@ -29,17 +29,21 @@ def terminal_env(home: Path, **extra: str) -> dict[str, str]:
 class Terminal:
     """One tmux server of our own (private socket), one window of `width`x`height` running
     `command` (a list of words) with only `env` in its environment. When the command exits
-    the window shows `ORPS-EXIT=<status>`."""
+    the window shows `ORPS-EXIT=<status>`; with `as_leader` the command replaces the shell
+    instead (it leads the terminal's session, as `tmux new-session 'make run'` makes it),
+    and the window closes when it exits."""
 
     def __init__(self, command: list[str], env: dict[str, str], cwd: Path, *,
-                 width: int = 120, height: int = 40, key_delay: float = 0.15) -> None:
+                 width: int = 120, height: int = 40, key_delay: float = 0.15,
+                 as_leader: bool = False) -> None:
         assert TMUX is not None, "tmux is not installed"
         self.tmux = TMUX
         self.key_delay = key_delay
         self.socket = f"orps-e2e-{uuid.uuid4().hex[:8]}"
         exports = " ".join(f"{k}={quote(v)}" for k, v in env.items())
-        line = (f"cd {quote(str(cwd))} && env -i {exports} {' '.join(quote(c) for c in command)}"
-                f"; echo ORPS-EXIT=$?; sleep 30")
+        words = f"env -i {exports} {' '.join(quote(c) for c in command)}"
+        line = (f"cd {quote(str(cwd))} && exec {words}" if as_leader
+                else f"cd {quote(str(cwd))} && {words}; echo ORPS-EXIT=$?; sleep 30")
         self.run("new-session", "-d", "-s", "orps", "-x", str(width), "-y", str(height), line)
 
     def run(self, *args: str) -> str:

@@ -162,10 +162,25 @@ def test_node_label_shows_state_best_scores_and_author() -> None:
                 outcome_score=1.42, strategy="Aim for the most efficient algorithm you know.")
     text = node_label(node, best=True).plain
     assert text.startswith("● #12 ★") and "p4.0" in text and "o1.42" in text
-    assert "Aim for the most…" in text
+    assert "Aim for the most efficient…" in text
     person = Node(id=13, parent_id=12, depth=2, author=Author.PERSON, state=NodeState.PRUNED)
     assert node_label(person).plain.startswith("✂ #13") and "person" in node_label(person).plain
     assert short_strategy("short") == "short"
+
+
+def test_each_strategy_reads_whole_in_the_tree() -> None:
+    """Strategies were cut at ~18 characters (`Keep it short and…`): the tree shows each
+    one's first clause, whole when it fits in 30 characters."""
+    from orps_tui.search.prompts import STRATEGIES
+
+    labels = [short_strategy(s) for s in STRATEGIES]
+    assert len(set(labels)) == len(STRATEGIES)
+    assert all(len(label) <= 30 for label in labels)
+    for strategy, label in zip(STRATEGIES, labels, strict=True):
+        clause = strategy.split(":")[0].split(",")[0].split(" (")[0].rstrip(".")
+        if len(clause) <= 30:
+            assert label == clause, (strategy, label)
+    assert "Keep it short and clear" in labels and "Consider dynamic programming" in labels
 
 
 async def test_theme_from_config_and_a_clear_message_for_an_unknown_one() -> None:
@@ -188,3 +203,29 @@ async def test_theme_from_config_and_a_clear_message_for_an_unknown_one() -> Non
         messages = [n.message for n in app._notifications]
         assert any("ui.theme: no theme named `no-such-theme`" in m for m in messages)
         assert any("unknown binding id `tree.nope`" in m for m in messages)
+
+
+def test_the_sandbox_notices_take_one_line_and_the_help_holds_them() -> None:
+    """Six lines of sandbox disclaimer filled the small profiler pane."""
+    from orps_tui.app.widgets.static_metrics_view import metrics_text, sandbox_help
+    from orps_tui.sandbox.report import (
+        IsolationStatus,
+        JudgeReport,
+        StaticMetrics,
+        TestResult,
+        Verdict,
+    )
+
+    notices = ["Landlock is not available (kernel < 5.13 or disabled): the code can read and "
+               "write files anywhere your user can",
+               "seccomp is not available here (aarch64): the code can start processes and "
+               "open sockets",
+               "Landlock ABI 3 < 4: TCP is not restricted by Landlock (seccomp still blocks "
+               "sockets)"]
+    report = JudgeReport(Verdict.AC, 1, 1, [TestResult("t", True, Verdict.AC)], StaticMetrics(),
+                         IsolationStatus(notices=notices))
+    text = metrics_text(report).plain
+    assert len(text.splitlines()) == 2 and "?" in text.splitlines()[1]
+    assert len(text.splitlines()[1]) <= 60
+    details = sandbox_help(report)
+    assert all(n in details for n in notices)

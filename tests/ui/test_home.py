@@ -191,8 +191,32 @@ async def test_statement_preview_is_plain_text_reflowed() -> None:
         await pilot.pause(0.1)
         shown = picker.query_one("#problem-statement", Static).render()
         text = getattr(shown, "plain", str(shown))
-        assert text == ("Read grid[i][j] for each cell of the grid; [b]bold[/b] and [/] are "
+        assert text == ("Grid · easy · function · arrays\n"
+                        "Read grid[i][j] for each cell of the grid; [b]bold[/b] and [/] are "
                         "text.\nSecond paragraph.")
+
+
+async def test_statement_preview_renders_markdown_and_whole_tags() -> None:
+    """The preview showed raw Markdown (`w_i` with its backticks); tags were cut to 6
+    characters by the table."""
+    from textual.widgets import Static
+
+    from orps_tui.app.widgets.problem_picker import ProblemRow
+
+    app = OrpsApp(_offline())
+    statement = "Parcel `i` weighs `w_i` kilograms; **at most** C, see [the rules](https://x.y)."
+    row = ProblemRow("x.toml", "x-parcels", "Parcels", "medium",
+                     ("implementation", "two-pointers"), "stdio", statement)
+    async with app.run_test(size=(80, 24)) as pilot:
+        picker = app.screen.query_one(ProblemPicker)
+        await wait_for(pilot, lambda: len(picker.rows) > 20, what="the starter set")
+        picker.set_rows([row])
+        await pilot.pause(0.1)
+        shown = picker.query_one("#problem-statement", Static).render()
+        text = getattr(shown, "plain", str(shown))
+        assert "implementation, two-pointers" in text
+        assert "Parcel i weighs w_i kilograms; at most C, see the rules." in text
+        assert "`" not in text and "**" not in text
 
 
 async def test_budget_values_stay_visible_in_an_80x24_terminal() -> None:
@@ -207,3 +231,40 @@ async def test_budget_values_stay_visible_in_an_80x24_terminal() -> None:
             box = app.screen.query_one(f"#budget-{name}", Input)
             assert box.content_region.width >= len(box.value) + 1, (name, box.content_region)
 
+
+
+async def test_enter_in_the_path_box_picks_the_file_and_moves_to_the_model() -> None:
+    """Enter in the path box started a search at once with the default model and budget;
+    it picks the problem and moves on to the next choice, the model."""
+    from orps_tui.problems.library import find_problem
+
+    path = str(find_problem("fn-factorial-zeros").path)
+    app = OrpsApp(_offline())
+    async with app.run_test(size=SIZE) as pilot:
+        home = app.screen
+        picker = home.query_one(ProblemPicker)
+        await wait_for(pilot, lambda: len(picker.rows) > 20, what="the starter set")
+        box = home.query_one("#problem-path", Input)
+        box.focus()
+        box.value = path
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert app.screen is home
+        assert home.problem_ref == path
+        assert app.focused is home.query_one("#model-list")
+
+
+async def test_enter_in_the_path_box_names_a_missing_file() -> None:
+    app = OrpsApp(_offline())
+    async with app.run_test(size=SIZE) as pilot:
+        home = app.screen
+        picker = home.query_one(ProblemPicker)
+        await wait_for(pilot, lambda: len(picker.rows) > 20, what="the starter set")
+        box = home.query_one("#problem-path", Input)
+        box.focus()
+        box.value = "no/such/problem.toml"
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert app.screen is home and home.problem_ref != "no/such/problem.toml"
+        assert any("no/such/problem.toml: no such problem file" in n.message
+                   for n in app._notifications)

@@ -212,3 +212,30 @@ async def test_function_problem_template_then_solved_shows_in_the_overview() -> 
         assert screen.last.report.verdict == "AC"
         overview = _text(screen.query_one(HistoryTable).query_one("#history-overview").render())
         assert "solved 1 of 1 attempted" in overview and "easy 1/1" in overview
+
+
+async def test_the_statement_has_a_tab_and_tabs_switch_from_the_editor() -> None:
+    """No statement view; the tabs were reachable only by esc then ←/→, and Tab indents."""
+    from textual.widgets import Markdown, TabbedContent
+
+    problem = find_problem("warm-streak")
+    app = OrpsApp(Settings())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = PracticeScreen(problem)
+        await app.push_screen(screen)
+        await pilot.pause(0.3)
+        tabs = screen.query_one("#practice-tabs", TabbedContent)
+        editor = screen.query_one("#practice-code", TextArea)
+        assert tabs.active == "tab-statement" and app.focused is editor
+        shown = screen.query_one("#practice-statement", Markdown).source
+        assert problem.statement.text.strip()[:40] in shown and "time limit" in shown
+        for key, pane in (("alt+2", "tab-results"), ("alt+6", "tab-history"),
+                          ("ctrl+pagedown", "tab-statement"), ("ctrl+pageup", "tab-history"),
+                          ("alt+1", "tab-statement")):
+            await pilot.press(key)
+            await pilot.pause(0.05)
+            assert tabs.active == pane, key
+            assert app.focused is editor, key  # still typing in the editor
+        before = editor.text
+        await pilot.press("x")
+        assert editor.text != before

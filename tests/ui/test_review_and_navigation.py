@@ -64,6 +64,43 @@ async def test_resume_of_a_finished_session_opens_read_only(saved_session: Path)
         assert all(n.hints == [] for n in nodes.values())
 
 
+def _footer_keys(screen) -> set[str]:
+    """The actions the footer offers now."""
+    return {b.binding.action for b in screen.active_bindings.values()
+            if b.binding.show and b.enabled}
+
+
+async def test_the_review_footer_offers_only_what_review_does(saved_session: Path) -> None:
+    """The REVIEW footer advertised p/b/e/h/space, which review refuses."""
+    app = OrpsApp(Settings(), Launch(resume=saved_session), frozen_clock=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen), what="review")
+        await pilot.pause(0.1)
+        offered = _footer_keys(app.screen)
+        assert not offered & {"prune", "boost", "expand", "hint", "pause"}, offered
+        assert {"next_best", "export", "help"} <= offered
+
+
+async def test_p_is_offered_only_for_a_node_with_code() -> None:
+    """`P` (and the profiler's "Press P") were offered on nodes with no code."""
+    from orps_tui.search.tree import Node
+
+    app, link = live_app(scripted(programmer=["no code here at all"] * 3), Budget(1, 1, 0, 1))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: link.engine.result is not None, what="the search")
+        await select(pilot, 0)
+        node: Node = link.engine.tree[0]
+        assert not node.code
+        screen = app.screen
+        assert screen.check_action("profile", ()) is False
+        heat = screen.query_one(LineHeat)
+        assert "Press P" not in str(heat.query_one("#heat-body").render())
+        app._notifications.clear()
+        await pilot.press("P")
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, SearchScreen)  # no test picker opened
+
+
 async def test_review_is_complete_from_the_keyboard(saved_session: Path, tmp_path: Path) -> None:
     app = OrpsApp(Settings(), Launch(resume=saved_session), frozen_clock=True)
     async with app.run_test(size=SIZE) as pilot:
@@ -153,6 +190,130 @@ async def test_detail_streams_reasoning_while_generating() -> None:
         await wait_for(pilot, lambda: link.engine.result is not None)
         await pilot.pause(0.2)
         assert screen.query_one(ReasoningView).shown == link.engine.tree[0].reasoning
+
+
+async def test_home_lists_sessions_by_what_opening_them_does(saved_session: Path,
+                                                               tmp_path: Path) -> None:
+    """A session quit mid-search was listed as `review` though opening it resumed it."""
+    from textual.widgets import OptionList
+
+    from orps_tui.problems.load import load_problem
+
+    problem = load_problem(write_problem(sample_problem(), tmp_path / "add-two-b.toml"))
+    quit_midway = build_link(problem, "scripted:test", Budget(2, 1, 1, 1), Settings(),
+                             model=scripted(delay_s=0.05), judge=real_judge(problem))
+
+    async def run_then_quit() -> None:
+        task = asyncio.create_task(quit_midway.engine.run())
+        while not quit_midway.engine.tree.nodes:
+            await asyncio.sleep(0.01)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    await run_then_quit()
+    app = OrpsApp(Settings())
+    async with app.run_test(size=SIZE) as pilot:
+        sessions = app.screen.query_one("#session-list", OptionList)
+        await wait_for(pilot, lambda: sessions.option_count == 2
+                       and sessions.get_option_at_index(0).id is not None, what="the sessions")
+        labels = {sessions.get_option_at_index(i).id: str(sessions.get_option_at_index(i).prompt)
+                  for i in range(2)}
+        assert labels[str(quit_midway.session_path)].startswith("resume")
+        assert labels[str(saved_session)].startswith("review")
+
+
+async def test_live_and_review_headers_give_the_same_figures(tmp_path: Path) -> None:
+    """warm-streak: live `8/8 calls`, saved `llm_calls: 8`, review `4 calls` (failed and
+    cancelled calls were counted live but not recorded). Every figure has one source."""
+    from dataclasses import replace
+
+    from orps_tui.app.start_search import open_session
+    from orps_tui.llm.base import ModelErrorKind
+    from orps_tui.problems.load import load_problem
+    from orps_tui.search import events as ev
+    from tests.support.scripted_model import Fault
+
+    problem = load_problem(write_problem(sample_problem(), tmp_path / "add-two.toml"))
+    model = scripted(delay_s=0.02)
+    model.faults = {1: Fault(ModelErrorKind.SERVER, after_chunks=1)}  # the second call fails
+    link = build_link(problem, "scripted:test", Budget(3, 1, 1, 1), Settings(),
+                      model=model, judge=real_judge(problem))
+    engine = link.engine
+    cancelled: list[int] = []
+
+    def cancel_once(event: ev.Event) -> None:
+        if not cancelled and isinstance(event, ev.TextStreamed) and event.node_id == 2:
+            cancelled.append(2)
+            engine.send(ev.CancelInFlight())
+
+    engine.subscribe(cancel_once)
+    await engine.run()
+    assert cancelled and any(n.error for n in engine.tree.nodes.values())
+    live = link.header("finished")
+    review_link = open_session(link.session_path, Settings())
+    assert review_link.read_only
+    review = review_link.header("finished")
+    assert live.llm_calls == engine.stats.llm_calls == review.llm_calls
+    assert replace(review, elapsed_s=0) == replace(live, elapsed_s=0)
+    assert review.elapsed_s == pytest.approx(live.elapsed_s, abs=0.01)
+    assert live.max_calls == engine.config.budget
+
+
+async def test_the_hidden_grade_stays_in_the_header_and_the_answer_detail(
+        tmp_path: Path) -> None:
+    """The hidden-test grade appeared only in a toast that went away."""
+    from orps_tui.app.start_search import open_session
+    from orps_tui.app.widgets.status_header import StatusHeader
+    from orps_tui.problems.load import load_problem
+
+    problem = load_problem(write_problem(sample_problem(), tmp_path / "add-two.toml"))
+    link = build_link(problem, "scripted:test", Budget(2, 1, 0, 1), Settings(),
+                      model=scripted(delay_s=0), judge=real_judge(problem))
+    app = OrpsApp(Settings(), link=link, frozen_clock=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: link.engine.result is not None, what="the search")
+        await pilot.pause(0.3)
+        hidden = link.engine.result.hidden
+        assert hidden is not None
+        grade = f"hidden {hidden.passed}/{hidden.total}"
+        assert grade in str(app.screen.query_one(StatusHeader).render())
+        answer = link.engine.result.answer_id
+        await select(pilot, answer)
+        summary = str(app.screen.query_one("#detail-summary").render())
+        assert "the answer" in summary and f"{hidden.passed}/{hidden.total} hidden tests" in summary
+    review = open_session(link.session_path, Settings())
+    assert review.header("review").hidden == grade + f" {hidden.verdict.value}"
+
+
+async def test_a_resumed_search_keeps_counting_its_time(tmp_path: Path) -> None:
+    """The clock restarted at 00:00 on resume."""
+    from orps_tui.app.start_search import open_session
+    from orps_tui.problems.load import load_problem
+    from orps_tui.search import events as ev
+
+    problem = load_problem(write_problem(sample_problem(), tmp_path / "add-two.toml"))
+    first = build_link(problem, "scripted:test", Budget(2, 1, 1, 1), Settings(),
+                       model=scripted(delay_s=0.05), judge=real_judge(problem))
+    task = asyncio.create_task(first.engine.run())
+    while not (0 in first.engine.tree and first.engine.tree[0].process_score is not None):
+        await asyncio.sleep(0.02)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    ran_for = first.engine.stats.elapsed_s
+    calls_before = first.engine.stats.llm_calls
+    assert ran_for > 0.2
+    resumed = open_session(first.session_path, Settings(), model=scripted(delay_s=0),
+                           judge=real_judge(problem))
+    seen: list[tuple[float, int]] = []
+    resumed.subscribe(lambda e: seen.append((resumed.engine.stats.elapsed_s,
+                                             resumed.engine.stats.llm_calls))
+                      if not isinstance(e, ev.SearchStarted) else None)
+    await resumed.engine.run()
+    assert seen[0][0] >= ran_for - 0.002 and seen[0][1] >= calls_before  # wall_s is to 1 ms
+    calls = sum(len(n.calls) for n in resumed.engine.tree.nodes.values())
+    assert resumed.engine.stats.llm_calls == calls > calls_before
 
 
 async def test_resume_of_an_unfinished_session_continues_the_search(tmp_path: Path) -> None:

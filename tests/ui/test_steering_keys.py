@@ -10,6 +10,7 @@ from pathlib import Path
 
 from orps_tui.app.launch import Budget
 from orps_tui.app.screens.search import SearchScreen
+from orps_tui.app.widgets.search_tree import SearchTree
 from orps_tui.search.events import Stop
 from orps_tui.search.tree import Author, NodeState
 from tests.support.scripted_model import code_reply, critic_json
@@ -121,6 +122,25 @@ async def test_h_adds_a_hint_the_next_programmer_prompt_contains() -> None:
         assert len(calls_with_hint) == len(children)
 
 
+async def test_a_hint_shows_on_the_live_tree_at_once() -> None:
+    """The `+1 hint` marker showed in review only: the live tree was not relabelled."""
+    app, link = live_app(scripted(delay_s=0.03), SERIAL)
+    async with app.run_test(size=SIZE) as pilot:
+        engine = link.engine
+        await wait_for(pilot, lambda: 0 in engine.tree, what="node 0")
+        await pilot.press("space")  # nothing else changes while paused
+        await select(pilot, 0)
+        await pilot.press("h")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "HintModal")
+        await pilot.press(*"Mind the sign.")
+        await pilot.press("ctrl+s")
+        tree = app.screen.query_one(SearchTree)
+        await wait_for(pilot, lambda: "+1 hint" in str(tree.line_for(0).label),
+                       what="the hint marker on #0")
+        await pilot.press("space")
+        await wait_finished(pilot, link)
+
+
 async def test_h_then_escape_adds_nothing() -> None:
     app, link = live_app(scripted(delay_s=0.03), SERIAL)
     async with app.run_test(size=SIZE) as pilot:
@@ -188,6 +208,42 @@ async def test_escape_cancels_in_flight_calls() -> None:
         cancelled = [n for n in engine.tree.nodes.values() if n.state is NodeState.CANCELLED]
         assert {n.id for n in cancelled} == {0, 1}
         await wait_finished(pilot, link)
+
+
+async def test_escape_with_a_boosted_node_queued_goes_on_with_it() -> None:
+    """esc cancelled the queued, boosted node too and the search ended; it must cancel
+    only the call in flight, and the boosted node is kept in the next beam."""
+    model = scripted(delay_s=0.3)
+    app, link = live_app(model, SERIAL)
+    async with app.run_test(size=SIZE) as pilot:
+        engine = link.engine
+        await wait_for(pilot, lambda: 2 in engine.tree and model.in_flight == 1,
+                       what="a call in flight, two nodes queued")
+        await select(pilot, 2)
+        await pilot.press("b")
+        await pilot.press("escape")
+        await wait_finished(pilot, link)
+        cancelled = {n.id for n in engine.tree.nodes.values() if n.state is NodeState.CANCELLED}
+        assert len(cancelled) == 1 and cancelled <= {0, 1}  # the queued node 2 goes on
+        assert engine.tree[2].state is NodeState.KEPT
+        assert link.engine.result.reason == "budget" and link.engine.result.stats.round == 1
+        assert engine.tree.children(2), "the boosted node was not expanded"
+
+
+async def test_p_twice_on_a_queued_node_queues_it_again() -> None:
+    model = scripted(delay_s=0.1)
+    app, link = live_app(model, SERIAL)
+    async with app.run_test(size=SIZE) as pilot:
+        engine = link.engine
+        await wait_for(pilot, lambda: 2 in engine.tree and model.in_flight == 1,
+                       what="a call in flight, two nodes queued")
+        await select(pilot, 2)
+        await pilot.press("p")
+        await wait_for(pilot, lambda: engine.tree[2].state is NodeState.PRUNED, what="pruned")
+        await pilot.press("p")
+        await wait_for(pilot, lambda: engine.tree[2].state is NodeState.PENDING, what="queued")
+        await wait_finished(pilot, link)
+        assert engine.tree[2].report is not None  # generated and judged after all
 
 
 async def test_r_rejudges_the_node_on_every_test() -> None:
@@ -348,4 +404,53 @@ async def test_one_esc_cancels_the_code_editor_dialog() -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen), 5,
                        "the dialog to close on one esc")
         assert not any(n.author is Author.PERSON for n in engine.tree.nodes.values())
+        await wait_finished(pilot, link)
+
+
+async def test_saving_unchanged_code_from_the_editor_adds_no_child(
+        tmp_path: Path, monkeypatch) -> None:
+    """ctrl+e, then saving without a change (the editor adds the final newline, as vim
+    does) made a duplicate child. E then ctrl+s without a change did too."""
+    import contextlib
+    import sys
+
+    editor = tmp_path / "save-unchanged.py"
+    editor.write_text("import sys\np = sys.argv[1]\ntext = open(p).read()\n"
+                      "open(p, 'w').write(text.rstrip('\\n') + '\\n')\n")
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {editor}")
+    app, link = live_app(scripted(), SERIAL)
+    monkeypatch.setattr(app, "suspend", contextlib.nullcontext)  # headless cannot suspend
+    async with app.run_test(size=SIZE) as pilot:
+        engine = link.engine
+        await wait_for(pilot, lambda: 0 in engine.tree and engine.tree[0].code != "",
+                       what="node 0 has code")
+        await pilot.press("space")
+        await select(pilot, 0)
+        engine.tree[0].code = engine.tree[0].code.rstrip("\n")  # as a model may leave it
+        before = len(engine.tree)
+        await pilot.press("ctrl+e")
+        await pilot.pause(0.3)
+        assert len(engine.tree) == before
+        assert any("unchanged" in m for m in notifications(app))
+        await pilot.press("E")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "EditModal")
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.3)
+        assert len(engine.tree) == before
+        await pilot.press("space")
+        await wait_finished(pilot, link)
+
+
+async def test_boost_in_the_last_round_does_not_promise_a_next_beam() -> None:
+    app, link = live_app(scripted(delay_s=0.05), Budget(samples=3, beam=1, rounds=0,
+                                                         concurrency=1))
+    async with app.run_test(size=SIZE) as pilot:
+        engine = link.engine
+        await wait_for(pilot, lambda: 0 in engine.tree and engine.tree[0].report is not None,
+                       what="node 0 judged")
+        await select(pilot, 0)
+        app._notifications.clear()
+        await pilot.press("b")
+        said = " ".join(notifications(app))
+        assert "boosted" in said and "next beam" not in said and "last round" in said
         await wait_finished(pilot, link)

@@ -176,11 +176,12 @@ def test_a_dead_model_never_gives_a_traceback(
     assert main(["bench", "p-one", *ARGS, "--out", str(tmp_path / "r.jsonl")]) == 0
     captured = capsys.readouterr()
     assert "Traceback" not in captured.err
-    # The pool ends on the dead-server rule; ORPS (2 roots) and reflexion (1 node) end with
-    # no call answered: error records all three, run again on resume.
+    # The pool ends on the dead-server rule; ORPS (2 roots) and reflexion (1 node) end on
+    # the engine's rule that a search with no call answered is an error: error records all
+    # three, run again on resume.
     assert "p-one pool seed 0: error: 3 model calls in a row failed" in captured.err
-    assert "p-one orps seed 0: error: the model answered none of 2 calls; last: " in captured.err
-    assert "p-one reflexion seed 0: error: the model answered none of 1 calls" in captured.err
+    assert "p-one orps seed 0: error: no model call succeeded; last: " in captured.err
+    assert "p-one reflexion seed 0: error: no model call succeeded" in captured.err
     assert "errors (left out of every figure" in captured.out
 
 

@@ -143,8 +143,9 @@ def test_listener_saving_a_problem_called_problem_keeps_the_inbox_a_folder(tmp_p
 
     save = save_to(tmp_path / "inbox")
     first = save(problem_from_payload({**PAYLOAD, "name": "Problem"}))
-    second = save(problem_from_payload({**PAYLOAD, "name": "Problem"}))
+    second = save(problem_from_payload({**PAYLOAD, "name": "Problem"}))  # sent again
     assert first == tmp_path / "inbox" / "problem" / "problem.toml"
-    assert second == tmp_path / "inbox" / "problem-2.toml"
+    assert second == first  # already saved: the same file, no `-2` copy
     assert not (tmp_path / "inbox" / "problem.toml").exists()
-    assert load_problem(first).id == "problem" and load_problem(second).id == "problem-2"
+    assert sorted(p.name for p in (tmp_path / "inbox").iterdir()) == ["problem"]
+    assert load_problem(first).id == "problem"

@@ -109,3 +109,19 @@ def test_a_folder_of_problems_is_not_one_problem(
     (tmp_path / "empty").mkdir()
     assert main(["problems", "show", str(tmp_path / "empty")]) == 2
     assert "no problem.toml and no problem files in this folder" in capsys.readouterr().err
+
+
+def test_list_without_a_folder_shows_what_the_app_shows(
+    capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`orps problems list` showed the starter set (32) while the app also lists the user's
+    problems and the listener's inbox (35): with no folder, it lists both."""
+    from orps_tui.problems.library import inbox_dir, scan, search_dirs
+
+    write(inbox_dir() / "double.toml", BRACKETY)
+    in_app = scan(*[d for d in search_dirs() if d.exists()]).problems
+    assert main(["problems", "list"]) == 0
+    out = capsys.readouterr().out
+    assert "Double [bold]it[/bold] :smile:" in out
+    starter = len(scan(search_dirs()[0]).problems)
+    assert f"{len(in_app)} problem(s): {starter} in the starter set, 1 in " in out

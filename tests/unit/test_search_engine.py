@@ -418,3 +418,13 @@ async def test_a_node_without_a_critic_call_gives_its_slot_back() -> None:
     result = await asyncio.wait_for(engine.run(), 5)
     assert engine.tree[0].state is NodeState.ERROR and result.answer_id == 1
     assert engine._gate.busy == 0
+
+
+async def test_a_search_in_which_no_call_succeeded_ends_with_the_error() -> None:
+    """Ollama's port closed, K=1: the one call failed and the search ended on 'budget'."""
+    faults = {i: Fault(ModelErrorKind.UNREACHABLE, after_chunks=0) for i in range(10)}
+    model = ScriptedModel(programmer=RIGHT, faults=faults)
+    engine, _, _ = engine_for(model, samples=1, beam=1, rounds=0)
+    result = await asyncio.wait_for(engine.run(), 5)
+    assert result.reason == "error"
+    assert "no model call succeeded" in result.message and "injected" in result.message

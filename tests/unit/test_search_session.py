@@ -147,3 +147,42 @@ async def test_resume_keeps_finished_nodes_and_regenerates_the_in_flight_ones() 
     final = load_session(directory)
     assert final.finished is not None and final.finished["reason"] == result.reason
     assert len(final.tree) == len(resumed.tree)
+
+
+async def test_a_search_quit_midway_is_listed_as_resumable() -> None:
+    """A session quit mid-search was listed as finished ("review") though opening it
+    resumes it: the list says what opening will do."""
+    model = ScriptedModel(programmer=WRONG, critic=critic_json(3), chunk_delay_s=0.01)
+    engine = _engine(model, None, samples=2, beam=1, rounds=1)
+    task = asyncio.ensure_future(engine.run())
+    engine.subscribe(lambda e: task.cancel() if isinstance(e, ev.TextStreamed) else None)
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    (summary,) = list_sessions()
+    assert summary.finished and summary.reason == "cancelled"
+    assert summary.resumable and load_session(summary.directory).resumable
+    assert summary.opens_as == "resume"
+
+
+async def test_a_finished_search_is_listed_for_review() -> None:
+    engine = _engine(ScriptedModel(programmer=RIGHT), None, samples=1, beam=1, rounds=0)
+    await engine.run()
+    (summary,) = list_sessions()
+    assert not summary.resumable and summary.opens_as == "review"
+
+
+def test_a_second_writer_of_one_session_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    """Two processes resumed one session and both wrote to it: the writer holds a lock."""
+    problem = sample_problem()
+    first = SessionWriter.create(problem, "scripted:test", SearchConfig(), root=tmp_path)
+    try:
+        with pytest.raises(SessionError, match="open in another orps process"):
+            SessionWriter.append_to(first.directory)
+        (summary,) = list_sessions(tmp_path)
+        assert summary.in_use and summary.opens_as == "in use"
+    finally:
+        first.close()
+    second = SessionWriter.append_to(first.directory)  # the lock went with the first writer
+    second.close()
+    records = (first.directory / "session.jsonl").read_text().splitlines()
+    assert sum('"type":"resumed"' in r for r in records) == 1

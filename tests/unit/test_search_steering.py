@@ -147,7 +147,8 @@ async def test_pause_holds_new_calls_and_resume_continues() -> None:
     assert [e.paused for e in events if isinstance(e, ev.SearchPaused)] == [True, False]
 
 
-async def test_cancel_in_flight_marks_nodes_cancelled_and_the_search_goes_on() -> None:
+async def test_cancel_in_flight_marks_nodes_cancelled_and_an_emptied_round_ends() -> None:
+    """Both nodes of the only round were in flight: nothing is left to expand."""
     model = ScriptedModel(programmer=WRONG, critic=critic_json(3), chunk_delay_s=0.005)
     engine, _ = make(model, samples=2, beam=1, rounds=1)
     on(engine, lambda e: isinstance(e, ev.TextStreamed) and e.node_id == 0,
@@ -205,3 +206,56 @@ async def test_a_node_added_while_a_round_closes_joins_the_next_round() -> None:
     assert mine.round == 1 and mine.report is not None
     assert mine.state in (NodeState.KEPT, NodeState.STOPPED)
     assert rounds[1].kept == (mine.id,)  # it passes, the model's child does not
+
+
+async def test_cancel_in_flight_leaves_queued_nodes_queued_and_the_search_goes_on() -> None:
+    """esc cancels the calls in flight, not the nodes waiting for a model slot: with one
+    slot, the first node's call is cancelled and the other two are generated, judged and
+    kept, and the search goes on to the next round."""
+    model = ScriptedModel(programmer=WRONG, critic=critic_json(3), chunk_delay_s=0.005)
+    engine, _ = make(model, samples=3, beam=1, rounds=1, concurrency=1)
+    on(engine, lambda e: isinstance(e, ev.TextStreamed) and e.node_id == 0,
+       lambda e: engine.send(ev.CancelInFlight()))
+    result = await asyncio.wait_for(engine.run(), 10)
+    assert engine.tree[0].state is NodeState.CANCELLED
+    assert engine.tree[1].state is not NodeState.CANCELLED
+    assert engine.tree[2].state is not NodeState.CANCELLED
+    assert result.stats.round == 1 and result.reason == "budget"
+    assert [n for n in engine.tree.nodes.values() if n.round == 1]  # it went on expanding
+
+
+async def test_cancel_in_flight_leaves_a_node_waiting_for_a_slot() -> None:
+    """With one slot, a node keeps it from its programmer call to its critic call, so the
+    next node waits; esc cancels the call in flight and the waiting node goes on."""
+    model = ScriptedModel(programmer=WRONG, critic=critic_json(3), chunk_delay_s=0.005)
+    engine, _ = make(model, samples=2, beam=1, rounds=0, concurrency=1)
+    waiting: list[int] = []
+
+    def cancel_when_a_node_waits(e: ev.Event) -> None:
+        streaming_critic = isinstance(e, ev.TextStreamed) and e.role == "critic"
+        pending = [n.id for n in engine.tree.nodes.values() if n.state is NodeState.PENDING]
+        if not waiting and streaming_critic and pending:
+            waiting.extend(pending)
+            engine.send(ev.CancelInFlight())
+
+    engine.subscribe(cancel_when_a_node_waits)
+    await asyncio.wait_for(engine.run(), 10)
+    assert waiting, "never had a node waiting behind a critic call"
+    states = {n.id: n.state for n in engine.tree.nodes.values()}
+    assert sum(s is NodeState.CANCELLED for s in states.values()) == 1, states
+    assert all(states[i] is not NodeState.CANCELLED for i in waiting), states
+
+
+async def test_unprune_of_a_queued_node_queues_it_again() -> None:
+    model = ScriptedModel(programmer=WRONG, critic=critic_json(3), chunk_delay_s=0.005)
+    engine, _ = make(model, samples=3, beam=1, rounds=0, concurrency=1)
+
+    def prune_then_unprune(e: ev.Event) -> None:
+        engine.send(ev.Prune(2))
+        asyncio.get_running_loop().call_later(0.02, engine.send, ev.Unprune(2))
+
+    on(engine, lambda e: isinstance(e, ev.TextStreamed) and e.node_id == 0, prune_then_unprune)
+    await asyncio.wait_for(engine.run(), 10)
+    node = engine.tree[2]
+    assert node.state not in (NodeState.CANCELLED, NodeState.PRUNED), node.state
+    assert node.code and node.report is not None  # generated and judged after all

@@ -28,7 +28,9 @@ class HomeScreen(Screen[None]):
     ]
     AUTO_FOCUS = "#problem-filter"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
-    """Below 100 columns the budget inputs lose their side padding (see app.tcss)."""
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
+    """In a narrow or short terminal (80x24) the side column is narrower and its inputs,
+    button and summary compact, so every choice and the Start button fit (app.tcss)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -59,6 +61,21 @@ class HomeScreen(Screen[None]):
         self.query_one("#home-sessions").border_title = "recent sessions"
         self.model_uri = self.query_one(ModelPicker).chosen
         self._show_choice()
+        self._offer_coder_once()
+
+    def _offer_coder_once(self) -> None:
+        from orps_tui.app.first_run import should_offer_coder
+
+        settings = self.app.settings  # type: ignore[attr-defined]
+        if not should_offer_coder(settings, asked_for_model=bool(self.app.launch.model)):  # type: ignore[attr-defined]
+            return
+        from orps_tui.app.screens.first_run_modal import FirstRunModal
+
+        def chosen(uri: str | None) -> None:
+            if uri:
+                self.query_one(ModelPicker).use(uri)
+
+        self.app.push_screen(FirstRunModal(getattr(self.app, "coder_pull", None)), chosen)
 
     def _show_choice(self) -> None:
         problem = self.problem_label or "(pick a problem)"
@@ -68,8 +85,8 @@ class HomeScreen(Screen[None]):
     def on_problem_picker_chosen(self, event: ProblemPicker.Chosen) -> None:
         self.problem_ref, self.problem_label = event.ref, event.label
         self._show_choice()
-        if event.ref == event.label:  # typed as a path: start at once
-            self.action_start()
+        if event.ref == event.label:  # typed as a path: on to the next choice, the model
+            self.query_one("#model-list").focus()
 
     def on_model_picker_chosen(self, event: ModelPicker.Chosen) -> None:
         self.model_uri = event.uri

@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TabbedContent, TabPane, TextArea
+from textual.widgets import Footer, Markdown, Static, TabbedContent, TabPane, TextArea
 
 from orps_tui.app.widgets.custom_tests_table import CustomTestsTable
 from orps_tui.app.widgets.history_table import HistoryTable
@@ -56,8 +56,52 @@ PRACTICE_KEYS: tuple[tuple[str, str, str, str, bool], ...] = (
     ("f12", "coach_solutions", "Model solutions", "practice.coach_solutions", False),
     ("f10", "export_history", "Export history", "practice.export", False),
     ("escape", "leave", "Back", "practice.back", True),
+    ("alt+1", "tab('tab-statement')", "Statement", "practice.tab_statement", False),
+    ("alt+2", "tab('tab-results')", "Results", "practice.tab_results", False),
+    ("alt+3", "tab('tab-tests')", "Custom tests", "practice.tab_tests", False),
+    ("alt+4", "tab('tab-stress')", "Stress", "practice.tab_stress", False),
+    ("alt+5", "tab('tab-coach')", "Coach", "practice.tab_coach", False),
+    ("alt+6", "tab('tab-history')", "History", "practice.tab_history", False),
+    ("ctrl+pagedown", "next_tab(1)", "Next tab", "practice.next_tab", False),
+    ("ctrl+pageup", "next_tab(-1)", "Previous tab", "practice.prev_tab", False),
 )
-"""Function keys and ctrl keys, so they work while the inline editor has focus."""
+"""Function keys, ctrl and alt keys, so they work while the inline editor has focus (Tab
+indents there); the tab keys switch the right-hand pane without leaving the editor."""
+
+TAB_IDS = ("tab-statement", "tab-results", "tab-tests", "tab-stress", "tab-coach",
+           "tab-history")
+
+
+def _shown_path(path: Path) -> str:
+    """The solution file, relative to the data dir (`<data>/practice/<id>/solution.py`)."""
+    from orps_tui import locations
+
+    try:
+        return "<data dir>/" + str(path.resolve().relative_to(locations.data_dir().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def statement_markdown(problem: Problem) -> str:
+    """The statement, the limits, the function to write and the public examples."""
+    limits = problem.limits
+    text = problem.statement.text.strip()
+    title = [] if text.startswith("#") else [f"# {problem.title}", ""]
+    parts = [*title, text, "",
+             f"*time limit {limits.time_s:g} s of CPU, memory {limits.memory_mb} MB per test*",
+             ""]
+    if problem.kind is ProblemKind.FUNCTION and problem.function is not None:
+        parts += ["## Write", "", "```python", problem.function.signature.strip(), "```", ""]
+    for test in problem.public_tests:
+        parts += [f"## Example {test.name}", ""]
+        if test.call is not None or test.code is not None:
+            shown = test.call or (test.code or "").strip()
+            result = f" → {test.expected}" if test.expected is not None else ""
+            parts += ["```python", f"{shown}{result}", "```", ""]
+        else:
+            parts += ["input:", "", "```", (test.input or "").rstrip(), "```", "",
+                      "output:", "", "```", (test.output or "").rstrip(), "```", ""]
+    return "\n".join(parts)
 
 
 class PracticeScreen(Screen[None]):
@@ -98,7 +142,10 @@ class PracticeScreen(Screen[None]):
         with Horizontal(id="practice-columns"):
             with Vertical(id="practice-editor"):
                 yield TextArea.code_editor("", language="python", id="practice-code")
-            with TabbedContent(id="practice-tabs"):
+            with TabbedContent(id="practice-tabs", initial="tab-statement"):
+                yield TabPane("statement", VerticalScroll(
+                    Markdown(statement_markdown(self.problem), id="practice-statement")),
+                    id="tab-statement")
                 yield TabPane("results", PracticeResults(id="practice-results"),
                               id="tab-results")
                 yield TabPane("custom tests", CustomTestsTable(id="practice-tests"),
@@ -109,7 +156,7 @@ class PracticeScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.editor.border_title = str(self.solution)
+        self.editor.border_title = _shown_path(self.solution)
         self._load_file()
         self._refresh_tests()
         self._refresh_history()
@@ -131,7 +178,7 @@ class PracticeScreen(Screen[None]):
                   f"{self.last.report.total} ({self.last.which})" if self.last else ""
         self.query_one("#practice-header", Static).update(
             f"practice · {p.id} — {p.title} · {p.kind} · {watch}{verdict}"
-            + (f" · {note}" if note else ""))
+            + (f" · {note}" if note else "") + " · alt+1-6 tabs")
 
     @property
     def editor(self) -> TextArea:
@@ -139,6 +186,14 @@ class PracticeScreen(Screen[None]):
 
     def _show_tab(self, pane: str) -> None:
         self.query_one(TabbedContent).active = pane
+
+    def action_tab(self, pane: str) -> None:
+        self._show_tab(pane)
+
+    def action_next_tab(self, step: int) -> None:
+        tabs = self.query_one(TabbedContent)
+        at = TAB_IDS.index(tabs.active) if tabs.active in TAB_IDS else 0
+        tabs.active = TAB_IDS[(at + step) % len(TAB_IDS)]
 
     # ---- the file ------------------------------------------------------------------------
     def _load_file(self) -> None:

@@ -24,7 +24,15 @@ from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from orps_tui.app.event_buffer import Batch, EventBuffer
-from orps_tui.app.keymap import APP_KEYS, SEARCH_KEYS, TREE_KEYS, KeySpec, bindings
+from orps_tui.app.keymap import (
+    APP_KEYS,
+    BY_ID,
+    SEARCH_KEYS,
+    TREE_KEYS,
+    KeySpec,
+    bindings,
+    refusal_bindings,
+)
 from orps_tui.app.profile_view import heat_from_profile
 from orps_tui.app.screens.edit_modal import EditModal
 from orps_tui.app.screens.guide import GuideScreen
@@ -36,6 +44,7 @@ from orps_tui.app.search_link import ReadOnlyError, SearchLink
 from orps_tui.app.widgets.detail_pane import DetailPane
 from orps_tui.app.widgets.profiler_pane import ProfilerPane
 from orps_tui.app.widgets.search_tree import SearchTree
+from orps_tui.app.widgets.static_metrics_view import sandbox_help
 from orps_tui.app.widgets.status_header import StatusHeader
 from orps_tui.search import events as ev
 from orps_tui.search.tree import Node, NodeState
@@ -43,8 +52,12 @@ from orps_tui.search.tree import Node, NodeState
 REFRESH_S = 0.075
 
 
+_CHANGES_SEARCH = {s.action for s in SEARCH_KEYS if s.changes_search}
+_NEEDS_CODE = {"profile"}
+
+
 class SearchScreen(Screen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = bindings(SEARCH_KEYS)
+    BINDINGS: ClassVar[list[BindingType]] = bindings(SEARCH_KEYS) + refusal_bindings(SEARCH_KEYS)
     AUTO_FOCUS = "SearchTree"
 
     def __init__(self, link: SearchLink, *, autostart: bool = True) -> None:
@@ -136,7 +149,10 @@ class SearchScreen(Screen[None]):
             self.state = "finished"
             answer = f"answer #{batch.finished.answer_id}" if batch.finished.answer_id is not None \
                 else "no answer"
-            self.notify(f"search finished ({batch.finished.reason}): {answer}", timeout=8)
+            grade = self.link.header(self.state).hidden
+            self.notify(f"search finished ({batch.finished.reason}): {answer}"
+                        + (f", {grade}" if grade else ""), timeout=8)
+            batch.changed.update(i for i in (batch.finished.answer_id,) if i is not None)
         for error in batch.errors:
             self.notify(error.message, severity="error" if error.fatal else "warning",
                         timeout=10 if error.fatal else 5)
@@ -144,6 +160,9 @@ class SearchScreen(Screen[None]):
             self.query_one(SearchTree).move_to(min(nodes))
         elif self.selected_id in batch.changed:
             self.show_selected()
+            self.refresh_bindings()
+        if batch.finished is not None:
+            self.refresh_bindings()
         self._refresh_header()
 
     def _refresh_header(self) -> None:
@@ -155,6 +174,7 @@ class SearchScreen(Screen[None]):
     def on_search_tree_node_focused(self, message: SearchTree.NodeFocused) -> None:
         self.selected_id = message.node_id
         self.show_selected()
+        self.refresh_bindings()
 
     def show_selected(self) -> None:
         node = self.link.node(self.selected_id)
@@ -165,6 +185,7 @@ class SearchScreen(Screen[None]):
             node, parent,
             programmer_stream=node.raw_output if node.state.busy else "",
             critic_stream=node.critic_raw if node.state is NodeState.CRITIQUING else "",
+            answer=node.id == self.link.answer_id,
         )
         self.query_one(ProfilerPane).show_node(node, self.link.problem.limits)
 
@@ -177,6 +198,25 @@ class SearchScreen(Screen[None]):
             self.notify(f"#{node.id} has no code yet", severity="warning")
             return None
         return node
+
+    # ---- which keys are offered now ------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys that change the search are offered only while it can be changed (their
+        hidden twins say why otherwise); `P` only on a node with code."""
+        if action in _CHANGES_SEARCH:
+            return self.link.refusal() is None
+        if action == "refused":
+            return self.link.refusal() is not None
+        if action in _NEEDS_CODE:
+            node = self.link.node(self.selected_id)
+            return node is not None and bool(node.code.strip())
+        return True
+
+    def action_refused(self, binding_id: str) -> None:
+        why = self.link.refusal() or "not now"
+        name = BY_ID[binding_id].palette.split(": ", 1)[1]
+        self.notify(f"{why}: {name} changes a running search", severity="warning")
 
     # ---- steering --------------------------------------------------------------------
 
@@ -208,7 +248,12 @@ class SearchScreen(Screen[None]):
 
     def action_boost(self) -> None:
         node = self._selected()
-        if node is not None:
+        if node is None:
+            return
+        if self.link.last_round:
+            self._send(ev.Boost(node.id), f"#{node.id} boosted, but this is the last round: no "
+                       "beam follows, and the answer is picked by the tests")
+        else:
             self._send(ev.Boost(node.id), f"#{node.id} boosted: kept in the next beam")
 
     def action_expand(self) -> None:
@@ -234,8 +279,7 @@ class SearchScreen(Screen[None]):
 
         def done(code: str | None) -> None:
             if code is not None:
-                self._send(ev.AddHandWritten(node.id, code),
-                           f"your child of #{node.id} is being judged")
+                self._submit_edit(node, code)
 
         self.app.push_screen(EditModal(node.id, node.code), done)
 
@@ -265,10 +309,16 @@ class SearchScreen(Screen[None]):
         if result.returncode != 0:
             self.notify(f"{editor} exited with status {result.returncode}: nothing submitted",
                         severity="warning")
-        elif code == node.code:
-            self.notify("code unchanged: nothing submitted")
         else:
-            self._send(ev.AddHandWritten(node.id, code), f"your child of #{node.id} is being judged")
+            self._submit_edit(node, code)
+
+    def _submit_edit(self, node: Node, code: str) -> None:
+        """An edited copy of `node`'s code becomes its child, unless nothing but trailing
+        whitespace changed (an editor adds the final newline on save)."""
+        if _same_code(code, node.code):
+            self.notify("code unchanged: nothing submitted")
+            return
+        self._send(ev.AddHandWritten(node.id, code), f"your child of #{node.id} is being judged")
 
     def action_pause(self) -> None:
         if self._read_only_refused():
@@ -394,6 +444,9 @@ class SearchScreen(Screen[None]):
             sections.append(("Tree", rows(TREE_KEYS)))
         sections.append(("Steering and panes", rows(SEARCH_KEYS)))
         sections.append(("App", rows(APP_KEYS)))
+        if pane == "profiler":
+            node = self.link.node(self.selected_id)
+            about += "\n\n" + sandbox_help(node.report if node is not None else None)
         self.app.push_screen(HelpScreen(keys_markdown(pane, about, sections)))
 
     def _pane_of(self, widget: Widget | None) -> tuple[str, str]:
@@ -409,3 +462,10 @@ class SearchScreen(Screen[None]):
     @property
     def running_unsaved(self) -> bool:
         return self.state in ("running", "paused", "starting") and self.unsaved
+
+
+def _same_code(a: str, b: str) -> bool:
+    def lines(code: str) -> list[str]:
+        return [line.rstrip() for line in code.rstrip().splitlines()]
+
+    return lines(a) == lines(b)

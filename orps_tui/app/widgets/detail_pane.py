@@ -64,10 +64,12 @@ class DetailPane(Vertical):
         *,
         programmer_stream: str = "",
         critic_stream: str = "",
+        answer: bool = False,
     ) -> None:
-        """Show `node`; cheap to call again (each view skips unchanged content)."""
+        """Show `node` (`answer`: the search's answer); cheap to call again (each view
+        skips unchanged content)."""
         self.node_id = node.id
-        summary = node_summary(node)
+        summary = ("★ the answer · " if answer else "") + node_summary(node)
         if summary != self._summary:
             self._summary = summary
             self.query_one("#detail-summary", Static).update(summary)

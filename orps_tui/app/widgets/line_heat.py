@@ -92,11 +92,13 @@ class LineHeat(VerticalScroll):
             id="heat-body",
         )
 
-    def show(self, data: HeatInput | None, message: str = "") -> None:
+    def show(self, data: HeatInput | None, message: str = "", *, offer: bool = True) -> None:
+        """`data`'s heat, else `message`, else (when the node has code: `offer`) the key."""
         body = self.query_one("#heat-body", Static)
         self.data = data
+        self.display = data is not None or bool(message) or offer
         if data is None:
-            body.update(Text(message or "Press P to profile one test of this node.",
-                             style="italic"))
+            hint = "Press P to profile one test of this node." if offer else ""
+            body.update(Text(message or hint, style="italic"))
         else:
             body.update(heat_renderable(data))

@@ -47,6 +47,8 @@ class ModelPicker(Vertical):
         self.default_uri = default_uri
         self.uris: list[str] = []
         self.ollama_status = "checking Ollama…"
+        self._ollama_options: list[tuple[str, str]] = []
+        self._last_ollama_status: tuple[str, bool] | None = None
         self.ollama_uris: set[str] | None = None
         """The server's models; None until it answered (or when it is not running)."""
 
@@ -65,12 +67,20 @@ class ModelPicker(Vertical):
         out = []
         for spec in CATALOGUE.values():
             present = spec.path() is not None
-            tag = "" if present else f" — not installed: {spec.install_fix}"
+            tag = "" if present else " — not installed"  # the fix shows when picked
             out.append((spec.uri, f"{spec.uri}  ({spec.title.split('-')[0]} {spec.parameters})"
                                   f"{tag}"))
         return out
 
+    def use(self, uri: str) -> None:
+        """Make `uri` the default and the choice (after the first run fetched a model)."""
+        self.default_uri = uri
+        self.set_options(self._embedded_options(), self._ollama_options)
+        if uri in self.uris:
+            self.query_one(OptionList).highlighted = self.uris.index(uri)
+
     def set_options(self, embedded: list[tuple[str, str]], ollama: list[tuple[str, str]]) -> None:
+        self._ollama_options = list(ollama)
         options = list(ollama) + list(embedded)
         if self.default_uri not in {u for u, _ in options}:
             options.insert(0, (self.default_uri, f"{self.default_uri}  (from your config)"))
@@ -121,12 +131,22 @@ class ModelPicker(Vertical):
 
     def _status(self, text: str, ok: bool) -> None:
         self.ollama_status = text
+        if not text.startswith(("embedded", "model not pulled")):
+            self._last_ollama_status = (text, ok)
         widget = self.query_one("#model-status", Static)
         widget.update(text)
         widget.set_class(not ok, "-warning")
 
     def _check_chosen(self) -> None:
         uri = self.chosen
+        from orps_tui.llm.embedded_models import CATALOGUE
+
+        spec = next((s for s in CATALOGUE.values() if s.uri == uri), None)
+        if spec is not None and spec.path() is None:
+            self._status(f"{uri} is not installed: `{spec.install_fix}`", ok=False)
+            return
+        if spec is not None and self._last_ollama_status:
+            self._status(*self._last_ollama_status)
         if uri and uri.startswith("ollama:") and self.ollama_uris is not None \
                 and uri not in self.ollama_uris:
             name = uri.split(":", 1)[1]

@@ -3,12 +3,14 @@ filter box, or any TOML file by path."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.content import Content
 from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
@@ -16,6 +18,7 @@ from orps_tui.problems.model import Problem
 
 DIFFICULTY_ORDER = {"easy": 0, "medium": 1, "hard": 2, "": 3}
 DIFFICULTY_WORDS = ("easy", "medium", "hard")
+LEVEL = {"easy": "easy", "medium": "med", "hard": "hard"}
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,37 @@ class ProblemRow:
         return cls(str(p.path) if p.path else p.id, p.id, p.title,
                    p.difficulty.value if p.difficulty else "", p.tags, p.kind.value,
                    p.statement.text)
+
+
+_INLINE = re.compile(r"`([^`\n]+)`|\*\*([^*\n]+)\*\*|(?<![\w*])[*_]([^*_\n]+)[*_](?![\w*])"
+                     r"|\[([^\]\n]+)\]\([^)\s]+\)")
+
+
+def markdown_inline(text: str) -> Text:
+    """Markdown's inline marks as styles, the rest as literal text (brackets stay text):
+    `code`, **bold**, *italic* / _italic_, [link](url)."""
+    out = Text()
+    pos = 0
+    for match in _INLINE.finditer(text):
+        out.append(text[pos:match.start()])
+        code, bold, italic, link = match.groups()
+        if code is not None:
+            out.append(code, style="bold")
+        elif bold is not None:
+            out.append(bold, style="bold")
+        elif italic is not None:
+            out.append(italic, style="italic")
+        else:
+            out.append(link or "", style="underline")
+        pos = match.end()
+    out.append(text[pos:])
+    return out
+
+
+def row_facts(row: ProblemRow) -> str:
+    """`Cargo Trucks · medium · stdio · greedy, sorting`: whole, whatever the table cuts."""
+    return " · ".join(p for p in (row.title, row.difficulty, row.kind, ", ".join(row.tags))
+                      if p)
 
 
 def statement_preview(statement: str, max_chars: int = 600) -> str:
@@ -84,9 +118,18 @@ class ProblemPicker(Vertical):
                     id="problem-path")
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("difficulty", "id", "title", "tags")
+        self._set_columns()
         self.set_timer(0.1, self.load)  # after the first frame
+
+    def _set_columns(self) -> None:
+        """Short columns first, so a narrow pane never cuts the id (the title, tags and kind
+        are also in the line above the statement). Widths are set from all the rows: the
+        table's own lazy measuring could leave ids cut to the header's width."""
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        table.add_column("level", width=5)
+        table.add_column("id", width=max([2, *(len(r.id) for r in self.rows)]))
+        table.add_column("title", width=max([5, *(len(r.title) for r in self.rows)]))
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> None:
@@ -99,6 +142,7 @@ class ProblemPicker(Vertical):
     def set_rows(self, rows: list[ProblemRow], errors: list[str] | None = None) -> None:
         self.rows = rows
         self.load_errors = errors or []
+        self._set_columns()
         self.refilter()
 
     def refilter(self) -> None:
@@ -107,7 +151,7 @@ class ProblemPicker(Vertical):
         table = self.query_one(DataTable)
         table.clear()
         for r in self.shown:
-            table.add_row(r.difficulty or "–", r.id, r.title, ", ".join(r.tags), key=r.ref)
+            table.add_row(LEVEL.get(r.difficulty, "–"), r.id, r.title, key=r.ref)
         self.border_subtitle = f"{len(self.shown)} of {len(self.rows)}"
         self._preview()
 
@@ -119,7 +163,11 @@ class ProblemPicker(Vertical):
         if event.input.id == "problem-filter" and self.shown:
             self.query_one(DataTable).focus()
         elif event.input.id == "problem-path" and event.value.strip():
-            self.post_message(self.Chosen(event.value.strip(), event.value.strip()))
+            ref = event.value.strip()
+            if not Path(ref).expanduser().exists():
+                self.notify(f"{ref}: no such problem file", severity="warning")
+                return
+            self.post_message(self.Chosen(ref, ref))
 
     def selected(self) -> ProblemRow | None:
         table = self.query_one(DataTable)
@@ -129,9 +177,13 @@ class ProblemPicker(Vertical):
 
     def _preview(self) -> None:
         row = self.selected()
-        preview = "" if row is None else statement_preview(row.statement)
-        # Plain content: a statement's `grid[i][j]` or `[/]` is text, not markup.
-        self.query_one("#problem-statement", Static).update(Content(preview))
+        preview = Text()
+        if row is not None:
+            # Literal text with Markdown's inline marks as styles: a statement's
+            # `grid[i][j]` or `[/]` is text, not markup.
+            preview.append(row_facts(row) + "\n", style="italic")
+            preview.append_text(markdown_inline(statement_preview(row.statement)))
+        self.query_one("#problem-statement", Static).update(preview)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._preview()

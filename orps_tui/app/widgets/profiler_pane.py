@@ -54,7 +54,7 @@ class ProfilerPane(VerticalScroll):
         self.query_one(ResourceBars).show(node.report, limits)
         if self._heat_for != node.id:
             self._heat_for = None
-            self.query_one(LineHeat).show(None)
+            self.query_one(LineHeat).show(None, offer=bool(node.code.strip()))
 
     def forget_shown(self) -> None:
         """Draw the next `show_node` afresh, even for the node shown now."""

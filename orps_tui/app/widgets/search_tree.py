@@ -64,7 +64,7 @@ class SearchTree(Tree[int], inherit_bindings=False):
             node = nodes[node_id]
             parent_line = self._line_of.get(node.parent_id) if node.parent_id is not None else None
             anchor = parent_line if parent_line is not None else self.root
-            line = anchor.add(node_label(node, best=node_id == best_id, palette=palette),
+            line = anchor.add(self._label(node, node_id == best_id, palette),
                               data=node_id,
                               expand=True, allow_expand=False)
             self._line_of[node_id] = line
@@ -75,9 +75,19 @@ class SearchTree(Tree[int], inherit_bindings=False):
             line = self._line_of.get(node_id)
             node = nodes.get(node_id)
             if line is not None and node is not None:
-                line.set_label(node_label(node, best=node_id == self._best_id, palette=palette))
+                line.set_label(self._label(node, node_id == self._best_id, palette))
         if self.cursor_node is None and self._line_of:
             self.move_to(min(self._line_of))
+
+    def _label(self, node: Node, best: bool, palette: Palette) -> Text:
+        """The node's line, its strategy cut to what the pane leaves beside the guides."""
+        width = self.scrollable_content_region.width or 40
+        indent = self.guide_depth * node.depth + 2  # the guides, or a root's fold mark
+        return node_label(node, best=best, palette=palette, width=width - indent)
+
+    def on_resize(self) -> None:
+        if self._search_nodes:
+            self.sync(self._search_nodes, list(self._line_of), self._best_id)
 
     @property
     def selected_id(self) -> int | None:

@@ -1,4 +1,6 @@
-"""Recent sessions: finished ones open for review, unfinished ones resume."""
+"""Recent sessions, each labelled by what opening it does: `resume` (quit or cut short
+mid-search: it goes on), `review` (finished: read-only), `in use` (a process is writing
+it now: it cannot be opened to resume)."""
 
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ class SessionList(OptionList):
 
         sessions = list_sessions()[:20]
         options = [
-            Option(f"{'review' if s.finished else 'resume'}  {s.problem_id}  ·  {s.model}  ·  "
+            Option(f"{s.opens_as:<6}  {s.problem_id}  ·  {s.model}  ·  "
                    f"{s.nodes} nodes  ·  {s.created}", id=str(s.directory))
             for s in sessions
         ]

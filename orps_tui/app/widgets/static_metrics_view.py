@@ -22,8 +22,18 @@ def metrics_text(report: JudgeReport | None, palette: Palette = DEFAULT) -> Text
                    style=palette.error)
     notices = report.isolation.notices
     if notices:
-        out.append("\nsandbox: " + "; ".join(notices), style="dim")
+        count = f"{len(notices)} protection{'s' if len(notices) > 1 else ''}"
+        out.append(f"\nsandbox: {count} missing here (? says which)", style="dim")
     return out
+
+
+def sandbox_help(report: JudgeReport | None) -> str:
+    """What the sandbox does not enforce on this machine, for the profiler's help (Markdown)."""
+    notices = report.isolation.notices if report is not None else []
+    if not notices:
+        return ""
+    return "\n".join(["## The sandbox on this machine", "",
+                      *(f"- {notice}" for notice in notices), ""])
 
 
 class StaticMetricsView(Static):

@@ -24,6 +24,8 @@ class HeaderInfo:
     """None hides the clock (frozen in snapshot tests)."""
     state: str = "starting"
     """running | paused | finished | review | starting | stopped | error"""
+    hidden: str = ""
+    """The answer's grade on the hidden tests once graded (`hidden 11/11 AC`)."""
 
 
 STATE_ROLES = {"running": "success", "paused": "warning", "finished": "primary",
@@ -41,22 +43,61 @@ def fmt_tokens(tokens: int) -> str:
     return f"{tokens / 1000:.1f}k" if tokens >= 1000 else str(tokens)
 
 
-def header_text(info: HeaderInfo, palette: Palette = DEFAULT) -> Text:
+def header_text(info: HeaderInfo, palette: Palette = DEFAULT, width: int | None = None) -> Text:
+    """The header line; in a narrow terminal (`width`) the separators shrink, then the
+    node count, the model and the problem give way, so calls, tokens, time and the hidden
+    grade stay in view."""
+    calls = f"{info.llm_calls}/{info.max_calls}" if info.max_calls else str(info.llm_calls)
+    parts: list[tuple[str, str, str]] = [  # (key, text, style)
+        ("problem", info.problem, "bold"),
+        ("model", info.model, ""),
+        ("round", f"round {info.round}/{info.rounds}" if info.rounds else "", ""),
+        ("nodes", f"{info.nodes} nodes", ""),
+        ("calls", f"{calls} calls", ""),
+        ("tokens", f"{fmt_tokens(info.tokens)} tokens", ""),
+        ("time", fmt_elapsed(info.elapsed_s) if info.elapsed_s is not None else "", ""),
+    ]
+    if info.hidden:
+        good = info.hidden.endswith(" AC")
+        parts.append(("hidden", info.hidden,
+                      f"bold {palette.success if good else palette.error}"))
+    parts = [p for p in parts if p[1]]
+    badge = f" {info.state.upper()} "
+    sep = "  ·  "
+
+    def length(kept: list[tuple[str, str, str]], sep: str) -> int:
+        return len(badge) + 1 + sum(len(t) for _, t, _ in kept) + len(sep) * (len(kept) - 1)
+
+    if width is not None:  # the first way that fits, least given up first
+        for drop in ((), ("nodes",), ("model",), ("nodes", "model"),
+                     ("nodes", "model", "problem")):
+            kept = [p for p in parts if p[0] not in drop]
+            fits = [s for s in ("  ·  ", " · ") if length(kept, s) <= width]
+            if fits:
+                parts, sep = kept, fits[0]
+                break
+        else:
+            parts = kept
     out = Text(no_wrap=True, overflow="ellipsis")
     role = STATE_ROLES.get(info.state)
-    badge = f"bold reverse {getattr(palette, role)}" if role else "bold reverse"
-    out.append(f" {info.state.upper()} ", style=badge)
-    out.append(f" {info.problem}", style="bold")
-    out.append(f"  ·  {info.model}")
-    out.append(f"  ·  round {info.round}/{info.rounds}" if info.rounds else "")
-    out.append(f"  ·  {info.nodes} nodes")
-    calls = f"{info.llm_calls}/{info.max_calls}" if info.max_calls else str(info.llm_calls)
-    out.append(f"  ·  {calls} calls  ·  {fmt_tokens(info.tokens)} tokens")
-    if info.elapsed_s is not None:
-        out.append(f"  ·  {fmt_elapsed(info.elapsed_s)}")
+    out.append(badge, style=f"bold reverse {getattr(palette, role)}" if role else "bold reverse")
+    out.append(" ")
+    for i, (_, text, style) in enumerate(parts):
+        if i:
+            out.append(sep)
+        out.append(text, style=style)
     return out
 
 
 class StatusHeader(Static):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.info: HeaderInfo | None = None
+
     def show(self, info: HeaderInfo) -> None:
-        self.update(header_text(info, Palette.of(self.app)))
+        self.info = info
+        self.update(header_text(info, Palette.of(self.app), self.size.width or None))
+
+    def on_resize(self) -> None:
+        if self.info is not None:
+            self.show(self.info)

@@ -41,12 +41,12 @@ def test_rows(results: list[TestResult], limits: Limits,
               palette: Palette = DEFAULT) -> list[tuple[Text | str, ...]]:
     rows: list[tuple[Text | str, ...]] = []
     for t in results:
-        rows.append((
+        rows.append((  # CPU and memory right after the verdict: visible in a narrow pane
             t.name,
-            "perf" if t.performance else "public" if t.public else "hidden",
             Text(t.verdict.value, style=verdict_style(t.verdict, palette)),
             usage_cell(t.cpu_s * 1000, limits.time_s * 1000, "{:.1f}", palette),
             usage_cell(t.peak_rss_mb, float(limits.memory_mb), "{:.1f}", palette),
+            "perf" if t.performance else "public" if t.public else "hidden",
             _note(t),
         ))
     return rows
@@ -67,7 +67,7 @@ class TestTable(DataTable):
         self._key: object = None
 
     def on_mount(self) -> None:
-        self.add_columns("test", "set", "verdict", "CPU ms", "peak MB", "note")
+        self.add_columns("test", "verdict", "CPU ms", "peak MB", "set", "note")
 
     def show(self, report: JudgeReport | None, hidden: JudgeReport | None, limits: Limits) -> None:
         results = (report.tests if report else []) + (
