@@ -40,6 +40,9 @@ class ModelSettings:
     """Sampling temperature of every model call (0 = always the likeliest token)."""
     max_tokens: int = 1500
     """Most tokens one model answer may have."""
+    critic_max_tokens: int = 512
+    """Most tokens one critic answer may have: a review takes 80-200; the cap ends a review
+    that has fallen into a loop long before `max_tokens` would."""
 
 
 @dataclass
@@ -133,6 +136,7 @@ SETTING_BOUNDS: dict[str, Bounds] = {
     "model.num_ctx": Bounds(256, 1 << 21),
     "model.temperature": Bounds(0, 5),
     "model.max_tokens": Bounds(1, 1 << 20),
+    "model.critic_max_tokens": Bounds(1, 1 << 20),
     "search.samples": Bounds(1, 1000),
     "search.beam": Bounds(1, 1000),
     "search.rounds": Bounds(0, 1000),

@@ -502,7 +502,8 @@ class SearchEngine(SteeringMixin):
     def _options(self, node: Node, critic: bool = False) -> GenOptions:
         c = self.config
         return GenOptions(temperature=c.temperature, seed=node.seed + (1 if critic else 0),
-                          max_tokens=c.max_tokens, num_ctx=c.num_ctx, timeout_s=c.timeout_s)
+                          max_tokens=c.critic_max_tokens if critic else c.max_tokens,
+                          num_ctx=c.num_ctx, timeout_s=c.timeout_s)
 
     async def _call(self, node: Node, role: str, messages: Sequence[Message], options: GenOptions,
                     schema: dict[str, Any] | None = None) -> Completion:
@@ -551,7 +552,7 @@ class SearchEngine(SteeringMixin):
                     if chunk.text:
                         text.append(chunk.text)
                         self._stream(node, role, chunk.text)
-                        if "\n" in chunk.text and repetition_detected("".join(text)):
+                        if len(text) % 16 == 0 and repetition_detected("".join(text)):
                             finish = REPETITION
                             node.issues.append(f"{role}: the model repeated the same lines; "
                                                "its answer was cut there")

@@ -50,7 +50,20 @@ def repetition_detected(text: str, window: int = LOOP_WINDOW) -> bool:
             tail.append(_SPACES.sub(" ", _DIGITS.sub("0", line)).strip())
             if len(tail) == window:
                 break
-    return len(tail) == window and len(set(tail)) <= 2
+    if len(tail) == window and len(set(tail)) <= 2:
+        return True
+    return _periodic_tail(text)
+
+
+def _periodic_tail(text: str, shortest: int = 16, longest: int = 300, times: int = 3) -> bool:
+    """The text ends with the same run of `shortest`..`longest` characters `times` times in
+    a row: a loop within one line (a review repeating its last sentence, in a JSON string)."""
+    tail = text[-longest * times:]
+    for period in range(shortest, min(longest, len(tail) // times) + 1):
+        unit = tail[-period:]
+        if tail.endswith(unit * times) and unit.strip():
+            return True
+    return False
 
 
 @dataclass

@@ -75,6 +75,7 @@ class SearchConfig:
     seed: int = SearchSettings.seed
     temperature: float = ModelSettings.temperature
     max_tokens: int = ModelSettings.max_tokens
+    critic_max_tokens: int = ModelSettings.critic_max_tokens
     num_ctx: int | None = ModelSettings.num_ctx
     timeout_s: float = ModelSettings.timeout_s
     """Each model call's deadline, which the backend enforces per attempt (and retries
@@ -120,7 +121,8 @@ class SearchConfig:
         s, m = settings.search, settings.model
         config = cls(
             samples=s.samples, beam=s.beam, rounds=s.rounds, concurrency=m.concurrency,
-            seed=s.seed, temperature=m.temperature, max_tokens=m.max_tokens, num_ctx=m.num_ctx,
+            seed=s.seed, temperature=m.temperature, max_tokens=m.max_tokens,
+            critic_max_tokens=m.critic_max_tokens, num_ctx=m.num_ctx,
             timeout_s=m.timeout_s, ranking=Ranking(s.ranking),
             scales=Scales(ast_nodes=s.ast_scale, complexity=s.complexity_scale, loc=s.loc_scale),
         )

@@ -87,6 +87,9 @@ def test_a_looping_answer_is_recognised_but_real_answers_are_not() -> None:
     two_short = "".join(loop.splitlines(keepends=True)[:-2])
     assert not repetition_detected(two_short)  # three shapes in the last twenty lines
     assert not repetition_detected("```python\n" + "x = [0, 0]\n" * 40)  # code may repeat
+    one_line = '{"critique": "It fails. ' + "It does not handle duplicates, but it does. " * 4
+    assert repetition_detected(one_line)  # a loop inside one line (a JSON string)
+    assert not repetition_detected('{"critique": "It fails. ' + "It does not handle it. " * 2)
     alternating = "".join(f"step {i}: push\nstep {i}: pop\n" for i in range(LOOP_WINDOW))
     assert repetition_detected(alternating)
     for name in EXPECTED:
