@@ -25,8 +25,5 @@ run: install
 
 test: install
 	$(BIN)/ruff check orps_tui tests bench tools
+	$(BIN)/mypy
 	$(BIN)/pytest -q $(PYTEST_ARGS)
-# mypy (configured in pyproject.toml over the whole package) still reports errors in files
-# other helpers own (app/, search/steering.py, sandbox/harness.py, profile_harness.py);
-# uncomment once they are fixed:
-#	$(BIN)/mypy

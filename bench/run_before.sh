@@ -8,7 +8,8 @@
 #
 # Makes a git worktree of that commit in a temporary folder, installs it (editable, so its
 # starter set resolves) into its own venv, runs its `orps bench --method orps` once per
-# seed, and appends each record to OUT with the fields the old command did not write:
+# seed and problem (skipping the problems and seeds already in OUT, so an interrupted run
+# resumes), and appends each record to OUT with the fields the old command did not write:
 # `seed`, `commit`, `samples`, `beam`, `rounds`. The old engine has no call budget and
 # stops early on a top critic score; K/B/R bound it. PYTHON picks the interpreter
 # (default python3); ORPS_BEFORE_COMMIT another commit. Everything temporary is removed
@@ -46,9 +47,26 @@ git -C "$repo" worktree add --quiet --detach "$tmp/src" "$commit"
 short=$(git -C "$tmp/src" rev-parse --short HEAD)
 
 for seed in ${seeds//,/ }; do
+  for problem in "$@"; do
+    # one problem at a time, skipping those already in OUT: an interrupted run resumes
+    # (the old `orps bench` has no resume of its own)
+    id=$(basename "$problem" .toml)
+    if [ -f "$out_abs" ] && "$python" - "$out_abs" "$id" "$seed" <<'PY'
+import json, sys
+path, problem, seed = sys.argv[1], sys.argv[2], int(sys.argv[3])
+for line in open(path, encoding="utf-8"):
+    if line.strip():
+        record = json.loads(line)
+        if record.get("problem") == problem and record.get("seed") == seed:
+            sys.exit(0)
+sys.exit(1)
+PY
+    then
+        continue
+    fi
     rm -f "$tmp/seed.jsonl"
-    "$tmp/venv/bin/orps" bench "$@" --method orps --model "$model" \
-        -k "$k" -b "$b" -r "$r" --seed "$seed" --out "$tmp/seed.jsonl"
+    "$tmp/venv/bin/orps" bench "$problem" --method orps --model "$model" \
+        -k "$k" -b "$b" -r "$r" --seed "$seed" --out "$tmp/seed.jsonl" || true
     [ -f "$tmp/seed.jsonl" ] || continue
     "$tmp/venv/bin/python" - "$tmp/seed.jsonl" "$out_abs" "$seed" "$short" "$k" "$b" "$r" <<'PY'
 import json
@@ -63,5 +81,6 @@ with open(src, encoding="utf-8") as f, open(dst, "a", encoding="utf-8") as g:
                           rounds=int(r))
             g.write(json.dumps(record) + "\n")
 PY
+  done
 done
 echo "run_before.sh: records appended to $out_abs" >&2

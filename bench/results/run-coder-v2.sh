@@ -4,6 +4,10 @@
 # skips the records already in the output file. Run from a checkout with .venv installed.
 #
 #   bench/results/run-coder-v2.sh [OUT]      (default bench/results/coder-v2-seed1.jsonl)
+#   bench/results/run-coder-v2.sh before [OUT]   the engine before this work (commit 95cf9db)
+#       on the same problems and seed, K=2 B=2 R=2 (its budget shape, at most 20 calls; it
+#       has no call cap), through bench/run_before.sh (default OUT:
+#       bench/results/coder-v2-before-seed1.jsonl)
 #
 # The problem set: the 22 medium and hard starter problems (each with a performance input)
 # and 18 LBPP tasks, imported with the dev asserts as public tests:
@@ -14,7 +18,10 @@
 # set (with MBPP), on which prompts may be tried; nothing is tuned on the reported set.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
+mode=run
+if [ "${1:-}" = before ]; then mode=before; shift; fi
 out=${1:-$here/bench/results/coder-v2-seed1.jsonl}
+[ "$mode" = before ] && out=${1:-$here/bench/results/coder-v2-before-seed1.jsonl}
 lbpp=${LBPP:-$here/../benchset/lbpp}
 if [ ! -d "$lbpp" ]; then
   "$here/.venv/bin/orps" import lbpp "$here/../shared/datasets/lbpp/test.csv" \
@@ -31,7 +38,10 @@ for i in $(seq 0 21); do
   if [ "$i" -lt ${#lbpp_ids[@]} ]; then problems+=("$lbpp/lbpp-${lbpp_ids[$i]}.toml"); fi
   problems+=("${starter[$i]}")
 done
-ORPS_CONFIG=${ORPS_CONFIG:-$here/bench/results/coder-bench.toml} \
-  "$here/.venv/bin/orps" bench "${problems[@]}" --model embedded:coder \
+export ORPS_CONFIG=${ORPS_CONFIG:-$here/bench/results/coder-bench.toml}
+if [ "$mode" = before ]; then
+  exec "$here/bench/run_before.sh" "$out" embedded:coder 2 2 2 1 "${problems[@]}"
+fi
+"$here/.venv/bin/orps" bench "${problems[@]}" --model embedded:coder \
   -k 2 -b 2 -r 3 -c 1 --calls 16 --seeds 1 --out "$out" \
   --sessions "${SESSIONS:-$here/../benchset/sessions-v2}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,7 @@ ALL_KEYS: tuple[KeySpec, ...] = TREE_KEYS + SEARCH_KEYS + APP_KEYS
 BY_ID: dict[str, KeySpec] = {k.id: k for k in ALL_KEYS}
 
 
-def bindings(specs: tuple[KeySpec, ...]) -> list[Binding]:
+def bindings(specs: tuple[KeySpec, ...]) -> list[BindingType]:
     return [
         Binding(s.keys, s.action, s.palette.split(": ", 1)[1], show=s.show, id=s.id,
                 key_display=s.key_display)
@@ -112,7 +112,7 @@ def bindings(specs: tuple[KeySpec, ...]) -> list[Binding]:
 REFUSED_SUFFIX = ".refused"
 
 
-def refusal_bindings(specs: tuple[KeySpec, ...]) -> list[Binding]:
+def refusal_bindings(specs: tuple[KeySpec, ...]) -> list[BindingType]:
     """Hidden twins of the keys that change a search (id `<id>.refused`). Where the search
     cannot be changed (a review, a finished search) the screen hides the real binding, so
     the footer does not offer it, and the twin says why the key does nothing."""

@@ -137,6 +137,7 @@ class SearchLink:
         why = self.refusal()
         if why is not None:
             raise ReadOnlyError(why)
+        assert self.engine is not None  # refusal() says why when there is no engine
         self.engine.send(command)
 
     async def run(self) -> Any:

@@ -65,7 +65,7 @@ def theme_from_dict(data: dict[str, Any], path: Path) -> Theme:
     dark = data.get("dark", True)
     if not isinstance(dark, bool):
         raise ThemeError(f"{path}: `dark` must be true or false")
-    extra: dict[str, float] = {}
+    extra: dict[str, Any] = {}  # Theme's float settings, passed by name
     for key in ("luminosity_spread", "text_alpha"):
         if key in data:
             value = data[key]

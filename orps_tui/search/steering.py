@@ -14,15 +14,41 @@ from orps_tui.search.search_config import StopReason
 from orps_tui.search.tree import Author, Node, NodeFate, NodeState, SteeringMark
 
 if TYPE_CHECKING:
-    from orps_tui.search.engine import SearchEngine
+    import asyncio
 
-    _Base = SearchEngine
-else:
-    _Base = object
+    from orps_tui.search.engine import _Gate
+    from orps_tui.search.search_config import SearchConfig, SearchStats
+    from orps_tui.search.session import SessionWriter
+    from orps_tui.search.tree import SearchTree
 
 
-class SteeringMixin(_Base):
+class SteeringMixin:
     """The `_cmd_<Command>` handlers `SearchEngine.send` dispatches to."""
+
+    if TYPE_CHECKING:  # what the handlers use of SearchEngine (which defines all of it)
+        tree: SearchTree
+        stats: SearchStats
+        config: SearchConfig
+        session: SessionWriter | None
+        paused: bool
+        running: bool
+        _gate: _Gate
+        _tasks: dict[int, asyncio.Task[None]]
+        _in_flight: set[int]
+        _boosted: list[int]
+        _cancel_as: dict[int, NodeState]
+        _pruned_from: dict[int, NodeState]
+        _fate_before_prune: dict[int, NodeFate | None]
+        _stop_reason: StopReason | None
+        _wake: asyncio.Event | None
+
+        def _emit(self, event: ev.Event) -> None: ...
+        def _set_state(self, node: Node, new: NodeState, *, record: bool = False) -> None: ...
+        def _spawn_children(self, parent_id: int | None, count: int,
+                            first_index: int = 0) -> None: ...
+        def _new_node(self, parent_id: int | None, **values: object) -> Node: ...
+        def _launch(self, node: Node) -> None: ...
+        def _requeue(self, node: Node) -> None: ...
 
     def _node_or_error(self, node_id: int | None, what: str) -> Node | None:
         if node_id is None or node_id not in self.tree:

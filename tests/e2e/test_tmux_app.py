@@ -9,6 +9,7 @@ plumbing, not that it solves anything).
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 from collections.abc import Iterator
@@ -99,7 +100,9 @@ def test_embedded_model_runs_a_search_end_to_end(terminal_factory) -> None:
     term.wait_for("RUNNING", 60)
     screen = term.wait_for("FINISHED", 240)
     assert "embedded" in screen and "#0" in screen and "#1" in screen
-    assert "4/4 calls" in screen  # two programmer and two critic calls, all answered
+    # two programmer calls, and a critic call for each node that wrote code (SmolLM2 may
+    # loop and be cut off with no code, which ends that node without a review)
+    assert re.search(r"\b[34]/4 calls", screen), screen
     term.keys("C-q")
     term.wait_for("ORPS-EXIT=0", 15)
 

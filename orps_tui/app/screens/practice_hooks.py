@@ -48,7 +48,7 @@ def toggle_listener(app: App[Any], port: int = DEFAULT_PORT, out: Path | None = 
         return False
     save = save_to(out or inbox_dir())
 
-    def received(problem: Problem) -> Path:
+    def received(problem: Problem) -> Path | str | None:
         path = save(problem)  # on the listener's thread; the UI work goes to the app's loop
         app.call_from_thread(problem_arrived, app, problem, path)
         return path

@@ -72,10 +72,10 @@ class SearchTree(Tree[int], inherit_bindings=False):
             if anchor is not self.root:
                 anchor.allow_expand = True
         for node_id in to_label:
-            line = self._line_of.get(node_id)
-            node = nodes.get(node_id)
-            if line is not None and node is not None:
-                line.set_label(self._label(node, node_id == self._best_id, palette))
+            shown = self._line_of.get(node_id)
+            latest = nodes.get(node_id)
+            if shown is not None and latest is not None:
+                shown.set_label(self._label(latest, node_id == self._best_id, palette))
         if self.cursor_node is None and self._line_of:
             self.move_to(min(self._line_of))
 
