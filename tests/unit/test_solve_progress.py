@@ -16,7 +16,8 @@ from tests.support.scripted_model import (
     sample_problem,
 )
 
-SLOW_ANSWER = code_reply("def add(a, b):\n    return a + b", "Plan: " + "think. " * 40)
+SLOW_ANSWER = code_reply("def add(a, b):\n    return a + b",
+                         "Plan: " + " ".join(f"step {i} adds {i * i}." for i in range(40)))
 
 
 def _engine(model: ScriptedModel, **config: object) -> SearchEngine:
