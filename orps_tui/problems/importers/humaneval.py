@@ -96,17 +96,8 @@ def _csv_problem(
     asserts = assert_list(row["test_list"], where)
     completion = row["completion"] or ""
     entry, _ = from_completion(completion, asserts, where)
-    try:
-        tree = ast.parse(completion)
-    except SyntaxError as exc:
-        raise ImportFailure(f"{where}: the completion is not valid Python ({exc.msg})") from None
-    func = next(
-        (n for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
-         and n.name == entry),
-        None,
-    )  # fmt: skip
-    if func is None:
-        raise ImportFailure(f"{where}: the completion defines {entry!r} below the top level")
+    func = _top_level_function(completion, entry, f"{where}: the completion",
+                               f"defines {entry!r} below the top level")
     lines = completion.splitlines()
     # The prompt is the completion up to the entry point's docstring; the rest is the answer.
     doc = func.body[0] if ast.get_docstring(func, clean=False) is not None else None
@@ -175,17 +166,8 @@ def _problem(
 ) -> Problem:
     task_id, prompt, entry = row["task_id"], row["prompt"], row["entry_point"]
     where = f"{source}:{number} ({task_id})"
-    try:
-        tree = ast.parse(prompt)
-    except SyntaxError as exc:
-        raise ImportFailure(f"{where}: the prompt is not valid Python ({exc.msg})") from None
-    func = next(
-        (n for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
-         and n.name == entry),
-        None,
-    )  # fmt: skip
-    if func is None:
-        raise ImportFailure(f"{where}: the prompt defines no function {entry!r}")
+    func = _top_level_function(prompt, entry, f"{where}: the prompt",
+                               f"defines no function {entry!r}")
     lines = prompt.splitlines()
     signature = _signature(lines, func)
     setup = _setup(lines, func)
@@ -355,3 +337,17 @@ def _example(call: str, expected: str, entry: str) -> tuple[str, str, str] | Non
             return None
         return code, call, candidate
     return None
+
+
+def _top_level_function(code: str, entry: str, what: str,
+                        missing: str) -> ast.FunctionDef | ast.AsyncFunctionDef:
+    """The top-level function `entry` of `code`; `what` names the code in errors."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError as exc:
+        raise ImportFailure(f"{what} is not valid Python ({exc.msg})") from None
+    func = next((n for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+                 and n.name == entry), None)
+    if func is None:
+        raise ImportFailure(f"{what} {missing}")
+    return func
