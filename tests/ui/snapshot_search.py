@@ -2,8 +2,8 @@
 
 The real engine runs a scripted model and the deterministic judge double (fixed CPU and
 memory figures, so the profiler pane does not change from run to run). With one call in
-flight at a time, round 0 (nodes 0-2) completes, node 3 (a child of node 0) is generated
-and judged, and the programmer call of node 4 streams three chunks and then waits forever:
+flight at a time, round 0 (nodes 0-2) completes, node 3 (a child of node 0) is generated,
+judged and reviewed, and the programmer call of node 4 streams three chunks and then waits forever:
 the tree, the streamed text and every figure are the same on every run.
 """
 
@@ -33,8 +33,9 @@ BAD = "def add(a, b):\n    return a - b\n"
 BETTER = "def add(a: int, b: int) -> int:\n    \"\"\"Sum of a and b.\"\"\"\n    return a + b\n"
 STREAMING = ("## Plan\n\nThe parent already passes. Keep the **same idea** and add type hints "
              "and a docstring, so the code explains itself.\n\n```python\n" + BETTER + "```\n")
-HANG_AT_CALL = 7
-"""p0 p1 p2 c0 c1 c2 p3, then p4 hangs."""
+HANG_AT_CALL = 8
+"""p0 c0 p1 c1 p2 c2 p3 c3 (a node keeps its slot from its programmer call to its critic
+call), then p4 hangs."""
 
 
 class HangingModel(ScriptedModel):
