@@ -195,12 +195,10 @@ def test_solve_exits_1_when_the_answer_fails_its_tests(
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """It exited 0 with an answer that failed every test; 1 is "did not pass"."""
     from tests.support.fake_ollama import Request
-    from tests.support.scripted_model import CRITIC_SYSTEM, code_reply, critic_json
+    from tests.support.scripted_model import code_reply, critic_json
 
     def wrong(request: Request) -> str:
-        system = next((m.get("content", "") for m in request.messages
-                       if m.get("role") == "system"), "")
-        if system.startswith(CRITIC_SYSTEM[:40]):
+        if request.is_critic:
             return critic_json(2, "Off.")
         return code_reply("def factorial_zeros(n):\n    return -1\n")
 
