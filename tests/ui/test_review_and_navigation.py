@@ -236,10 +236,14 @@ async def test_live_and_review_headers_give_the_same_figures(tmp_path: Path) -> 
 
     problem = load_problem(write_problem(sample_problem(), tmp_path / "add-two.toml"))
     model = scripted(delay_s=0.02)
-    model.faults = {1: Fault(ModelErrorKind.SERVER, after_chunks=1)}  # the second call fails
     link = build_link(problem, "scripted:test", Budget(3, 1, 1, 1), Settings(),
                       model=model, judge=real_judge(problem))
     engine = link.engine
+    # node 1's programmer call fails on every attempt (the backend layer retries a cut
+    # stream, so a fault on one attempt alone would be repaired)
+    seed_1 = (engine.config.seed * 1_000_003 + 1 * 7_919) % 2**31
+    model.fault_when = lambda c: Fault(ModelErrorKind.SERVER, after_chunks=1) \
+        if c.role == "programmer" and c.options.seed == seed_1 else None
     cancelled: list[int] = []
 
     def cancel_once(event: ev.Event) -> None:

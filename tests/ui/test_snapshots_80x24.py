@@ -130,7 +130,7 @@ def test_starting_screen_with_a_dead_model(snap_compare, tmp_path: Path) -> None
 
 def test_search(snap_compare) -> None:
     assert snap_compare(frozen_search_app(), terminal_size=SIZE, run_before=_in_order(
-        _then(1), _showing("7/18 calls", "CPU ms", "peak MB", "WA")))
+        _then(1), _showing("8/18 calls", "CPU ms", "peak MB", "WA")))
 
 
 def test_search_code_tab(snap_compare) -> None:

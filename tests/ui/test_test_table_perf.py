@@ -14,9 +14,9 @@ def test_performance_rows_are_tagged_perf() -> None:
         TestResult("hidden-1", False, Verdict.AC, cpu_s=0.02),
     ]
     rows = test_table.test_rows(results, Limits(time_s=2.0))
-    assert [(row[0], row[1]) for row in rows] == [
+    assert [(row[0], row[4]) for row in rows] == [  # name, then the set after the figures
         ("sample-1", "public"),
         ("perf-max", "perf"),
         ("hidden-1", "hidden"),
     ]
-    assert str(rows[1][2]) == "TLE"
+    assert str(rows[1][1]) == "TLE"
