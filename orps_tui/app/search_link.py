@@ -16,7 +16,7 @@ from orps_tui.app.node_format import hidden_grade
 from orps_tui.app.widgets.status_header import HeaderInfo
 from orps_tui.problems.model import Problem
 from orps_tui.search import events as ev
-from orps_tui.search.tree import Node
+from orps_tui.search.tree import Node, cached_share
 
 
 class ReadOnlyError(Exception):
@@ -107,6 +107,7 @@ class SearchLink:
             llm_calls=len(calls),
             max_calls=max_calls,
             tokens=sum(c.prompt_tokens + c.completion_tokens for c in calls),
+            cached_share=cached_share(calls),
             elapsed_s=None if frozen_clock else elapsed,
             state=state,
             hidden=hidden_grade(getattr(self.node(self.answer_id), "hidden_report", None)),
@@ -174,3 +175,4 @@ class SearchLink:
     async def profile(self, code: str, test_name: str) -> Any:
         judge = self.get_judge()
         return await asyncio.to_thread(judge.profile, code, test_name)
+

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -70,6 +71,14 @@ class CallStats:
         if self.prompt_evaluated is None:
             return 0
         return max(0, self.prompt_tokens - self.prompt_evaluated)
+
+
+def cached_share(calls: Sequence[CallStats]) -> float | None:
+    """Share of the prompt tokens sent that the server served from its cache, over the
+    calls whose server said how many it evaluated (None when none did)."""
+    known = [c for c in calls if c.prompt_evaluated is not None]
+    sent = sum(c.prompt_tokens for c in known)
+    return sum(c.cached_tokens for c in known) / sent if sent else None
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,9 @@ class HeaderInfo:
     llm_calls: int = 0
     max_calls: int = 0
     tokens: int = 0
+    cached_share: float | None = None
+    """Share of the prompt tokens sent that the model server served from its cache (None:
+    the server does not say)."""
     elapsed_s: float | None = 0.0
     """None hides the clock (frozen in snapshot tests)."""
     state: str = "starting"
@@ -55,6 +58,8 @@ def header_text(info: HeaderInfo, palette: Palette = DEFAULT, width: int | None 
         ("nodes", f"{info.nodes} nodes", ""),
         ("calls", f"{calls} calls", ""),
         ("tokens", f"{fmt_tokens(info.tokens)} tokens", ""),
+        ("cache", f"{info.cached_share:.0%} cached" if info.cached_share is not None else "",
+         ""),
         ("time", fmt_elapsed(info.elapsed_s) if info.elapsed_s is not None else "", ""),
     ]
     if info.hidden:
@@ -69,8 +74,8 @@ def header_text(info: HeaderInfo, palette: Palette = DEFAULT, width: int | None 
         return len(badge) + 1 + sum(len(t) for _, t, _ in kept) + len(sep) * (len(kept) - 1)
 
     if width is not None:  # the first way that fits, least given up first
-        for drop in ((), ("nodes",), ("model",), ("nodes", "model"),
-                     ("nodes", "model", "problem")):
+        for drop in ((), ("cache",), ("cache", "nodes"), ("cache", "model"),
+                     ("cache", "nodes", "model"), ("cache", "nodes", "model", "problem")):
             kept = [p for p in parts if p[0] not in drop]
             fits = [s for s in ("  ·  ", " · ") if length(kept, s) <= width]
             if fits:
