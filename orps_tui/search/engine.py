@@ -306,7 +306,7 @@ class SearchEngine(SteeringMixin):
 
     def _new_node(self, parent_id: int | None, **values: Any) -> Node:
         node = self.tree.new_node(parent_id, round=self.stats.round, **values)
-        node.seed = (self.config.seed * 1_000_003 + node.id * 7_919) % 2**31
+        node.seed = node_seed(self.config.seed, node.id)
         self._round_ids.append(node.id)
         self.stats.nodes = len(self.tree)
         if self.session is not None:
@@ -737,6 +737,12 @@ class SearchEngine(SteeringMixin):
         node.critic_finished = False
         self._launch(node)
 
+
+
+def node_seed(search_seed: int, node_id: int) -> int:
+    """The sampling seed of a node's programmer call (its critic uses the next one):
+    reproducible from the search's seed, and different for every sibling."""
+    return (search_seed * 1_000_003 + node_id * 7_919) % 2**31
 
 
 def passes_public(node: Node) -> bool:

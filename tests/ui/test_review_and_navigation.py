@@ -241,7 +241,9 @@ async def test_live_and_review_headers_give_the_same_figures(tmp_path: Path) -> 
     engine = link.engine
     # node 1's programmer call fails on every attempt (the backend layer retries a cut
     # stream, so a fault on one attempt alone would be repaired)
-    seed_1 = (engine.config.seed * 1_000_003 + 1 * 7_919) % 2**31
+    from orps_tui.search.engine import node_seed
+
+    seed_1 = node_seed(engine.config.seed, 1)
     model.fault_when = lambda c: Fault(ModelErrorKind.SERVER, after_chunks=1) \
         if c.role == "programmer" and c.options.seed == seed_1 else None
     cancelled: list[int] = []
