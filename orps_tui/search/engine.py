@@ -579,9 +579,10 @@ class SearchEngine(SteeringMixin):
         # A call cut for repetition has no usage from the server: count its chunks
         # (one token each on llama.cpp, vLLM and Ollama); the prompt is not counted.
         usage = usage or Usage(completion_tokens=len(text) if finish == REPETITION else 0)
-        node.calls.append(CallStats(str(role), usage.prompt_tokens, usage.completion_tokens,
-                                    ttft or total, total, usage.prompt_evaluated))
-        self.stats.add_call(usage.prompt_tokens, usage.completion_tokens, usage.prompt_evaluated)
+        call = CallStats(str(role), usage.prompt_tokens, usage.completion_tokens,
+                         ttft or total, total, usage.prompt_evaluated)
+        node.calls.append(call)
+        self.stats.add_call(call)
         self._flush(node, role)
         self._failures_in_a_row = 0
         return Completion("".join(text), "".join(thinking), usage, finish)
@@ -692,8 +693,7 @@ class SearchEngine(SteeringMixin):
         for node in self.tree.nodes.values():
             for call in node.calls:
                 self.stats.llm_calls += 1
-                self.stats.add_call(call.prompt_tokens, call.completion_tokens,
-                                    call.prompt_evaluated)
+                self.stats.add_call(call)
             if node.state is NodeState.BOOSTED:
                 self._boosted.append(node.id)
         self.stats.nodes = len(self.tree)

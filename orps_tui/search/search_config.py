@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from orps_tui.config import ModelSettings, SearchSettings
 from orps_tui.sandbox.report import JudgeReport
 from orps_tui.search.scoring import Ranking, Scales
-from orps_tui.search.tree import Node
+from orps_tui.search.tree import CallStats, Node
 
 if TYPE_CHECKING:
     from orps_tui.config import Settings
@@ -190,15 +190,15 @@ class SearchStats:
     started_at: float | None = None
     ended_at: float | None = None
 
-    def add_call(self, prompt_tokens: int, completion_tokens: int,
-                 prompt_evaluated: int | None) -> None:
-        """Count one finished call's tokens (the one place the totals are summed)."""
-        self.prompt_tokens += prompt_tokens
-        self.completion_tokens += completion_tokens
-        if prompt_evaluated is not None:
-            self.evaluated_tokens += prompt_evaluated
-            self.reported_prompt_tokens += prompt_tokens
-            self.cached_tokens += max(0, prompt_tokens - prompt_evaluated)
+    def add_call(self, call: CallStats) -> None:
+        """Count one finished call's tokens (the one place the totals are summed; what is
+        cached is `CallStats.cached_tokens`'s rule)."""
+        self.prompt_tokens += call.prompt_tokens
+        self.completion_tokens += call.completion_tokens
+        if call.prompt_evaluated is not None:
+            self.evaluated_tokens += call.prompt_evaluated
+            self.reported_prompt_tokens += call.prompt_tokens
+            self.cached_tokens += call.cached_tokens
 
     @property
     def evaluated_share(self) -> float | None:
