@@ -24,10 +24,25 @@ SIZE = (120, 40)
 
 
 async def steady_cursors(pilot: Pilot) -> None:
-    """Stop cursors blinking, so the frame does not depend on when it is taken."""
+    """Stop cursors blinking and wait for the screen to settle, so the frame does not depend
+    on when it is taken (on a loaded 2-core CI machine a dialog's last layout pass or a
+    highlighter can land after a fixed pause)."""
     for widget in pilot.app.screen.query("Input, TextArea"):
         widget.cursor_blink = False  # type: ignore[attr-defined]
     await pilot.pause(0.1)
+    await settled(pilot)
+
+
+async def settled(pilot: Pilot, *, quiet_frames: int = 3, limit_s: float = 5.0) -> None:
+    """Until `quiet_frames` screenshots in a row, 0.1 s apart, are the same."""
+    previous, same = pilot.app.export_screenshot(), 0
+    for _ in range(int(limit_s / 0.1)):
+        await pilot.pause(0.1)
+        frame = pilot.app.export_screenshot()
+        same = same + 1 if frame == previous else 0
+        if same >= quiet_frames:
+            return
+        previous = frame
 
 
 def _then(node: int | None, *keys: str) -> Callable[[Pilot], Awaitable[None]]:
