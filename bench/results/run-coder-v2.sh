@@ -8,6 +8,11 @@
 #       on the same problems and seed, K=2 B=2 R=2 (its budget shape, at most 20 calls; it
 #       has no call cap), through bench/run_before.sh (default OUT:
 #       bench/results/coder-v2-before-seed1.jsonl)
+#   PART=2/2 bench/results/run-coder-v2.sh [before] [OUT]   one of N parts, to run N at once
+#       (one llama.cpp thread each): the list below is cut into pairs (one LBPP task, one
+#       starter problem) and part I takes pairs I, I+N, ...; part 1 writes the default OUT,
+#       part I > 1 writes it with "-partI" before ".jsonl". `orps bench --compare` merges
+#       the files.
 #
 # The problem set: the 22 medium and hard starter problems (each with a performance input)
 # and 18 LBPP tasks, imported with the dev asserts as public tests:
@@ -38,6 +43,14 @@ for i in $(seq 0 21); do
   if [ "$i" -lt ${#lbpp_ids[@]} ]; then problems+=("$lbpp/lbpp-${lbpp_ids[$i]}.toml"); fi
   problems+=("${starter[$i]}")
 done
+part=${PART:-1/1}
+part_i=${part%/*}; part_n=${part#*/}
+if [ "$part_i" -gt 1 ] && [ -z "${1:-}" ]; then out=${out%.jsonl}-part$part_i.jsonl; fi
+mine=()
+for i in "${!problems[@]}"; do
+  if [ $(( i / 2 % part_n )) -eq $(( part_i - 1 )) ]; then mine+=("${problems[$i]}"); fi
+done
+problems=("${mine[@]}")
 export ORPS_CONFIG=${ORPS_CONFIG:-$here/bench/results/coder-bench.toml}
 if [ "$mode" = before ]; then
   exec "$here/bench/run_before.sh" "$out" embedded:coder 2 2 2 1 "${problems[@]}"
