@@ -37,8 +37,8 @@ class GenOptions:
 @dataclass
 class Usage:
     prompt_tokens: int = 0
-    """Prompt tokens sent, as the server counted them (Ollama reports only the ones it
-    evaluated, so there this equals `prompt_evaluated`)."""
+    """Prompt tokens sent, as the server counted them (Ollama's `prompt_eval_count`: the
+    whole prompt on Ollama >= 0.30, only the part it evaluated on older servers)."""
     completion_tokens: int = 0
     prompt_evaluated: int | None = None
     """Prompt tokens the server evaluated; the rest came from its prompt cache. None when

@@ -158,7 +158,10 @@ class OllamaModel:
                             usage=Usage(
                                 prompt_tokens=part.prompt_eval_count or 0,
                                 completion_tokens=part.eval_count or 0,
-                                prompt_evaluated=part.prompt_eval_count or 0,
+                                # unknown: Ollama >= 0.30 counts the whole prompt here (older
+                                # servers only what they evaluated, or nothing when cached),
+                                # and the client drops `prompt_eval_cached_count`
+                                prompt_evaluated=None,
                             ),
                             finish_reason=part.done_reason or "stop",
                         )
