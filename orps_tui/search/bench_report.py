@@ -148,7 +148,8 @@ def comparisons(rows: Iterable[Row], reference: str = REFERENCE_METHOD,
         pairs = sorted(set(ref) & set(by[method]))
         if pairs:
             out.append(paired(reference, method,
-                              [(ref[p].passed, by[method][p].passed) for p in pairs]))
+                              [(ref[p].passed, by[method][p].passed) for p in pairs],
+                              problems=[problem for problem, _ in pairs]))
     return out
 
 

@@ -36,23 +36,37 @@ class Interval:
 
 
 def bootstrap_mean_ci(differences: Sequence[float], resamples: int = BOOTSTRAP_RESAMPLES,
-                      seed: int = BOOTSTRAP_SEED, level: float = 0.95) -> Interval:
-    """Percentile bootstrap interval of the mean of paired `differences`: draw len(d) pairs
-    with replacement `resamples` times; the bounds are the (1-level)/2 and (1+level)/2
-    empirical quantiles of the resampled means (lower: the value at rank ⌈q·B⌉, 1-based)."""
+                      seed: int = BOOTSTRAP_SEED, level: float = 0.95,
+                      groups: Sequence[str] | None = None) -> Interval:
+    """Percentile bootstrap interval of the mean of paired `differences`. With `groups`
+    (one key per difference: its problem) whole groups are drawn with replacement, so the
+    seeds of one problem, which are not independent, move together (a cluster bootstrap);
+    without, each difference is its own group. The mean of a resample is over every
+    difference drawn; the bounds are the (1-level)/2 and (1+level)/2 empirical quantiles of
+    the resampled means (lower: the value at rank ⌈q·B⌉, 1-based)."""
     n = len(differences)
     if n == 0:
         raise ValueError("no pairs to resample")
-    values = list(differences)
+    if groups is not None and len(groups) != n:
+        raise ValueError("one group key per difference")
+    clusters: dict[str, list[float]] = {}
+    for i, value in enumerate(differences):
+        clusters.setdefault(str(i) if groups is None else groups[i], []).append(value)
+    sums = [(sum(values), len(values)) for values in clusters.values()]
     rng = random.Random(seed)
-    means = sorted(sum(rng.choices(values, k=n)) / n for _ in range(resamples))
+
+    def resample() -> float:
+        drawn = rng.choices(sums, k=len(sums))
+        return sum(total for total, _ in drawn) / sum(count for _, count in drawn)
+
+    means = sorted(resample() for _ in range(resamples))
     alpha = (1.0 - level) / 2
 
     def quantile(q: float) -> float:
         rank = max(1, math.ceil(q * resamples - 1e-9))
         return means[min(rank, resamples) - 1]
 
-    return Interval(sum(values) / n, quantile(alpha), quantile(1.0 - alpha))
+    return Interval(sum(differences) / n, quantile(alpha), quantile(1.0 - alpha))
 
 
 def auc(scores_and_labels: Sequence[tuple[float, bool]]) -> float | None:
@@ -86,12 +100,14 @@ class PairedComparison:
     p_value: float | None
     """Exact McNemar p-value (None when `b`'s outcomes are not 0/1)."""
     interval: Interval
-    """Bootstrap 95% interval of pass@1(a) - pass@1(b)."""
+    """Bootstrap 95% interval of pass@1(a) - pass@1(b), resampling problems."""
 
 
-def paired(a: str, b: str, outcomes: Sequence[tuple[float, float]]) -> PairedComparison:
+def paired(a: str, b: str, outcomes: Sequence[tuple[float, float]],
+           problems: Sequence[str] | None = None) -> PairedComparison:
     """`outcomes`: per pair, (a's pass, b's pass), each 0/1 or a share in [0, 1], in a fixed
-    order (the caller sorts the pairs, so the bootstrap is reproducible)."""
+    order (the caller sorts the pairs, so the bootstrap is reproducible); `problems`: each
+    pair's problem, so the interval resamples problems, not seeds."""
     n = len(outcomes)
     binary = all(x in (0.0, 1.0) and y in (0.0, 1.0) for x, y in outcomes)
     only_a = sum(1 for x, y in outcomes if x > y) if binary else None
@@ -99,4 +115,4 @@ def paired(a: str, b: str, outcomes: Sequence[tuple[float, float]]) -> PairedCom
     p = mcnemar_exact(only_a, only_b) if only_a is not None and only_b is not None else None
     return PairedComparison(a, b, n, sum(x for x, _ in outcomes) / n,
                             sum(y for _, y in outcomes) / n, only_a, only_b, p,
-                            bootstrap_mean_ci([x - y for x, y in outcomes]))
+                            bootstrap_mean_ci([x - y for x, y in outcomes], groups=problems))

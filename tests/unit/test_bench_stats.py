@@ -73,3 +73,20 @@ def test_paired_comparison() -> None:
     mean = paired("orps", "oneshot-mean", [(1.0, 0.25), (0.0, 0.5)])
     assert mean.p_value is None and mean.only_a is None
     assert mean.interval.mean == pytest.approx(0.125)
+
+
+def test_bootstrap_resamples_problems_not_seeds() -> None:
+    # Two problems, three seeds each: ORPS always wins on a, ties on b. Drawn by problem, a
+    # resample is all-a (1), all-b (0) or mixed (1/2), each all-one-problem case with chance
+    # 1/4, so the interval is [0, 1]. Drawn by seed, as if six problems, it would be
+    # [1/6, 5/6]: too narrow, since the seeds of one problem move together.
+    differences = [1, 1, 1, 0, 0, 0]
+    problems = ["a", "a", "a", "b", "b", "b"]
+    grouped = bootstrap_mean_ci(differences, groups=problems)
+    assert (grouped.mean, grouped.low, grouped.high) == (0.5, 0.0, 1.0)
+    loose = bootstrap_mean_ci(differences)
+    assert (loose.low, loose.high) == (pytest.approx(1 / 6), pytest.approx(5 / 6))
+    c = paired("orps", "bestofn", [(d, 0.0) for d in differences], problems=problems)
+    assert (c.interval.low, c.interval.high) == (0.0, 1.0)
+    with pytest.raises(ValueError):
+        bootstrap_mean_ci(differences, groups=problems[:2])
