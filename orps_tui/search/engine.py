@@ -265,6 +265,8 @@ class SearchEngine(SteeringMixin):
             self._emit(ev.RoundFinished(self.stats.round, tuple(n.id for n in kept)))
             if self.session is not None:
                 self.session.round(self.stats.round, [n.id for n in kept])
+            if self._stop_reason:  # a Stop sent while the round closed
+                return
             stop = self._solved_stop_reason()
             if stop:
                 self._stop_reason = stop

@@ -259,3 +259,18 @@ async def test_unprune_of_a_queued_node_queues_it_again() -> None:
     node = engine.tree[2]
     assert node.state not in (NodeState.CANCELLED, NodeState.PRUNED), node.state
     assert node.code and node.report is not None  # generated and judged after all
+
+
+async def test_stop_sent_when_a_round_closes_starts_no_next_round() -> None:
+    # A subscriber (a person's key, a steering policy) answering RoundSettled or
+    # RoundFinished with Stop: the search ends there, no child of the kept nodes is made.
+    for closing in (ev.RoundSettled, ev.RoundFinished):
+        model = ScriptedModel(programmer=WRONG, critic=critic_json(3), chunk_delay_s=0.001)
+        engine, _ = make(model, samples=2, beam=2, rounds=2)
+        on(engine, lambda e, kind=closing: isinstance(e, kind) and e.round == 0,
+           lambda e: engine.send(ev.Stop()))
+        result = await engine.run()
+        assert result.reason == "stopped", closing
+        assert all(n.round == 0 and n.parent_id is None for n in engine.tree.nodes.values()), \
+            closing
+        assert len(model.calls) == 4, closing  # two roots, each written and reviewed
