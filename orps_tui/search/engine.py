@@ -260,7 +260,8 @@ class SearchEngine(SteeringMixin):
             await self._drain()
             if self._stop_reason:
                 return
-            self._emit(ev.RoundSettled(self.stats.round))  # commands sent now shape this beam
+            # commands sent now shape this beam
+            self._emit(ev.RoundSettled(self.stats.round, last=self._last_round()))
             kept = self._select_beam()
             self._emit(ev.RoundFinished(self.stats.round, tuple(n.id for n in kept)))
             if self.session is not None:
@@ -271,7 +272,7 @@ class SearchEngine(SteeringMixin):
             if stop:
                 self._stop_reason = stop
                 return
-            if self.stats.round >= self.config.rounds or self._affordable_nodes() == 0:
+            if self._last_round():
                 self._stop_reason = StopReason.BUDGET
                 return
             if not kept:
@@ -290,6 +291,10 @@ class SearchEngine(SteeringMixin):
         for parent, count in zip(live, counts, strict=True):
             if count:
                 self._spawn_children(parent, count)
+
+    def _last_round(self) -> bool:
+        """No round may follow the current one: its rounds or its call budget are spent."""
+        return self.stats.round >= self.config.rounds or self._affordable_nodes() == 0
 
     def _affordable_nodes(self) -> int:
         """How many more model-written nodes the call budget pays for (each costs a

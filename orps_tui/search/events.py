@@ -66,6 +66,9 @@ class RoundSettled(Event):
     round's beam, AddHint the next round's prompts, before anything else starts."""
 
     round: int
+    last: bool = False
+    """No round follows this one (its rounds or its call budget are spent, as things stand
+    when it settles), so no command can shape a next beam or prompt."""
 
 
 @dataclass(frozen=True)

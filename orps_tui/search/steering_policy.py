@@ -24,7 +24,9 @@ BOOSTED; ids ascending):
 3. `hint-input-limits`: add `INPUT_LIMITS_HINT` to every node whose performance input ran
    out of time (once per node), so its children's programmer calls read it.
 
-Nodes pruned by rule 1 get no boost or hint. The call budget binds the steered search as
+Nodes pruned by rule 1 get no boost or hint. In the search's last round (`RoundSettled.last`)
+the policy sends nothing: no beam or prompt follows for a command to shape, and a command
+that shapes nothing would count as steering. The call budget binds the steered search as
 it binds the plain one: none of these commands starts a model call.
 """
 
@@ -155,7 +157,7 @@ class SteeringPolicy:
         return self.engine.subscribe(self._on_event)
 
     def _on_event(self, event: ev.Event) -> None:
-        if not isinstance(event, ev.RoundSettled):
+        if not isinstance(event, ev.RoundSettled) or event.last:
             return
         try:
             for action in decide(self.engine.tree, event.round):

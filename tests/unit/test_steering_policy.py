@@ -227,6 +227,25 @@ async def test_a_rule_that_raises_is_reported_not_hidden(monkeypatch: pytest.Mon
         raise KeyError("oops")
 
     monkeypatch.setattr("orps_tui.search.steering_policy.decide", broken)
-    engine, policy, sent = _steered([WRONG], samples=1, beam=1, rounds=0)
+    engine, policy, sent = _steered([WRONG], samples=1, beam=1, rounds=1)
     await engine.run()
     assert policy is not None and policy.failure == "KeyError: 'oops'" and sent == []
+
+
+async def test_the_policy_sends_nothing_in_the_last_round() -> None:
+    # the root round is the last one (rounds=0): the same slow-but-correct root that is
+    # boosted and hinted when a round follows gets nothing, since nothing would follow
+    engine, policy, sent = _steered([RAISES, SLOW, WRONG], samples=3, beam=1, rounds=0)
+    settled: list[ev.RoundSettled] = []
+    engine.subscribe(lambda e: settled.append(e) if isinstance(e, ev.RoundSettled) else None)
+    await engine.run()
+    assert settled == [ev.RoundSettled(0, last=True)]
+    assert policy is not None and policy.actions == [] and sent == []
+    assert engine.tree[1].steered == []
+    # and with one more round, round 0 is not the last: the policy acts on it
+    engine, policy, sent = _steered([RAISES, SLOW, WRONG], samples=3, beam=1, rounds=1)
+    settled = []
+    engine.subscribe(lambda e: settled.append(e) if isinstance(e, ev.RoundSettled) else None)
+    await engine.run()
+    assert settled == [ev.RoundSettled(0, last=False), ev.RoundSettled(1, last=True)]
+    assert policy is not None and [a.round for a in policy.actions] == [0, 0]
