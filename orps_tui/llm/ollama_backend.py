@@ -33,6 +33,29 @@ from orps_tui.llm.base import (
 from orps_tui.llm.calls import LoopSemaphore, RetryPolicy, guarded_stream, web_page_summary
 
 
+def _evaluated(final: Any) -> int | None:
+    """Prompt tokens the server evaluated: Ollama >= 0.30 counts the whole prompt in
+    `prompt_eval_count` and what came from its cache in `prompt_eval_cached_count`. Older
+    servers send no cached count (and their `prompt_eval_count` is not the whole prompt):
+    unknown then."""
+    cached = getattr(final, "prompt_eval_cached_count", None)
+    if cached is None:
+        cached = (final.model_extra or {}).get("prompt_eval_cached_count")
+    if not isinstance(cached, int) or isinstance(cached, bool) or final.prompt_eval_count is None:
+        return None
+    return max(0, final.prompt_eval_count - cached)
+
+
+def _keep_cached_count(ollama: Any) -> None:
+    """The client (0.6.x) has no `prompt_eval_cached_count` field and drops unknown fields:
+    let its chat response keep extra fields (read back through `model_extra`)."""
+    response = ollama.ChatResponse
+    if "prompt_eval_cached_count" not in response.model_fields and \
+            response.model_config.get("extra") != "allow":
+        response.model_config["extra"] = "allow"
+        response.model_rebuild(force=True)
+
+
 def _import_ollama() -> Any:
     """`import ollama` builds a module-level client from OLLAMA_HOST and raises ValueError
     when that is malformed. orps always passes the host itself (checked, see
@@ -47,6 +70,7 @@ def _import_ollama() -> Any:
 
 
 ollama = _import_ollama()
+_keep_cached_count(ollama)
 
 HEALTH_TIMEOUT_S = 5.0
 CONNECT_TIMEOUT_S = 10.0
@@ -158,10 +182,7 @@ class OllamaModel:
                             usage=Usage(
                                 prompt_tokens=part.prompt_eval_count or 0,
                                 completion_tokens=part.eval_count or 0,
-                                # unknown: Ollama >= 0.30 counts the whole prompt here (older
-                                # servers only what they evaluated, or nothing when cached),
-                                # and the client drops `prompt_eval_cached_count`
-                                prompt_evaluated=None,
+                                prompt_evaluated=_evaluated(part),
                             ),
                             finish_reason=part.done_reason or "stop",
                         )

@@ -98,8 +98,8 @@ async def test_a_search_through_ollama_and_the_real_judge(problem: Problem) -> N
     shapes = {json.dumps({k: v for k, v in r.options.items() if k not in ("seed", "num_predict")},
                          sort_keys=True) for r in chats}
     assert len(shapes) == 1  # num_predict (the critic's lower cap) reloads nothing
-    # Ollama's prompt counts reach the node and the stats; what it served from its cache is
-    # unknown through its client, so nothing claims a cached share (it showed "0% cached")
+    # this server sends no cached count (Ollama before 0.30): the prompt counts reach the
+    # node and the stats, and nothing claims a cached share (it showed "0% cached")
     calls = [c for n in engine.tree.nodes.values() for c in n.calls]
     assert calls and all(c.prompt_tokens > 0 and c.prompt_evaluated is None for c in calls)
     assert result.stats.prompt_tokens == sum(c.prompt_tokens for c in calls)
@@ -118,6 +118,28 @@ async def test_a_search_through_ollama_and_the_real_judge(problem: Problem) -> N
     assert hidden and not any(code in text for code in hidden for text in prompts)
     public = [t.code for t in problem.public_tests if t.code]
     assert all(code in prompts[0] for code in public)
+
+
+async def test_prompt_tokens_ollama_served_from_its_cache_reach_nodes_and_stats(
+        problem: Problem) -> None:
+    # a server that says what it served from its prompt cache (Ollama >= 0.30's
+    # prompt_eval_cached_count), with one cache slot; one call at a time, so each critic
+    # call follows the programmer call it extends
+    with FakeOllama(models=[MODEL], reply=Script(problem), prefix_cache=True) as server:
+        engine, result, _ = await run_search(server, problem, samples=2, beam=1, rounds=1,
+                                             concurrency=1, seed=3)
+    calls = [c for n in engine.tree.nodes.values() for c in n.calls]
+    assert calls and all(c.prompt_evaluated is not None
+                         and 0 <= c.prompt_evaluated <= c.prompt_tokens for c in calls)
+    critic = [c for c in calls if c.role == "critic"]
+    # a review re-reads only what follows the answer it reviews: the execution analysis
+    # and the review task
+    assert critic and all(c.prompt_evaluated < c.prompt_tokens / 2 for c in critic)
+    stats = result.stats
+    assert stats.evaluated_tokens == sum(c.prompt_evaluated or 0 for c in calls)
+    assert stats.cached_tokens == sum(c.cached_tokens for c in calls) > 0
+    assert stats.evaluated_share == pytest.approx(stats.evaluated_tokens / stats.prompt_tokens)
+    assert cached_share(calls) == pytest.approx(1 - stats.evaluated_share)
 
 
 async def test_server_errors_and_cut_streams_are_retried(problem: Problem) -> None:

@@ -318,3 +318,22 @@ async def test_open_model_uses_ollama_host_from_the_environment(
     model = open_model(f"ollama:{MODEL}", load_settings().model)
     assert isinstance(model, OllamaModel) and model.host == fake.url
     assert (await collect(model.stream_chat(ASK, GenOptions()))).text == "Hello from fake Ollama."
+
+
+async def test_usage_says_what_the_server_served_from_its_cache() -> None:
+    # Ollama >= 0.30 counts the whole prompt and, apart, what came from its cache; before,
+    # no cached count: then what it evaluated is unknown, not "all of it"
+    with FakeOllama(models=[MODEL], prefix_cache=True) as fake:
+        model = make(fake)
+        first = [c async for c in model.stream_chat(ASK, GenOptions())][-1].usage
+        again = [c async for c in model.stream_chat(ASK, GenOptions())][-1].usage
+        await model.aclose()
+    assert first is not None and again is not None
+    assert first.prompt_tokens == again.prompt_tokens > 0
+    assert first.prompt_evaluated == first.prompt_tokens  # a cold cache
+    assert again.prompt_evaluated == 0  # the same prompt again
+    with FakeOllama(models=[MODEL]) as fake:
+        model = make(fake)
+        old = [c async for c in model.stream_chat(ASK, GenOptions())][-1].usage
+        await model.aclose()
+    assert old is not None and old.prompt_tokens == 12 and old.prompt_evaluated is None

@@ -44,6 +44,7 @@ class Reply:
     """Wait before sending the response headers."""
     done_reason: str = "stop"
     prompt_eval_count: int = 12
+    """Ignored when the server has `prefix_cache` on."""
 
 
 @dataclass
@@ -122,7 +123,14 @@ class FakeOllama(LoopbackServer):
         models: Sequence[str | FakeModel] = ("qwen2.5-coder:7b",),
         reply: ReplyFn | None = None,
         pullable: Sequence[str] = ("qwen2.5-coder:1.5b",),
+        prefix_cache: bool = False,
     ):
+        """`prefix_cache`: answer like Ollama >= 0.30 with one cache slot. A prompt is its
+        messages' words (a word = a token); `prompt_eval_count` is all of them and
+        `prompt_eval_cached_count` the ones it shares, from the start, with the prompt
+        before it."""
+        self.prefix_cache = prefix_cache
+        self._cached_prompt: list[str] = []
         self.models = [m if isinstance(m, FakeModel) else FakeModel(m) for m in models]
         self.reply: ReplyFn = reply or (lambda _req: Reply())
         self.pullable = list(pullable)
@@ -160,6 +168,19 @@ class FakeOllama(LoopbackServer):
     def _record(self, request: Request) -> None:
         with self._lock:
             self.stats.requests.append(request)
+
+    def _prompt_counts(self, request: Request) -> dict[str, int]:
+        """The prompt fields of the final line (see `prefix_cache`)."""
+        words = [w for m in request.body.get("messages") or [{"content": request.body.get(
+            "prompt", "")}] for w in [f"<{m.get('role', '')}>", *str(m.get("content", "")).split()]]
+        with self._lock:
+            shared = 0
+            for mine, cached in zip(words, self._cached_prompt, strict=False):
+                if mine != cached:
+                    break
+                shared += 1
+            self._cached_prompt = words
+        return {"prompt_eval_count": len(words), "prompt_eval_cached_count": shared}
 
     def _enter(self) -> None:
         with self._lock:
@@ -320,6 +341,8 @@ class _Handler(BaseHTTPRequestHandler):
                 eval_count=len(pieces),
                 eval_duration=1_000_000,
             )
+            if self.fake.prefix_cache:
+                final.update(self.fake._prompt_counts(request))
             # Book the generation as finished before the client can see the final line,
             # so a test that reads the counters right after its call sees them settled.
             dropped = None

@@ -268,7 +268,7 @@ async def test_stop_sent_when_a_round_closes_starts_no_next_round() -> None:
         model = ScriptedModel(programmer=WRONG, critic=critic_json(3), chunk_delay_s=0.001)
         engine, _ = make(model, samples=2, beam=2, rounds=2)
         on(engine, lambda e, kind=closing: isinstance(e, kind) and e.round == 0,
-           lambda e: engine.send(ev.Stop()))
+           lambda e, engine=engine: engine.send(ev.Stop()))
         result = await engine.run()
         assert result.reason == "stopped", closing
         assert all(n.round == 0 and n.parent_id is None for n in engine.tree.nodes.values()), \
