@@ -176,6 +176,8 @@ class SearchEngine(SteeringMixin):
         """Nodes whose model call holds a slot now (what CancelInFlight cancels)."""
         self._cancel_as: dict[int, NodeState] = {}
         self._boosted: list[int] = []
+        self._retried: set[int] = set()
+        """Nodes written again by `_retry_unusable_round`, and their retries."""
         self._pruned_from: dict[int, NodeState] = {}
         self._fate_before_prune: dict[int, NodeFate | None] = {}
         self._round_ids: list[int] = []
@@ -260,6 +262,8 @@ class SearchEngine(SteeringMixin):
             await self._drain()
             if self._stop_reason:
                 return
+            if self._retry_unusable_round():
+                continue
             # commands sent now shape this beam
             self._emit(ev.RoundSettled(self.stats.round, last=self._last_round()))
             kept = self._select_beam()
@@ -291,6 +295,28 @@ class SearchEngine(SteeringMixin):
         for parent, count in zip(live, counts, strict=True):
             if count:
                 self._spawn_children(parent, count)
+
+    def _retry_unusable_round(self) -> bool:
+        """When every node of the round ended in ERROR although the model answered (no
+        usable code: a loop cut short, no code block), nothing is left to rank and the
+        search would end with its budget unspent: write each such node once more, as a new
+        sibling with its own seed, in the same round, while the budget pays. A line of work
+        of one node (reflexion, K=1) would otherwise end on one bad answer. Failed calls (a
+        server down) are not retried here; the call layer retries those."""
+        nodes = [self.tree[i] for i in self._round_ids]
+        if not nodes or any(n.state is not NodeState.ERROR for n in nodes):
+            return False
+        again = [n for n in nodes if n.id not in self._retried and n.calls
+                 and all(c.outcome is CallOutcome.OK for c in n.calls)
+                 and (n.parent_id is None
+                      or self.tree[n.parent_id].state is not NodeState.PRUNED)]
+        again = again[:self._affordable_nodes()]
+        for node in again:
+            self._retried.add(node.id)
+            retry = self._new_node(node.parent_id, strategy=node.strategy)
+            self._retried.add(retry.id)  # once: a retry is not retried
+            self._launch(retry)
+        return bool(again)
 
     def _last_round(self) -> bool:
         """No round may follow the current one: its rounds or its call budget are spent."""

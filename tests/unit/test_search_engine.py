@@ -428,3 +428,43 @@ async def test_a_search_in_which_no_call_succeeded_ends_with_the_error() -> None
     result = await asyncio.wait_for(engine.run(), 5)
     assert result.reason == "error"
     assert "no model call succeeded" in result.message and "injected" in result.message
+
+
+NO_CODE = "## Approach\nI would loop over the numbers and add them up.\n"
+
+
+async def test_a_round_whose_every_answer_had_no_code_is_written_once_more() -> None:
+    # one line of work (reflexion's shape): the first answer has no code. Nothing is left
+    # to rank, so the node is written again, once, as a sibling with its own seed, and the
+    # line of work goes on from the retry
+    from tests.support.scripted_model import FakeJudge, ScriptedModel, critic_json
+
+    right = code_reply("def add(a, b):\n    return a + b")
+    problem = sample_problem()
+    model = ScriptedModel(programmer=[NO_CODE, right, right], critic=critic_json(4))
+    engine = SearchEngine(problem, model, judge=FakeJudge(problem),
+                          config=SearchConfig(samples=1, beam=1, rounds=1, seed=2))
+    result = await engine.run()
+    tree = engine.tree
+    assert [(n.id, n.round, n.parent_id, n.state) for n in tree.nodes.values()] == [
+        (0, 0, None, NodeState.ERROR), (1, 0, None, NodeState.KEPT),
+        (2, 1, 1, NodeState.KEPT)]
+    assert tree[0].seed != tree[1].seed
+    assert result.reason == "budget" and result.answer is not None
+    assert result.stats.llm_calls == 5  # 0 (no critic), 1 and its review, 2 and its review
+
+    # a retry that has no code either is not retried: the search ends as before
+    model = ScriptedModel(programmer=NO_CODE, critic=critic_json(4))
+    engine = SearchEngine(problem, model, judge=FakeJudge(problem),
+                          config=SearchConfig(samples=2, beam=1, rounds=2, seed=2))
+    result = await engine.run()
+    assert len(engine.tree) == 4 and result.reason == "nothing-active"
+    assert all(n.state is NodeState.ERROR and n.round == 0 for n in engine.tree.nodes.values())
+
+    # the call budget binds the retries: 3 calls pay for one more node (two calls), not two
+    model = ScriptedModel(programmer=[NO_CODE, NO_CODE, right], critic=critic_json(4))
+    engine = SearchEngine(problem, model, judge=FakeJudge(problem),
+                          config=SearchConfig(samples=2, beam=1, rounds=1, seed=2, max_calls=4))
+    result = await engine.run()
+    assert len(engine.tree) == 3 and result.stats.llm_calls == 4
+    assert engine.tree[2].state is NodeState.KEPT
