@@ -8,7 +8,10 @@
 #       on the same problems and seed, K=2 B=2 R=2 (its budget shape, at most 20 calls; it
 #       has no call cap), through bench/run_before.sh (default OUT:
 #       bench/results/coder-v2-before-seed1.jsonl)
-#   PART=2/2 bench/results/run-coder-v2.sh [before] [OUT]   one of N parts, to run N at once
+#   bench/results/run-coder-v2.sh steered [OUT]   ORPS steered by the scripted policy
+#       (issue 14), same problems, seed and budget (default OUT:
+#       bench/results/coder-v2-steered-seed1.jsonl)
+#   PART=2/2 bench/results/run-coder-v2.sh [before|steered] [OUT]   one of N parts, to run N at once
 #       (one llama.cpp thread each): the list below is cut into pairs (one LBPP task, one
 #       starter problem) and part I takes pairs I, I+N, ...; part 1 writes the default OUT,
 #       part I > 1 writes it with "-partI" before ".jsonl". `orps bench --compare` merges
@@ -24,9 +27,12 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 mode=run
-if [ "${1:-}" = before ]; then mode=before; shift; fi
+if [ "${1:-}" = before ] || [ "${1:-}" = steered ]; then mode=$1; shift; fi
 out=${1:-$here/bench/results/coder-v2-seed1.jsonl}
 [ "$mode" = before ] && out=${1:-$here/bench/results/coder-v2-before-seed1.jsonl}
+[ "$mode" = steered ] && out=${1:-$here/bench/results/coder-v2-steered-seed1.jsonl}
+methods=orps,oneshot,bestofn,reflexion
+[ "$mode" = steered ] && methods=orps-steered
 lbpp=${LBPP:-$here/../benchset/lbpp}
 if [ ! -d "$lbpp" ]; then
   "$here/.venv/bin/orps" import lbpp "$here/../shared/datasets/lbpp/test.csv" \
@@ -56,5 +62,5 @@ if [ "$mode" = before ]; then
   exec "$here/bench/run_before.sh" "$out" embedded:coder 2 2 2 1 "${problems[@]}"
 fi
 "$here/.venv/bin/orps" bench "${problems[@]}" --model embedded:coder \
-  -k 2 -b 2 -r 3 -c 1 --calls 16 --seeds 1 --out "$out" \
+  --method "$methods" -k 2 -b 2 -r 3 -c 1 --calls 16 --seeds 1 --out "$out" \
   --sessions "${SESSIONS:-$here/../benchset/sessions-v2}"
