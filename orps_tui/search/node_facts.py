@@ -78,7 +78,7 @@ class NodeFacts:
 
     def value(self, column: FactColumn) -> float | str | None:
         """What `column` sorts by (None: not known yet, sorted last)."""
-        return {
+        values: dict[FactColumn, float | str | None] = {
             FactColumn.ID: self.id, FactColumn.STATE: self.state,
             FactColumn.FATE: self.fate or None, FactColumn.PASS: self.pass_rate,
             FactColumn.CRITIC: self.critic, FactColumn.OUTCOME: self.outcome,
@@ -91,7 +91,8 @@ class NodeFacts:
             FactColumn.CRITIC_OUT: self.critic_cost.completion_tokens,
             FactColumn.CRITIC_S: self.critic_cost.seconds,
             FactColumn.STEERED: " ".join(self.steered) or None,
-        }[column]
+        }
+        return values[column]
 
     @property
     def words(self) -> str:

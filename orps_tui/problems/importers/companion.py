@@ -92,7 +92,7 @@ def problem_from_payload(
         time_s=options.time_s or (time_s / 1000 if time_s else defaults.time_s),
         memory_mb=int(memory) if memory else defaults.memory_mb,
     )
-    statement = placeholder(name, group, url)
+    statement = placeholder(name, group or "", url)
     return Problem(
         id=slugify(name),
         title=name.strip(),
