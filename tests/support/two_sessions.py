@@ -9,8 +9,13 @@ from pathlib import Path
 
 from orps_tui.search.engine import SearchConfig, SearchEngine
 from orps_tui.search.session import SessionWriter
-from tests.support.scripted_model import FakeJudge, ScriptedModel, code_reply, critic_json, \
-    sample_problem
+from tests.support.scripted_model import (
+    FakeJudge,
+    ScriptedModel,
+    code_reply,
+    critic_json,
+    sample_problem,
+)
 
 RIGHT = code_reply("def add(a, b):\n    return a + b\n", "Add them.")
 WRONG = code_reply("def add(a, b):\n    return a - b\n", "Subtract.")
