@@ -37,6 +37,7 @@ class FactColumn(StrEnum):
     ID = "id"
     STATE = "state"
     FATE = "fate"
+    STEERED = "steered"
     PASS = "pass"
     CRITIC = "critic"
     OUTCOME = "outcome"
@@ -49,7 +50,6 @@ class FactColumn(StrEnum):
     CRITIC_IN = "crit in"
     CRITIC_OUT = "crit out"
     CRITIC_S = "crit s"
-    STEERED = "steered"
 
 
 ASCENDING = frozenset({FactColumn.ID, FactColumn.STATE, FactColumn.FATE, FactColumn.STEERED})

@@ -76,10 +76,10 @@ def _grade(count: dict[str, Any] | None) -> str:
 
 
 def compare_table(facts: Sequence[SessionFacts], width: int = 80) -> str:
-    """One row per fact, one column per session (`1`, `2`, … named under the table)."""
+    """One row per fact, one column per session (`1`, `2`, … named, with the model, under
+    the table)."""
     header = ["", *(str(i) for i in range(1, len(facts) + 1))]
     rows = [
-        ["model", *(f.model for f in facts)],
         ["budget", *(f.budget for f in facts)],
         ["stop reason", *(f.reason for f in facts)],
         ["answer", *("-" if f.answer_id is None else f"#{f.answer_id}" for f in facts)],
@@ -95,7 +95,7 @@ def compare_table(facts: Sequence[SessionFacts], width: int = 80) -> str:
         ["answer depth", *("-" if f.answer_depth is None else str(f.answer_depth)
                            for f in facts)],
     ]
-    legend = "\n".join(f"{i}: {f.name}" for i, f in enumerate(facts, 1))
+    legend = "\n".join(f"{i}: {f.name} · {f.model}" for i, f in enumerate(facts, 1))
     return grid(header, rows, width) + "\n\n" + legend
 
 

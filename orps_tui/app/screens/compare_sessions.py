@@ -29,9 +29,6 @@ def comparison_text(paths: list[Path]) -> tuple[str, str | None]:
 
 class CompareScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q", "close", "Close", id="compare.close")]
-    DEFAULT_CSS = """
-    CompareScreen #compare { width: 84; max-width: 100%; }
-    """
 
     def __init__(self, paths: list[Path]) -> None:
         super().__init__()
@@ -39,12 +36,20 @@ class CompareScreen(ModalScreen[None]):
         self.table, self.warning = comparison_text(paths)
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="compare", classes="dialog"):
-            yield Label("Two sessions side by side", classes="dialog-title")
+        with VerticalScroll(id="compare", classes="dialog") as box:
+            box.border_title = "two sessions side by side"
+            box.border_subtitle = "esc closes"
             if self.warning:
                 yield Label(Text(f"⚠ {self.warning}"), classes="dialog-help")
             yield Static(Text(self.table), id="compare-table")
-            yield Label("esc closes", classes="dialog-help")
+
+    def on_mount(self) -> None:
+        # Set here, not in DEFAULT_CSS: the app's `.dialog` rule would win over it.
+        box = self.query_one("#compare")
+        box.styles.width = 84
+        box.styles.max_width = "100%"
+        box.styles.padding = (0, 1)
+        box.focus()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -34,10 +34,6 @@ def node_diff_text(mark: Node, node: Node, palette: Palette) -> Text:
 
 class NodeDiffScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,D", "close", "Close", id="diff.close")]
-    DEFAULT_CSS = """
-    NodeDiffScreen #node-diff { width: 100; height: 90%; }
-    """
-
     def __init__(self, mark: Node, node: Node) -> None:
         super().__init__()
         self.mark = mark

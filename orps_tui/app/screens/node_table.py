@@ -32,14 +32,14 @@ def _num(x: float | None, digits: int = 2) -> str:
 
 def row_cells(f: NodeFacts) -> tuple[str, ...]:
     """The row's text, in `COLUMNS` order."""
-    return (f"#{f.id}", f.state, f.fate or "–",
+    return (f"#{f.id}", f.state, f.fate or "–", " ".join(f.steered) or "–",
             "–" if f.pass_rate is None else f"{f.pass_rate:.0%}",
             _num(f.critic, 1), _num(f.outcome), _num(f.time_headroom),
             _num(f.memory_headroom), _num(f.static),
             str(f.programmer.prompt_tokens), str(f.programmer.completion_tokens),
             _num(f.programmer.seconds, 1),
             str(f.critic_cost.prompt_tokens), str(f.critic_cost.completion_tokens),
-            _num(f.critic_cost.seconds, 1), " ".join(f.steered) or "–")
+            _num(f.critic_cost.seconds, 1))
 
 
 class NodeTableScreen(ModalScreen[int | None]):
@@ -54,8 +54,10 @@ class NodeTableScreen(ModalScreen[int | None]):
                 key_display="/"),
     ]
     DEFAULT_CSS = """
-    NodeTableScreen #node-table-box { width: 100%; height: 100%; padding: 0 1; }
-    NodeTableScreen #node-filter { margin-bottom: 0; }
+    NodeTableScreen #node-table-box {
+        width: 100%; height: 100%; padding: 0 1; border: thick $primary; background: $surface;
+    }
+    NodeTableScreen #node-table-keys { color: $text-muted; }
     NodeTableScreen DataTable { height: 1fr; }
     """
 
@@ -67,11 +69,13 @@ class NodeTableScreen(ModalScreen[int | None]):
         self.shown: list[NodeFacts] = []
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="node-table-box", classes="dialog"):
-            yield Label("", id="node-table-title", classes="dialog-title")
+        with Vertical(id="node-table-box"):
+            yield Label("s/S sort · r reverse · / filter · → more columns · enter goes to "
+                        "the node", id="node-table-keys")
             yield Input(placeholder="filter: stopped, kept-boosted, person, Boost…",
                         id="node-filter")
-            yield DataTable(id="node-table", cursor_type="row", zebra_stripes=True)
+            yield DataTable(id="node-table", cursor_type="row", zebra_stripes=True,
+                            fixed_columns=1)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -88,9 +92,9 @@ class NodeTableScreen(ModalScreen[int | None]):
         for f in self.shown:
             table.add_row(*row_cells(f), key=str(f.id))
         arrow = "↑" if (self.sort_by in ASCENDING) != self.reverse else "↓"
-        self.query_one("#node-table-title", Label).update(
+        self.query_one("#node-table-box").border_title = (
             f"{len(self.shown)} of {len(self.facts)} nodes · sorted by {self.sort_by.value} "
-            f"{arrow} · s/S sort, r reverse, / filter, enter goes to the node")
+            f"{arrow}")
 
     @property
     def order(self) -> list[int]:

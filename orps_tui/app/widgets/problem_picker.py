@@ -102,8 +102,9 @@ NO_STATEMENT = "no statement: the model will read only the tests (ctrl+t pastes 
 
 class ProblemPicker(Vertical):
     HELP = "Type to filter by id, title, difficulty or tag; enter picks. Or give a TOML path."
-    BINDINGS = [Binding("ctrl+t", "edit_statement", "Statement", id="home.statement",
-                        show=True)]
+    # Not in the footer: the picked problem's line offers it when it has no statement.
+    BINDINGS = [Binding("ctrl+t", "edit_statement", "Edit statement", id="home.statement",
+                        show=False)]
 
     class Chosen(Message):
         def __init__(self, ref: str, label: str) -> None:
