@@ -12,7 +12,12 @@ import pytest
 from orps_tui.cli import main
 from orps_tui.problems.load import load_problem
 from orps_tui.problems.model import Statement
-from orps_tui.problems.statement import lacks_statement, missing_statement_note, placeholder
+from orps_tui.problems.statement import (
+    MISSING,
+    lacks_statement,
+    missing_statement_note,
+    placeholder,
+)
 from orps_tui.problems.write import save_statement, write_problem
 from tests.support.scripted_model import sample_problem
 
@@ -93,3 +98,12 @@ def test_problems_edit_without_an_editor_says_so(
     monkeypatch.delenv("EDITOR", raising=False)
     assert main(["problems", "edit", str(path)]) == 2
     assert "set $EDITOR" in capsys.readouterr().err
+
+
+def test_solve_warns_before_it_starts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _companion_problem(tmp_path)
+    assert main(["solve", str(path), "--model", "nosuchscheme:x"]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == f"warning: add-two {MISSING}"

@@ -31,3 +31,11 @@ def test_the_table_fits_80_columns_and_names_both_sessions() -> None:
     assert max(len(line) for line in table.splitlines()) <= 80
     assert "nodes per round" in table and "2/2" in table and "K2 B1 R1" in table
     assert f"1: {facts[0].name}" in table and f"2: {facts[1].name}" in table
+
+
+def test_sessions_of_different_problems_are_named() -> None:
+    from dataclasses import replace
+
+    a = session_facts(load_session(two_sessions()[0]))
+    assert problem_mismatch([a, replace(a, problem_id="other")]) == \
+        "these sessions are of different problems (add-two, other)"
