@@ -161,3 +161,17 @@ async def test_palette_compares_two_sessions(sessions: tuple[Path, Path]) -> Non
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, CompareScreen), what="compare")
         assert app.screen.warning is None
+
+
+async def test_node_table_follows_a_running_search() -> None:
+    app, link = live_app(scripted(delay_s=0.05), Budget(3, 1, 0, 1))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: bool(link.nodes), what="a first node")
+        await pilot.press("t")
+        await wait_for(pilot, lambda: isinstance(app.screen, NodeTableScreen), what="table")
+        table = app.screen
+        assert isinstance(table, NodeTableScreen)
+        assert any(f.critic is None for f in table.facts)  # opened mid-search
+        await wait_finished(pilot, link)
+        await wait_for(pilot, lambda: table.order == [0, 1, 2] and all(
+            f.critic is not None for f in table.facts), what="the table to catch up")

@@ -1,7 +1,8 @@
 """Every node as a table row with the facts a researcher reads (cost per role, critic and
 outcome scores with the outcome's parts, fate, steering), sorted and filtered by them.
 `s` sorts by the next column, `S` by the previous, `r` reverses, the box above filters by
-state, fate, author or steering; enter goes to the node in the tree."""
+state, fate, author or steering; enter goes to the node in the tree. It follows a running
+search."""
 
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ from orps_tui.search.node_facts import (
 from orps_tui.search.tree import Node
 
 COLUMNS = tuple(FactColumn)
+FOLLOW_S = 0.5
+"""How often the table looks for changes of a running search."""
 
 
 def _num(x: float | None, digits: int = 2) -> str:
@@ -63,6 +66,7 @@ class NodeTableScreen(ModalScreen[int | None]):
 
     def __init__(self, nodes: Mapping[int, Node], sort: FactColumn = FactColumn.ID) -> None:
         super().__init__()
+        self.nodes = nodes
         self.facts = [node_facts(n) for n in nodes.values()]
         self.sort_by = sort
         self.reverse = False
@@ -83,6 +87,20 @@ class NodeTableScreen(ModalScreen[int | None]):
             table.add_column(column.value, key=column.value)
         self.refill()
         table.focus()
+        self.set_interval(FOLLOW_S, self.follow)
+
+    def follow(self) -> None:
+        """Redraw when a running search changed a node, keeping the cursor on its node."""
+        facts = [node_facts(n) for n in list(self.nodes.values())]
+        if facts == self.facts:
+            return
+        self.facts = facts
+        table = self.query_one(DataTable)
+        at = self.shown[table.cursor_row].id if 0 <= table.cursor_row < len(self.shown) \
+            else None
+        self.refill()
+        if at is not None and at in self.order:
+            table.move_cursor(row=self.order.index(at))
 
     def refill(self) -> None:
         query = self.query_one("#node-filter", Input).value
