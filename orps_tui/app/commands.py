@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
@@ -51,8 +52,19 @@ class SteeringCommands(EntryProvider):
                 entries.append((spec.palette, partial(run, tree, spec), spec.help))
             for spec in SEARCH_KEYS:
                 entries.append((spec.palette, partial(run, screen, spec), spec.help))
+        entries.append(("sessions: compare two", self._compare_sessions,
+                        "Two saved sessions side by side: answer, calls, tokens, tree shape"))
         for name in sorted(self.app.available_themes):
             if name.startswith("orps") or name in getattr(self.app, "user_theme_names", ()):
                 entries.append((f"theme: {name}", partial(setattr, self.app, "theme", name),
                                 "Switch to this colour theme"))
         return entries
+
+    def _compare_sessions(self) -> None:
+        from orps_tui.app.screens.compare_sessions import CompareScreen, SessionPickModal
+
+        def chosen(paths: list[Path] | None) -> None:
+            if paths:
+                self.app.push_screen(CompareScreen(paths))
+
+        self.app.push_screen(SessionPickModal(), chosen)

@@ -1,4 +1,4 @@
-"""`orps problems`: list, show and validate problem files."""
+"""`orps problems`: list, show, edit and validate problem files."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from orps_tui.problems.model import Problem, TestCase
 
-HELP = "list, show and validate problem files"
+HELP = "list, show, edit and validate problem files"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -34,6 +34,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "the reference solution are counted, never shown.",
     )
     show.add_argument("problem", metavar="ID|PATH")
+    edit = actions.add_parser(
+        "edit",
+        help="edit a problem's statement in $EDITOR",
+        description="Open the problem's statement in $VISUAL or $EDITOR and save what you "
+        "write back to its problem file (the rest of the file is kept).",
+    )
+    edit.add_argument("problem", metavar="ID|PATH")
     validate = actions.add_parser(
         "validate",
         help="check problem files and folders, listing every error",
@@ -57,6 +64,10 @@ def run(args: argparse.Namespace) -> int:
         return _list(args.dir)
     if action == "show":
         return _show(args.problem)
+    if action == "edit":
+        from orps_tui.cli.problem_edit import edit_statement
+
+        return edit_statement(args.problem)
     if action == "validate":
         return _validate(args.paths, judge=args.judge)
     args._parser.print_help()

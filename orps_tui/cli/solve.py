@@ -285,6 +285,11 @@ def run(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise CliError(str(exc)) from None
 
+    from orps_tui.problems.statement import missing_statement_note
+
+    note = missing_statement_note(problem)
+    if note is not None:
+        print(f"warning: {note}", file=sys.stderr)
     model = open_model_or_fail(uri, settings)
     judge = make_judge(problem, settings)
     try:

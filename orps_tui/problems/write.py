@@ -211,3 +211,19 @@ def _copy_checker(problem: Problem, dest_dir: Path) -> None:
 
 def _drop_none(table: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in table.items() if v is not None}
+
+
+def save_statement(problem_file: str | Path, text: str, fmt: str | None = None) -> Path:
+    """Replace the statement in a problem file (a single `.toml` or a folder's
+    `problem.toml`), leaving everything else as it was read; returns the file written.
+    `fmt` None keeps the file's statement format (markdown when it has none)."""
+    path = Path(problem_file)
+    if path.is_dir():
+        path = path / DIR_PROBLEM_FILE
+    document = tomllib.loads(path.read_text(encoding="utf-8"))
+    old = document.get("statement")
+    old_format = old.get("format") if isinstance(old, dict) else None
+    document["statement"] = {"format": fmt or old_format or "markdown",
+                             "text": text if text.endswith("\n") else text + "\n"}
+    path.write_text(dump_toml(document), encoding="utf-8")
+    return path

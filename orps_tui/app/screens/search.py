@@ -428,6 +428,43 @@ class SearchScreen(Screen[None]):
         self.query_one(ProfilerPane).show_heat(node.id, heat_from_profile(report, node.code,
                                                                           test_name))
 
+    # ---- comparing nodes ---------------------------------------------------------------
+
+    marked_id: int | None = None
+    """The node `m` marked; `D` diffs the selected node against it."""
+
+    def action_mark(self) -> None:
+        node = self._selected()
+        if node is None:
+            return
+        self.marked_id = node.id
+        self.notify(f"#{node.id} marked: D diffs the selected node against it", timeout=4)
+
+    def action_diff_mark(self) -> None:
+        from orps_tui.app.screens.node_diff import NodeDiffScreen
+
+        node = self._selected()
+        mark = self.link.node(self.marked_id)
+        if node is None:
+            return
+        if mark is None:
+            self.notify("mark a node first (m), then select another and press D",
+                        severity="warning")
+            return
+        if mark.id == node.id:
+            self.notify(f"#{node.id} is the mark: select another node", severity="warning")
+            return
+        self.app.push_screen(NodeDiffScreen(mark, node))
+
+    def action_node_table(self) -> None:
+        from orps_tui.app.screens.node_table import NodeTableScreen
+
+        def go(node_id: int | None) -> None:
+            if node_id is not None:
+                self.query_one(SearchTree).move_to(node_id)
+
+        self.app.push_screen(NodeTableScreen(self.link.nodes), go)
+
     def action_show_tab(self, tab: str) -> None:
         self.query_one(DetailPane).show_tab(tab)
 

@@ -20,6 +20,7 @@ from orps_tui.app.start_search import (
     load_problem_ref,
     open_session,
 )
+from orps_tui.problems.statement import missing_statement_note
 
 
 class StartingScreen(Screen[None]):
@@ -84,6 +85,9 @@ class StartingScreen(Screen[None]):
                 assert launch.problem is not None
                 self._say(f"Loading {launch.problem}…")
                 problem = load_problem_ref(launch.problem)
+                note = missing_statement_note(problem)
+                if note is not None:
+                    self.notify(note, severity="warning", timeout=10)
                 uri = launch.model or settings.model.default
                 self._say(f"Checking {uri}…")
                 health = await check_model(uri, settings)

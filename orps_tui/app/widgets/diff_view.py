@@ -1,4 +1,5 @@
-"""The Diff tab: a unified diff of the node's code against its parent's, coloured."""
+"""The Diff tab: a unified diff of the node's code against its parent's (or any other
+node's: the mark), coloured."""
 
 from __future__ import annotations
 
@@ -12,19 +13,22 @@ from orps_tui.app.palette import DEFAULT, Palette
 
 
 def diff_text(parent_code: str | None, code: str, parent_label: str = "parent",
-              palette: Palette = DEFAULT) -> Text:
+              palette: Palette = DEFAULT, *, label: str = "this node",
+              same: str = "Same code as the parent.", empty: str = "No code yet.") -> Text:
+    """`code` against `parent_code` (or against any other node's, with the labels and the
+    messages for no difference and for nothing to compare given)."""
     if parent_code is None:
         return Text("A root node: nothing to compare with.", style="italic")
     if not code:
-        return Text("No code yet.", style="italic")
+        return Text(empty, style="italic")
     lines = list(
         difflib.unified_diff(
             parent_code.splitlines(), code.splitlines(), fromfile=parent_label,
-            tofile="this node", lineterm="",
+            tofile=label, lineterm="",
         )
     )
     if not lines:
-        return Text("Same code as the parent.", style="italic")
+        return Text(same, style="italic")
     out = Text()
     for line in lines:
         if line.startswith(("+++", "---")):

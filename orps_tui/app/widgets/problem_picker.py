@@ -4,17 +4,20 @@ filter box, or any TOML file by path."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
+from orps_tui.app.palette import Palette
 from orps_tui.problems.model import Problem
+from orps_tui.problems.statement import lacks_statement
 
 DIFFICULTY_ORDER = {"easy": 0, "medium": 1, "hard": 2, "": 3}
 DIFFICULTY_WORDS = ("easy", "medium", "hard")
@@ -94,8 +97,14 @@ def sort_rows(rows: list[ProblemRow]) -> list[ProblemRow]:
     return sorted(rows, key=lambda r: (DIFFICULTY_ORDER.get(r.difficulty, 3), r.id))
 
 
+NO_STATEMENT = "no statement: the model will read only the tests (ctrl+t pastes one)"
+
+
 class ProblemPicker(Vertical):
     HELP = "Type to filter by id, title, difficulty or tag; enter picks. Or give a TOML path."
+    # Not in the footer: the picked problem's line offers it when it has no statement.
+    BINDINGS = [Binding("ctrl+t", "edit_statement", "Edit statement", id="home.statement",
+                        show=False)]
 
     class Chosen(Message):
         def __init__(self, ref: str, label: str) -> None:
@@ -182,6 +191,8 @@ class ProblemPicker(Vertical):
             # Literal text with Markdown's inline marks as styles: a statement's
             # `grid[i][j]` or `[/]` is text, not markup.
             preview.append(row_facts(row) + "\n", style="italic")
+            if lacks_statement(row.statement):
+                preview.append(f"⚠ {NO_STATEMENT}\n", style=f"bold {Palette.of(self.app).warning}")
             preview.append_text(markdown_inline(statement_preview(row.statement)))
         self.query_one("#problem-statement", Static).update(preview)
 
@@ -196,3 +207,31 @@ class ProblemPicker(Vertical):
         if row is not None:
             self.post_message(self.Chosen(row.ref, f"{row.id} — {row.title}"))
             self.screen.focus_next()
+
+    def action_edit_statement(self) -> None:
+        from orps_tui.app.screens.statement_modal import StatementModal
+
+        row = self.selected()
+        if row is None or row.ref == row.id:
+            self.notify("pick a problem with a file first", severity="warning")
+            return
+
+        def done(text: str | None) -> None:
+            if text is not None:
+                self._save_statement(row, text)
+
+        self.app.push_screen(StatementModal(row.id, row.statement), done)
+
+    def _save_statement(self, row: ProblemRow, text: str) -> None:
+        from orps_tui.problems.write import save_statement
+
+        try:
+            save_statement(row.ref, text)
+        except (OSError, ValueError) as exc:
+            self.notify(f"could not save the statement of {row.id}: {exc}", severity="error")
+            return
+        self.notify(f"statement of {row.id} saved to {row.ref}")
+        self.rows = [replace(r, statement=text) if r.ref == row.ref else r
+                     for r in self.rows]
+        self.shown = [next(r for r in self.rows if r.ref == s.ref) for s in self.shown]
+        self._preview()

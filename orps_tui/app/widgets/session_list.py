@@ -1,16 +1,25 @@
 """Recent sessions, each labelled by what opening it does: `resume` (quit or cut short
 mid-search: it goes on), `review` (finished: read-only), `in use` (a process is writing
-it now: it cannot be opened to resume)."""
+it now: it cannot be opened to resume). `c` on one session, then `c` on another, compares
+the two."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual import work
+from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 
 class SessionList(OptionList):
+    BINDINGS = [Binding("c", "compare", "Compare two", id="sessions.compare", show=True)]
+
+    compare_first: str | None = None
+    """The session `c` picked first; `c` on another compares the two."""
+
     class Chosen(Message):
         def __init__(self, path: str) -> None:
             self.path = path
@@ -43,3 +52,18 @@ class SessionList(OptionList):
         event.stop()
         if event.option.id:
             self.post_message(self.Chosen(event.option.id))
+
+    def action_compare(self) -> None:
+        from orps_tui.app.screens.compare_sessions import CompareScreen
+
+        index = self.highlighted
+        option = self.get_option_at_index(index) if index is not None else None
+        if option is None or not option.id:
+            return
+        if self.compare_first is None or self.compare_first == option.id:
+            self.compare_first = option.id
+            self.notify(f"compare {Path(option.id).name} with…: c on another session",
+                        timeout=5)
+            return
+        first, self.compare_first = self.compare_first, None
+        self.app.push_screen(CompareScreen([Path(first), Path(option.id)]))

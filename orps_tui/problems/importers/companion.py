@@ -28,6 +28,7 @@ from orps_tui.problems.model import (
     Statement,
     TestCase,
 )
+from orps_tui.problems.statement import placeholder
 
 UNKNOWN_LICENSE = "unknown (check the site's terms before sharing)"
 
@@ -91,10 +92,7 @@ def problem_from_payload(
         time_s=options.time_s or (time_s / 1000 if time_s else defaults.time_s),
         memory_mb=int(memory) if memory else defaults.memory_mb,
     )
-    statement = f"**{name}**"
-    if group:
-        statement += f" ({group})"
-    statement += f"\n\nRead the statement at <{url}>.\n" if url else "\n\nNo statement was sent.\n"
+    statement = placeholder(name, group or "", url)
     return Problem(
         id=slugify(name),
         title=name.strip(),
