@@ -17,6 +17,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from orps_tui.llm.base import (
@@ -242,6 +243,11 @@ class SearchEngine(SteeringMixin):
         """The search has ended (or was restored from a finished session) and is not
         running: commands that grow it are queued for the next `run()`."""
         return self.result is not None and not self.running
+
+    @property
+    def session_directory(self) -> Path | None:
+        """The session folder this search writes to (also while finished, between runs)."""
+        return self._session_dir
 
     @property
     def can_continue(self) -> bool:
