@@ -26,15 +26,14 @@ class ExpandModal(ModalScreen[ExpandNow | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
             yield Label(f"Expand #{self.node_id} with these settings", classes="dialog-title")
-            yield Label("For these children only; the search's own stay as they are. The "
-                        "instruction goes to their programmer call, after any hints. "
-                        "ctrl+s expands, esc cancels.", classes="dialog-help")
-            with Grid(id="budget-grid"):
+            yield Label("For these children only. ctrl+s expands, esc cancels.",
+                        classes="dialog-help")
+            with Grid(id="expand-grid"):
                 yield Label("K children", classes="budget-label")
                 yield Input(str(self.samples), id="expand-samples", type="integer")
                 yield Label("temperature", classes="budget-label")
                 yield Input(f"{self.temperature:g}", id="expand-temperature", type="number")
-            yield Label("Extra instruction (optional)", classes="budget-label")
+            yield Label("Extra instruction for their programmer (optional)")
             yield TextArea(id="expand-instruction", soft_wrap=True, tab_behavior="focus")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Expand", variant="primary", id="ok")

@@ -379,7 +379,8 @@ class SearchScreen(Screen[None]):
             return
         now = BudgetNow(rounds=config.rounds, max_calls=config.max_calls,
                         samples=config.samples, beam=config.beam, round=engine.stats.round,
-                        calls_used=engine.stats.llm_calls, finished=self.link.finished)
+                        calls_used=self.link.header(self.state).llm_calls,
+                        finished=self.link.finished)
 
         def done(command: ev.SetBudget | None) -> None:
             if command is None:
