@@ -192,8 +192,9 @@ class LegacyLayout:
     """The old layout as a `PromptLayout`: separate system prompts per role, the branch
     re-rendered per role (so a critic call does not extend the programmer call)."""
 
-    def programmer(self, problem: Problem, branch: Sequence[Node], strategy: str) -> list[Message]:
-        return programmer_messages(problem, branch, strategy)
+    def programmer(self, problem: Problem, branch: Sequence[Node], strategy: str,
+                   instruction: str = "") -> list[Message]:
+        return programmer_messages(problem, branch, f"{instruction}\n{strategy}".strip())
 
     def critic(self, problem: Problem, branch: Sequence[Node], json_output: bool) -> list[Message]:
         return critic_messages(problem, branch, json_output)

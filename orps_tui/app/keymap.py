@@ -24,6 +24,8 @@ class KeySpec:
     """Shown in the footer."""
     changes_search: bool = False
     """Refused (with a notification) in a read-only session."""
+    continues: bool = False
+    """Also offered once the search has finished: it continues the search."""
     key_display: str | None = None
 
 
@@ -53,20 +55,30 @@ SEARCH_KEYS: tuple[KeySpec, ...] = (
     KeySpec("tree.boost", "b", "boost", "tree: boost node",
             "Keep the node in the next beam whatever its rank", show=True, changes_search=True),
     KeySpec("tree.expand", "e", "expand", "tree: expand now",
-            "Expand the node now with K children", show=True, changes_search=True),
+            "Expand the node now with K children (a finished search continues)", show=True,
+            changes_search=True, continues=True),
+    KeySpec("tree.expand_with", "o", "expand_with", "tree: expand with settings",
+            "Expand the node now, choosing K, temperature and an extra instruction",
+            changes_search=True, continues=True),
     KeySpec("tree.hint", "h", "hint", "tree: add hint",
             "Add a hint the next programmer call from this node sees", show=True,
-            changes_search=True),
+            changes_search=True, continues=True),
     KeySpec("tree.edit", "E", "edit", "tree: edit code into a new child",
             "Edit the code into a new person-written child (judged and critiqued)",
-            changes_search=True),
+            changes_search=True, continues=True),
     KeySpec("tree.edit_external", "ctrl+e", "edit_external", "tree: edit code in $EDITOR",
-            "Like E, in your $EDITOR", changes_search=True),
+            "Like E, in your $EDITOR", changes_search=True, continues=True),
     KeySpec("search.pause", "space", "pause", "search: pause or resume",
             "Pause or resume the search", show=True, changes_search=True),
     KeySpec("search.cancel", "escape", "cancel", "search: cancel in-flight calls",
             "Cancel the model calls in flight (their nodes become cancelled)",
             changes_search=True, key_display="esc"),
+    KeySpec("search.budget", "B", "budget", "search: change the budget",
+            "More rounds or calls, another K or beam (a finished search goes on)",
+            changes_search=True, continues=True),
+    KeySpec("search.stop", "S", "stop", "search: stop and grade the best",
+            "Stop now: cancel the calls in flight, pick the best node and grade it",
+            changes_search=True),
     KeySpec("tree.rejudge", "r", "rejudge", "tree: re-run judge on all tests",
             "Re-run the node's code on the public and hidden tests"),
     KeySpec("tree.copy", "c", "copy_code", "tree: copy code", "Copy the node's code"),

@@ -27,3 +27,5 @@ class Launch:
     model: str | None = None
     budget: Budget | None = None
     resume: Path | None = None
+    review: bool = False
+    """With `resume`: open it read-only, even an unfinished session."""

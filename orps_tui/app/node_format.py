@@ -147,3 +147,15 @@ def node_summary(node: Node) -> str:
     if node.outcome_score is not None:
         parts.append(f"outcome {node.outcome_score:.2f}")
     return " · ".join(parts)
+
+
+def generation_note(node: Node) -> str:
+    """The generation settings a person gave this node (ExpandNow), for the detail pane;
+    empty when it used the search's own."""
+    parts = []
+    if node.temperature is not None:
+        parts.append(f"temperature {node.temperature:g}")
+    if node.instruction:
+        first = node.instruction.splitlines()[0]
+        parts.append(f"instruction: {first[:60]}{'…' if len(first) > 60 else ''}")
+    return " · set by you: " + ", ".join(parts) if parts else ""

@@ -18,6 +18,8 @@ from orps_tui.problems.model import Problem
 from orps_tui.search import events as ev
 from orps_tui.search.tree import Node, cached_share
 
+READ_ONLY = "read-only session (opened with --review: open it without --review to continue it)"
+
 
 class ReadOnlyError(Exception):
     """A steering command was sent to a session that is only being reviewed."""
@@ -33,6 +35,8 @@ class SearchLink:
     judge: Any | None = None
     session_path: Path | None = None
     read_only: bool = False
+    read_only_reason: str = READ_ONLY
+    """What a steering key says in a read-only session."""
     budget: Mapping[str, int] = field(default_factory=dict)
     """samples, beam, rounds, concurrency as launched; for a reviewed session also
     `round` (the last) and `max_calls` (for the header)."""
@@ -68,8 +72,10 @@ class SearchLink:
 
     @property
     def autosaves(self) -> bool:
-        """The engine writes the session as it goes: nothing is ever unsaved."""
-        return getattr(self.engine, "session", None) is not None
+        """The engine writes the session as it goes: nothing is ever unsaved (a reopened
+        finished session writes again once it continues)."""
+        return getattr(self.engine, "session", None) is not None or \
+            getattr(self.engine, "session_directory", None) is not None
 
     @property
     def last_round(self) -> bool:
@@ -126,20 +132,31 @@ class SearchLink:
         the tree on screen and nothing else."""
         return self.engine is not None and getattr(self.engine, "result", None) is not None
 
-    def refusal(self) -> str | None:
-        """Why a steering command cannot be sent now, or None when it can."""
+    def refusal(self, *, continues: bool = False) -> str | None:
+        """Why a steering command cannot be sent now, or None when it can. `continues`:
+        the command may continue a finished search (expand, hint, edit, budget)."""
         if self.read_only or self.engine is None:
-            return "read-only session"
-        if self.finished:
+            return self.read_only_reason
+        if self.finished and not continues:
             return "the search has finished"
         return None
 
-    def send(self, command: ev.Command) -> None:
-        why = self.refusal()
+    def send(self, command: ev.Command, *, continues: bool = False) -> None:
+        why = self.refusal(continues=continues)
         if why is not None:
             raise ReadOnlyError(why)
         assert self.engine is not None  # refusal() says why when there is no engine
         self.engine.send(command)
+
+    @property
+    def can_continue(self) -> bool:
+        """The finished search has work queued: run it again to continue."""
+        return bool(getattr(self.engine, "can_continue", False))
+
+    @property
+    def config(self) -> Any:
+        """The live (or continuable) search's config, None in a read-only review."""
+        return getattr(self.engine, "config", None)
 
     async def run(self) -> Any:
         if self.engine is None:

@@ -98,9 +98,9 @@ def build_link(problem: Problem, model_uri: str, budget: Budget, settings: Setti
 
 def open_session(path: Path | str, settings: Settings, *, resume: bool = True,
                  model: object | None = None, judge: object | None = None) -> SearchLink:
-    """A saved session: finished ones open read-only for review; an unfinished one
-    continues (`resume`) with its own model and budget, or opens read-only.
-    `model`/`judge` replace the real ones (tests)."""
+    """A saved session: an unfinished one continues with its own model and budget; a
+    finished one opens for review as a finished search that steering keys continue.
+    `resume=False`: read-only, whatever it is. `model`/`judge` replace the real ones (tests)."""
     from orps_tui.search.engine import SearchEngine
     from orps_tui.search.session import SessionError, SessionWriter, load_session
 
@@ -113,7 +113,7 @@ def open_session(path: Path | str, settings: Settings, *, resume: bool = True,
         raise StartError(f"{saved.directory}: the session's problem file is missing")
     problem = load_problem_ref(problem_file)
     config = saved.config
-    if not saved.resumable or not resume:
+    if not resume:
         last_round = max([r for r, _ in saved.rounds]
                          + [n.round for n in saved.tree.nodes.values()], default=0)
         return SearchLink(problem, saved.model, saved.tree, read_only=True,
@@ -130,13 +130,20 @@ def open_session(path: Path | str, settings: Settings, *, resume: bool = True,
         try:
             model = open_model(saved.model, settings.model)
         except ModelError as exc:
+            if not saved.resumable:  # reviewing needs no model; continuing would
+                link = open_session(path, settings, resume=False)
+                link.read_only_reason = f"read-only session: its model cannot be opened " \
+                    f"({exc.message})"
+                return link
             raise StartError(exc.message, exc.fix) from exc
     if judge is None:
         judge = Judge(problem, jobs=settings.judge.jobs, warm=settings.judge.warm)
-    try:
-        session = SessionWriter.append_to(saved.directory)
-    except (SessionError, OSError) as exc:
-        raise StartError(str(exc)) from exc
+    session = None  # a finished search writes again only once it is continued
+    if saved.resumable:
+        try:
+            session = SessionWriter.append_to(saved.directory)
+        except (SessionError, OSError) as exc:
+            raise StartError(str(exc)) from exc
     engine = SearchEngine(problem, model, judge=judge, config=config,  # type: ignore[arg-type]
                           session=session, restore=saved)
     return SearchLink(problem, saved.model, engine.tree, engine=engine, judge=judge,

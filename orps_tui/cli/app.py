@@ -31,7 +31,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help="model calls in flight at once")
     parser.add_argument("--resume", metavar="SESSION", nargs="?", const="",
                         help="reopen a saved session (folder or name; none: the newest): "
-                             "review it if it finished, continue it if not")
+                             "continue it if it did not finish; a finished one opens for "
+                             "review, and its steering keys continue it")
+    parser.add_argument("--review", action="store_true",
+                        help="with --resume: open the session read-only (nothing is changed "
+                             "or written)")
     parser.add_argument("--theme", metavar="NAME", help="colour theme for this run")
     return parser
 
@@ -44,6 +48,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
                        "`orps PROBLEM --help` for the app's options)")
     if args.resume is not None and args.problem:
         raise CliError("give either PROBLEM or --resume SESSION, not both")
+    if args.review and args.resume is None:
+        raise CliError("--review needs --resume SESSION")
     if args.resume == "":
         args.resume = str(_newest_session())
     for name, low in (("samples", 1), ("beam", 1), ("rounds", 0), ("concurrency", 1)):
@@ -114,6 +120,7 @@ def run_from_argv(argv: list[str]) -> int:
         model=args.model,
         budget=budget,
         resume=Path(args.resume).expanduser() if args.resume else None,
+        review=args.review,
     )
     from orps_tui.app.app import OrpsApp
 

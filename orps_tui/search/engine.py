@@ -17,6 +17,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from orps_tui.llm.base import (
@@ -40,7 +41,7 @@ from orps_tui.search.parsing import (
 from orps_tui.search.prompts import LAYOUT, PromptLayout, Role, strategy_for
 from orps_tui.search.scoring import outcome_parts, select_beam
 from orps_tui.search.search_config import SearchConfig, SearchResult, SearchStats, StopReason
-from orps_tui.search.steering import SteeringMixin
+from orps_tui.search.steering import SteeringMixin, expand_settings_problem
 from orps_tui.search.tree import (
     Author,
     CallOutcome,
@@ -192,6 +193,19 @@ class SearchEngine(SteeringMixin):
         self._streams: dict[tuple[int, str], _Stream] = {}
         self._function_name = (problem.function.name
                                if problem.kind is ProblemKind.FUNCTION and problem.function else None)
+        # continuing a finished search (see `send` and `run`)
+        self._queued: list[ev.Command] = []
+        """Commands that grow a finished search, applied when `run()` continues it."""
+        self._given_more = False
+        """More rounds or calls were given after the search finished: it goes on from its
+        last beam when continued (otherwise only what a person asked for is generated)."""
+        self._round_cap: int | None = None
+        """A continued search's last round, unless more rounds were given."""
+        self._settled_round = -1
+        self._last_kept: list[int] = []
+        self._session_dir = session.directory if session is not None else None
+        if restore is not None and not restore.resumable:
+            self._load_finished(restore)
 
     # ---- public API --------------------------------------------------------------------
 
@@ -211,14 +225,89 @@ class SearchEngine(SteeringMixin):
         (a Textual app on the same loop can call it directly; another thread must use
         `loop.call_soon_threadsafe(engine.send, command)`). Commands naming an unknown or
         unsuitable node produce an EngineError event and change nothing."""
+        if self.finished:
+            self._send_finished(command)
+            return
         if self.session is not None:
             self.session.command(command)
+        self._apply(command)
+
+    def _apply(self, command: ev.Command) -> None:
         handler = getattr(self, f"_cmd_{type(command).__name__}", None)
         if handler is None:
             self._emit(ev.EngineError(f"unknown command {type(command).__name__}"))
             return
         handler(command)
         self._poke()
+
+    @property
+    def finished(self) -> bool:
+        """The search has ended (or was restored from a finished session) and is not
+        running: commands that grow it are queued for the next `run()`."""
+        return self.result is not None and not self.running
+
+    @property
+    def session_directory(self) -> Path | None:
+        """The session folder this search writes to (also while finished, between runs)."""
+        return self._session_dir
+
+    @property
+    def can_continue(self) -> bool:
+        """A finished search has something to do if `run()` again: queued commands, or
+        more rounds or calls given and a beam to go on from."""
+        if not self.finished:
+            return False
+        return bool(self._queued) or (self._given_more and bool(self._last_kept)
+                                      and self.stats.round < self.config.rounds
+                                      and self._affordable_nodes() > 0)
+
+    def _send_finished(self, command: ev.Command) -> None:
+        """A finished search: ExpandNow and AddHandWritten wait for the next `run()`;
+        AddHint, SetBudget, Prune and Unprune apply now and are written to the session at
+        once; the rest (Boost, Pause, Stop, ...) make no sense once it has ended."""
+        name = type(command).__name__
+        if isinstance(command, ev.ExpandNow | ev.AddHandWritten):
+            if why := self._growth_problem(command):
+                self._emit(ev.EngineError(why))
+                return
+            self._queued.append(command)
+            return
+        if not isinstance(command, ev.AddHint | ev.SetBudget | ev.Prune | ev.Unprune):
+            self._emit(ev.EngineError(f"{name.lower()}: the search has finished"))
+            return
+        try:
+            self.session = self._open_session(continuing=False) or self.session
+        except Exception as exc:  # SessionError: another process writes it
+            self._emit(ev.EngineError(f"{name.lower()}: {exc}"))
+            return
+        if self.session is not None:
+            self.session.command(command)
+        self._apply(command)
+        if self.session is not None:
+            self.session.close()
+
+    def _growth_problem(self, command: ev.ExpandNow | ev.AddHandWritten) -> str | None:
+        """Why a queued command cannot run on this finished tree (checked again when run)."""
+        if isinstance(command, ev.ExpandNow):
+            node = self.tree.nodes.get(command.node_id)
+            if node is None:
+                return f"expand: no node {command.node_id}"
+            if node.state in (NodeState.PRUNED, NodeState.ERROR) or not node.code:
+                return f"expand: node {node.id} is {node.state}"
+            if why := expand_settings_problem(command):
+                return f"expand: {why}"
+            return None
+        if command.parent_id is not None and command.parent_id not in self.tree:
+            return f"edit: no node {command.parent_id}"
+        return None if command.code.strip() else "edit: the code is empty"
+
+    def _open_session(self, *, continuing: bool) -> SessionWriter | None:
+        """A writer appending to this search's session again (None without one)."""
+        if self._session_dir is None:
+            return None
+        from orps_tui.search.session import SessionWriter
+
+        return SessionWriter.append_to(self._session_dir, resumed=continuing)
 
     async def run(self) -> SearchResult:
         """Run the search to its end and return the answer (graded once on hidden tests).
@@ -227,13 +316,29 @@ class SearchEngine(SteeringMixin):
         closed when this returns (later commands are not recorded)."""
         if self.running:
             raise RuntimeError("this search is already running")
+        continuing = self.result is not None
+        if continuing:
+            try:
+                self.session = self._open_session(continuing=True) or self.session
+            except Exception as exc:  # SessionError: another process writes it
+                self._queued.clear()
+                self._emit(ev.EngineError(f"cannot continue: {exc}"))
+                assert self.result is not None
+                return self.result
+            elapsed = self.stats.elapsed_s
+            self.result = None
+            self._stop_reason = None
+            self._stop_message = ""
+            self.stats.started_at = time.monotonic() - elapsed
+            self.stats.ended_at = None
+        else:
+            self.stats.started_at = time.monotonic()
         self.running = True
         self._wake = asyncio.Event()
-        self.stats.started_at = time.monotonic()
         self._emit(ev.SearchStarted(self.problem.id, self.model.uri,
                                     str(self.session.path) if self.session else None))
         try:
-            await self._search()
+            await self._search(continuing)
             result = await self._conclude()
         except asyncio.CancelledError:
             self._stop_reason = StopReason.CANCELLED
@@ -252,10 +357,13 @@ class SearchEngine(SteeringMixin):
 
     # ---- the search loop ---------------------------------------------------------------
 
-    async def _search(self) -> None:
+    async def _search(self, continuing: bool) -> None:
         if self._restore is not None:
-            if not self._resume_from(self._restore):
+            restore, self._restore = self._restore, None
+            if not self._resume_from(restore):
                 return
+        elif continuing:
+            self._continue()
         else:
             self._start_round(0, [None])
         while True:
@@ -267,6 +375,7 @@ class SearchEngine(SteeringMixin):
             # commands sent now shape this beam
             self._emit(ev.RoundSettled(self.stats.round, last=self._last_round()))
             kept = self._select_beam()
+            self._settled_round, self._last_kept = self.stats.round, [n.id for n in kept]
             self._emit(ev.RoundFinished(self.stats.round, tuple(n.id for n in kept)))
             if self.session is not None:
                 self.session.round(self.stats.round, [n.id for n in kept])
@@ -283,6 +392,29 @@ class SearchEngine(SteeringMixin):
                 self._stop_reason = StopReason.NOTHING_ACTIVE
                 return
             self._start_round(self.stats.round + 1, [n.id for n in kept])
+
+    def _continue(self) -> None:
+        """Go on with a finished search (a second `run()`). Its round is the next one, or the
+        round a Stop cut short (its cancelled nodes stay cancelled). It holds the nodes of
+        the queued commands and, only if more rounds or calls were given, the last beam's
+        children, as a round normally would; it ends after that round unless rounds remain
+        of those given."""
+        queued, self._queued = self._queued, []
+        more, self._given_more = self._given_more, False
+        settled = self._settled_round == self.stats.round
+        current = self.stats.round + 1 if settled else self.stats.round
+        self._round_cap = None if more else current
+        if settled:
+            self._round_ids = []
+            parents = self._last_kept if more and current <= self.config.rounds else []
+            self._start_round(current, list(parents))
+        else:
+            self._round_ids = [n.id for n in self.tree.nodes.values() if n.round == current]
+            self.stats.round = current
+        for command in queued:
+            if self.session is not None:
+                self.session.command(command)
+            self._apply(command)
 
     def _start_round(self, round_no: int, parents: Sequence[int | None]) -> None:
         self.stats.round = round_no
@@ -320,7 +452,8 @@ class SearchEngine(SteeringMixin):
 
     def _last_round(self) -> bool:
         """No round may follow the current one: its rounds or its call budget are spent."""
-        return self.stats.round >= self.config.rounds or self._affordable_nodes() == 0
+        capped = self._round_cap is not None and self.stats.round >= self._round_cap
+        return self.stats.round >= self.config.rounds or capped or self._affordable_nodes() == 0
 
     def _affordable_nodes(self) -> int:
         """How many more model-written nodes the call budget pays for (each costs a
@@ -331,10 +464,12 @@ class SearchEngine(SteeringMixin):
         left = self.config.max_calls - self.stats.llm_calls
         return max(0, left // self.config.calls_per_node)
 
-    def _spawn_children(self, parent_id: int | None, count: int, first_index: int = 0) -> None:
+    def _spawn_children(self, parent_id: int | None, count: int, first_index: int = 0,
+                        **values: Any) -> None:
+        """`values`: per-node settings a person gave (temperature, instruction)."""
         for j in range(first_index, first_index + count):
             hint = strategy_for(j) if self.config.strategy_hints else ""
-            node = self._new_node(parent_id, strategy=hint)
+            node = self._new_node(parent_id, strategy=hint, **values)
             self._launch(node)
 
     def _new_node(self, parent_id: int | None, **values: Any) -> Node:
@@ -348,8 +483,22 @@ class SearchEngine(SteeringMixin):
         return node
 
     def _launch(self, node: Node) -> None:
-        self._tasks[node.id] = asyncio.get_running_loop().create_task(
-            self._pipeline(node), name=f"orps-node-{node.id}")
+        task = asyncio.get_running_loop().create_task(self._pipeline(node),
+                                                      name=f"orps-node-{node.id}")
+        self._tasks[node.id] = task
+        task.add_done_callback(lambda _: self._never_started(node, task))
+
+    def _never_started(self, node: Node, task: asyncio.Task[None]) -> None:
+        """A task cancelled before its first step never runs `_pipeline`'s cleanup (a Stop
+        sent while a round's nodes are being added): settle its node here."""
+        if self._tasks.get(node.id) is not task:
+            return
+        self._tasks.pop(node.id)
+        if node.state.busy:
+            self._set_state(node, self._cancel_as.pop(node.id, NodeState.CANCELLED))
+            if self.session is not None:
+                self.session.node(node)
+        self._poke()
 
     async def _drain(self) -> None:
         assert self._wake is not None
@@ -467,7 +616,8 @@ class SearchEngine(SteeringMixin):
     async def _generate(self, node: Node) -> bool:
         # The node stays PENDING until it has a model slot; _attempt marks it GENERATING.
         parent_branch = self.tree.path_to(node.parent_id) if node.parent_id is not None else []
-        messages = self._prompts.programmer(self.problem, parent_branch, node.strategy)
+        messages = self._prompts.programmer(self.problem, parent_branch, node.strategy,
+                                            node.instruction)
         node.prompt = [{"role": m.role, "content": m.content} for m in messages]
         try:
             done = await self._call(node, Role.PROGRAMMER, messages, self._options(node))
@@ -534,7 +684,8 @@ class SearchEngine(SteeringMixin):
 
     def _options(self, node: Node, critic: bool = False) -> GenOptions:
         c = self.config
-        return GenOptions(temperature=c.temperature, seed=node.seed + (1 if critic else 0),
+        temperature = c.temperature if critic or node.temperature is None else node.temperature
+        return GenOptions(temperature=temperature, seed=node.seed + (1 if critic else 0),
                           max_tokens=c.critic_max_tokens if critic else c.max_tokens,
                           num_ctx=c.num_ctx, timeout_s=c.timeout_s)
 
@@ -717,12 +868,28 @@ class SearchEngine(SteeringMixin):
 
     # ---- resuming a saved session -------------------------------------------------------
 
-    def _resume_from(self, saved: LoadedSession) -> bool:
-        """Rebuild the tree from `saved` and queue what was unfinished. False: nothing to do
-        (the saved search had already finished)."""
+    def _load_finished(self, saved: LoadedSession) -> None:
+        """A finished session, as the finished engine that wrote it: its tree, counts and
+        result, ready for review and for commands that continue it."""
+        self._restore = None
+        self._session_dir = saved.directory
+        self._rebuild(saved)
+        self.stats.started_at, self.stats.ended_at = 0.0, saved.elapsed_s
+        if saved.rounds:
+            self._settled_round, self._last_kept = saved.rounds[-1][0], list(saved.rounds[-1][1])
+        self.stats.round = max([self._settled_round]
+                               + [n.round for n in self.tree.nodes.values()], default=0)
+        end = saved.finished or {}
+        self._stop_reason = _saved_reason(end.get("reason"))
+        self._stop_message = str(end.get("message", ""))
+        answer_id = end.get("answer_id")
+        answer = self.tree.nodes.get(answer_id) if isinstance(answer_id, int) else None
+        self.result = SearchResult(answer.id if answer else None, answer,
+                                   answer.hidden_report if answer else None, self.stats,
+                                   self._stop_reason, self._stop_message, str(saved.directory))
+
+    def _rebuild(self, saved: LoadedSession) -> None:
         self.tree = saved.tree
-        assert self.stats.started_at is not None
-        self.stats.started_at -= saved.elapsed_s  # the clock goes on from where it stopped
         for node in self.tree.nodes.values():
             for call in node.calls:
                 self.stats.llm_calls += 1
@@ -730,12 +897,20 @@ class SearchEngine(SteeringMixin):
             if node.state is NodeState.BOOSTED:
                 self._boosted.append(node.id)
         self.stats.nodes = len(self.tree)
+
+    def _resume_from(self, saved: LoadedSession) -> bool:
+        """Rebuild the tree from `saved` and queue what was unfinished. False: nothing to do
+        (the saved search had already finished)."""
+        self._rebuild(saved)
+        assert self.stats.started_at is not None
+        self.stats.started_at -= saved.elapsed_s  # the clock goes on from where it stopped
         if not saved.resumable:
             assert saved.finished is not None
             self._stop_reason = _saved_reason(saved.finished.get("reason"))
             self._stop_message = saved.finished.get("message", "")
             return False
         last_round, kept = (saved.rounds[-1] if saved.rounds else (-1, []))
+        self._settled_round, self._last_kept = last_round, list(kept)
         current = last_round + 1
         self.stats.round = current
         in_round = [n for n in self.tree.nodes.values() if n.round == current]
@@ -743,7 +918,9 @@ class SearchEngine(SteeringMixin):
         if current > self.config.rounds and not in_round:
             self._stop_reason = StopReason.BUDGET
             return True
-        if current == 0:
+        if current > self.config.rounds:
+            pass  # a continued search's extra round: only the nodes a person asked for
+        elif current == 0:
             missing = self.config.samples - len([n for n in in_round if n.parent_id is None])
             if missing > 0:
                 self._spawn_children(None, missing, first_index=self.config.samples - missing)

@@ -129,7 +129,14 @@ class Boost(Command):
 
 @dataclass(frozen=True)
 class ExpandNow(Command):
+    """Children of `node_id` now. The optional settings apply to these children only and
+    are recorded on them: `samples` (K, default the search's), `temperature` (default the
+    search's), `instruction` (extra text for their programmer call, placed where a hint goes)."""
+
     node_id: int
+    samples: int | None = None
+    temperature: float | None = None
+    instruction: str = ""
 
 
 @dataclass(frozen=True)
@@ -164,10 +171,14 @@ class CancelInFlight(Command):
 
 @dataclass(frozen=True)
 class SetBudget(Command):
+    """Change the budget (None: unchanged). Sent to a finished search, more rounds or calls
+    let it go on from its last beam at its next `run()`."""
+
     samples: int | None = None
     beam: int | None = None
     rounds: int | None = None
     concurrency: int | None = None
+    max_calls: int | None = None
 
 
 @dataclass(frozen=True)

@@ -130,8 +130,10 @@ _SHORT_REASONING = 400
 class PromptLayout(Protocol):
     """How a search renders its prompts (the engine takes any; `bench/` compares layouts)."""
 
-    def programmer(self, problem: Problem, branch: Sequence[Node], strategy: str) -> list[Message]:
-        """The programmer call for a new child of `branch[-1]` (a root when empty)."""
+    def programmer(self, problem: Problem, branch: Sequence[Node], strategy: str,
+                   instruction: str = "") -> list[Message]:
+        """The programmer call for a new child of `branch[-1]` (a root when empty);
+        `instruction`: a person's extra text for this child alone (ExpandNow)."""
         ...
 
     def critic(self, problem: Problem, branch: Sequence[Node], json_output: bool) -> list[Message]:
@@ -258,6 +260,18 @@ def _hints(node: Node) -> str:
     return "\n\n".join(f"Feedback from the person supervising:\n{h.strip()}" for h in node.hints)
 
 
+def _opening(parent: Node, instruction: str, task: str) -> str:
+    """A child's first message: its parent's hints and its own instruction, if any, then
+    its task (exactly the task alone when there are neither, so layouts stay as measured)."""
+    notes = [part for part in (_hints(parent), _instruction(instruction)) if part]
+    return "\n\n".join([*notes, task])
+
+
+def _instruction(text: str) -> str:
+    return f"Instruction from the person supervising, for this attempt:\n{text.strip()}" \
+        if text.strip() else ""
+
+
 def _review_task(json_output: bool) -> str:
     return f"{_REVIEW_TASK}\n{_JSON_FORMAT if json_output else _TEXT_FORMAT}"
 
@@ -265,15 +279,15 @@ def _review_task(json_output: bool) -> str:
 class BranchConversation:
     """The layout described in the module docstring."""
 
-    def programmer(self, problem: Problem, branch: Sequence[Node], strategy: str) -> list[Message]:
+    def programmer(self, problem: Problem, branch: Sequence[Node], strategy: str,
+                   instruction: str = "") -> list[Message]:
         messages = self._history(problem, branch, json_output=True, open_review=False)
         if not branch:
             head = problem_message(problem)
             messages.append(Message("user", f"{head}\n\n{_task(True, strategy, problem)}"))
             return messages
-        hints = _hints(branch[-1])
         task = _task(False, strategy, problem)
-        messages.append(Message("user", f"{hints}\n\n{task}" if hints else task))
+        messages.append(Message("user", _opening(branch[-1], instruction, task)))
         return messages
 
     def critic(self, problem: Problem, branch: Sequence[Node], json_output: bool) -> list[Message]:
@@ -295,8 +309,7 @@ class BranchConversation:
             if i == 0:
                 opening = f"{problem_message(problem)}\n\n{task}"
             else:
-                hints = _hints(branch[i - 1])
-                opening = f"{hints}\n\n{task}" if hints else task
+                opening = _opening(branch[i - 1], node.instruction if full else "", task)
             messages.append(Message("user", opening))
             messages.append(Message("assistant", answer_text(node, full)))
             messages.append(Message("user", f"{analysis_text(node.report, problem)}\n\n"
@@ -310,9 +323,10 @@ class BranchConversation:
 LAYOUT: PromptLayout = BranchConversation()
 
 
-def programmer_messages(problem: Problem, branch: Sequence[Node], strategy: str) -> list[Message]:
+def programmer_messages(problem: Problem, branch: Sequence[Node], strategy: str,
+                        instruction: str = "") -> list[Message]:
     """Messages for a programmer call that extends `branch` (root first; empty for a root)."""
-    return LAYOUT.programmer(problem, branch, strategy)
+    return LAYOUT.programmer(problem, branch, strategy, instruction)
 
 
 def critic_messages(problem: Problem, branch: Sequence[Node], json_output: bool) -> list[Message]:

@@ -126,7 +126,7 @@ def report_from_dict(data: dict[str, Any] | None) -> JudgeReport | None:
 _PLAIN_FIELDS = ("id", "parent_id", "depth", "strategy", "error", "reasoning", "code",
                  "raw_output", "thinking", "prompt", "critique", "critic_raw", "process_score",
                  "outcome_score", "critic_finished", "hints", "children", "round", "seed",
-                 "issues", "started_s", "finished_s")
+                 "issues", "started_s", "finished_s", "temperature", "instruction")
 
 
 def node_to_dict(node: Node) -> dict[str, Any]:
@@ -221,11 +221,14 @@ class SessionWriter:
         return writer
 
     @classmethod
-    def append_to(cls, directory: Path) -> SessionWriter:
-        """Continue an existing session (resume): appends a `resumed` record."""
+    def append_to(cls, directory: Path, *, resumed: bool = True) -> SessionWriter:
+        """Continue an existing session (resume, or a finished search continued): appends a
+        `resumed` record. `resumed=False`: only amend it (a hint or a budget given to a
+        finished search), which leaves it finished."""
         writer = cls(directory)
-        writer._write({"type": "resumed",
-                       "at": datetime.now(UTC).isoformat(timespec="seconds")})
+        if resumed:
+            writer._write({"type": "resumed",
+                           "at": datetime.now(UTC).isoformat(timespec="seconds")})
         return writer
 
     def _trim_torn_tail(self) -> None:
@@ -340,7 +343,16 @@ class LoadedSession:
 
     @property
     def config(self) -> SearchConfig:
-        return SearchConfig.from_dict(self.header.get("config", {}))
+        """The header's config with every recorded SetBudget applied, in order: the budget
+        the search had when it stopped (a resume or a continuation goes on with it)."""
+        config = SearchConfig.from_dict(self.header.get("config", {}))
+        for command in self.commands:
+            if isinstance(command, ev.SetBudget):
+                try:
+                    config = config.with_overrides(**asdict(command))
+                except ValueError:
+                    continue  # refused when it was sent, too
+        return config
 
     @property
     def problem_id(self) -> str:

@@ -41,11 +41,12 @@ class SteeringMixin:
         _fate_before_prune: dict[int, NodeFate | None]
         _stop_reason: StopReason | None
         _wake: asyncio.Event | None
+        _given_more: bool
 
         def _emit(self, event: ev.Event) -> None: ...
         def _set_state(self, node: Node, new: NodeState, *, record: bool = False) -> None: ...
         def _spawn_children(self, parent_id: int | None, count: int,
-                            first_index: int = 0) -> None: ...
+                            first_index: int = 0, **values: object) -> None: ...
         def _new_node(self, parent_id: int | None, **values: object) -> Node: ...
         def _launch(self, node: Node) -> None: ...
         def _requeue(self, node: Node) -> None: ...
@@ -128,8 +129,17 @@ class SteeringMixin:
         if node.state.busy or node.state in (NodeState.PRUNED, NodeState.ERROR) or not node.code:
             self._emit(ev.EngineError(f"expand: node {node.id} is {node.state}", node.id))
             return
+        if why := expand_settings_problem(cmd):
+            self._emit(ev.EngineError(f"expand: {why}", node.id))
+            return
         self._mark(node, cmd)
-        self._spawn_children(node.id, self.config.samples, first_index=len(node.children))
+        values: dict[str, object] = {}
+        if cmd.temperature is not None:
+            values["temperature"] = float(cmd.temperature)
+        if cmd.instruction.strip():
+            values["instruction"] = cmd.instruction.strip()
+        self._spawn_children(node.id, cmd.samples or self.config.samples,
+                             first_index=len(node.children), **values)
 
     def _cmd_AddHint(self, cmd: ev.AddHint) -> None:
         node = self._node_or_error(cmd.node_id, "hint")
@@ -184,13 +194,18 @@ class SteeringMixin:
                 task.cancel()
 
     def _cmd_SetBudget(self, cmd: ev.SetBudget) -> None:
+        before = self.config
         try:
             self.config = self.config.with_overrides(samples=cmd.samples, beam=cmd.beam,
                                                      rounds=cmd.rounds,
-                                                     concurrency=cmd.concurrency)
+                                                     concurrency=cmd.concurrency,
+                                                     max_calls=cmd.max_calls)
         except ValueError as exc:
             self._emit(ev.EngineError(f"budget: {exc}"))
             return
+        if not self.running and (self.config.rounds > before.rounds
+                                 or _calls(self.config) > _calls(before)):
+            self._given_more = True  # a finished search may go on from its last beam
         self.stats.budget = self.config.budget
         self._gate.limit = self.config.concurrency
         self._gate.pump()
@@ -203,3 +218,19 @@ class SteeringMixin:
             task.cancel()
         if self.paused:
             self._cmd_Resume(ev.Resume())
+
+
+def _calls(config: SearchConfig) -> float:
+    return float("inf") if config.max_calls is None else config.max_calls
+
+
+def expand_settings_problem(cmd: ev.ExpandNow) -> str | None:
+    """Why an ExpandNow's own settings cannot be used (one line), or None."""
+    from orps_tui.config import SETTING_BOUNDS
+
+    if cmd.samples is not None and (why := SETTING_BOUNDS["search.samples"].problem(cmd.samples)):
+        return f"K {why}, got {cmd.samples}"
+    if cmd.temperature is not None and (
+            why := SETTING_BOUNDS["model.temperature"].problem(cmd.temperature)):
+        return f"temperature {why}, got {cmd.temperature}"
+    return None

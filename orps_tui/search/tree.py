@@ -146,6 +146,11 @@ class Node:
     critic_finished: bool = False
     hints: list[str] = field(default_factory=list)
     """Text a person added; the next programmer call from this node sees it as feedback."""
+    temperature: float | None = None
+    """This node's sampling temperature when a person's ExpandNow set one (None: the
+    search's)."""
+    instruction: str = ""
+    """Extra text a person's ExpandNow gave this node's programmer call (where hints go)."""
     calls: list[CallStats] = field(default_factory=list)
     children: list[int] = field(default_factory=list)
     round: int = 0

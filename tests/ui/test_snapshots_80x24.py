@@ -168,6 +168,18 @@ def test_edit_modal(snap_compare) -> None:
         _then(0, "E"), _dialog_up, _showing("Submit as child", "def add")))
 
 
+def test_budget_modal(snap_compare) -> None:
+    assert snap_compare(frozen_search_app(), terminal_size=SIZE, run_before=_in_order(
+        _then(0, "B"), _dialog_up, _showing("Search budget", "R rounds", "call cap", "Apply",
+                                            "8 calls used")))
+
+
+def test_expand_modal(snap_compare) -> None:
+    assert snap_compare(frozen_search_app(), terminal_size=SIZE, run_before=_in_order(
+        _then(0, "o"), _dialog_up, _showing("Expand #0", "temperature", "Extra instruction",
+                                            "Cancel")))
+
+
 def test_export_modal(snap_compare) -> None:
     assert snap_compare(frozen_search_app(), terminal_size=SIZE, run_before=_in_order(
         _then(0, "x"), _dialog_up, _showing("./add-two.py")))

@@ -181,3 +181,27 @@ def test_a_performance_test_is_reported_by_time_never_by_its_input() -> None:
 
 def _perf_case(big: str) -> TestCase:
     return TestCase("perf", True, code=f"add(1, 2)  # {big}", performance=True)
+
+
+def test_an_expand_instruction_goes_where_a_hint_goes_and_the_calls_still_extend() -> None:
+    """ExpandNow's extra instruction: in the child's opening message, after its parent's
+    hints and before its task; the child's critic prompt (and its children's prompts)
+    replay it, so each call still extends the one before. Without one, nothing changes."""
+    problem = sample_problem()
+    branch = _branch(problem, 2)
+    plain = programmer_messages(problem, branch, strategy_for(1))
+    assert programmer_messages(problem, branch, strategy_for(1), "") == plain
+    told = programmer_messages(problem, branch, strategy_for(1), "Use a plain loop.")
+    assert told[:-1] == plain[:-1]
+    last = told[-1].content
+    assert last.index("hint 1") < last.index("Instruction from the person supervising, "
+                                              "for this attempt:\nUse a plain loop.") \
+        < last.index(plain[-1].content.split("\n\n")[-1])
+    child = _branch(problem, 3)[-1]
+    child.instruction = "Use a plain loop."
+    full = branch + [child]
+    programmer = programmer_messages(problem, branch, child.strategy, child.instruction)
+    critic = critic_messages(problem, full, True)
+    assert critic[:len(programmer)] == programmer
+    grandchild = programmer_messages(problem, full, strategy_for(0))
+    assert grandchild[:len(critic)] == critic

@@ -187,11 +187,12 @@ async def test_bad_commands_report_an_error_and_change_nothing() -> None:
     model = ScriptedModel(programmer=RIGHT)
     engine, events = make(model, samples=1, beam=1, rounds=0)
     await engine.run()
-    engine.send(ev.Prune(99))
-    engine.send(ev.ExpandNow(0))  # the search is over
+    engine.send(ev.ExpandNow(99))
+    engine.send(ev.Boost(0))  # the search is over: no beam is left to boost it into
     errors = [e for e in events if isinstance(e, ev.EngineError)]
     assert len(errors) == 2 and "no node 99" in errors[0].message
-    assert "not running" in errors[1].message
+    assert "the search has finished" in errors[1].message
+    assert engine.tree[0].state is not NodeState.BOOSTED and not engine.can_continue
 
 
 async def test_a_node_added_while_a_round_closes_joins_the_next_round() -> None:

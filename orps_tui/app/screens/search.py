@@ -34,7 +34,9 @@ from orps_tui.app.keymap import (
     refusal_bindings,
 )
 from orps_tui.app.profile_view import heat_from_profile
+from orps_tui.app.screens.budget_modal import BudgetModal, BudgetNow
 from orps_tui.app.screens.edit_modal import EditModal
+from orps_tui.app.screens.expand_modal import ExpandModal
 from orps_tui.app.screens.guide import GuideScreen
 from orps_tui.app.screens.help import HelpScreen, keys_markdown
 from orps_tui.app.screens.hint_modal import HintModal
@@ -53,6 +55,7 @@ REFRESH_S = 0.075
 
 
 _CHANGES_SEARCH = {s.action for s in SEARCH_KEYS if s.changes_search}
+_CONTINUES = {s.action for s in SEARCH_KEYS if s.continues}
 _NEEDS_CODE = {"profile"}
 
 
@@ -63,10 +66,11 @@ class SearchScreen(Screen[None]):
     def __init__(self, link: SearchLink, *, autostart: bool = True) -> None:
         super().__init__()
         self.link = link
-        self.autostart = autostart and link.engine is not None and not link.read_only
+        self.autostart = autostart and link.engine is not None and not link.read_only \
+            and not link.finished
         self.buffer = EventBuffer()
         self.selected_id: int | None = None
-        self.state = "review" if link.read_only else "starting"
+        self.state = "review" if link.read_only else "finished" if link.finished else "starting"
         self.unsaved = False
         self.flushes = 0
         self._unsubscribe = link.subscribe(self.buffer.push)
@@ -205,33 +209,48 @@ class SearchScreen(Screen[None]):
         """Keys that change the search are offered only while it can be changed (their
         hidden twins say why otherwise); `P` only on a node with code."""
         if action in _CHANGES_SEARCH:
-            return self.link.refusal() is None
+            return self.link.refusal(continues=action in _CONTINUES) is None
         if action == "refused":
-            return self.link.refusal() is not None
+            spec = BY_ID.get(str(parameters[0])) if parameters else None
+            return self.link.refusal(continues=spec is not None and spec.continues) is not None
         if action in _NEEDS_CODE:
             node = self.link.node(self.selected_id)
             return node is not None and bool(node.code.strip())
         return True
 
     def action_refused(self, binding_id: str) -> None:
-        why = self.link.refusal() or "not now"
-        name = BY_ID[binding_id].palette.split(": ", 1)[1]
+        spec = BY_ID[binding_id]
+        why = self.link.refusal(continues=spec.continues) or "not now"
+        name = spec.palette.split(": ", 1)[1]
         self.notify(f"{why}: {name} changes a running search", severity="warning")
 
     # ---- steering --------------------------------------------------------------------
 
-    def _send(self, command: ev.Command, done: str) -> bool:
+    def _send(self, command: ev.Command, done: str, *, continues: bool = False) -> bool:
+        """Send `command`; `continues`: it may continue a finished search, which then runs
+        again."""
         try:
-            self.link.send(command)
+            self.link.send(command, continues=continues)
         except ReadOnlyError as exc:
             self.notify(f"{exc}: this key changes a running search", severity="warning")
             return False
         self.unsaved = not self.link.autosaves
+        if self.link.can_continue:
+            self._continue_search()
+            done += " (the search continues)"
         self.notify(done, timeout=3)
         return True
 
-    def _read_only_refused(self) -> bool:
-        why = self.link.refusal()
+    def _continue_search(self) -> None:
+        """Run the finished engine again: it applies what was queued, in its session."""
+        self.state = "running"
+        self._run_worker = self.run_worker(self._run_engine(), name="engine",
+                                           group="engine", exit_on_error=False)
+        self.refresh_bindings()
+        self._refresh_header()
+
+    def _read_only_refused(self, *, continues: bool = False) -> bool:
+        why = self.link.refusal(continues=continues)
         if why is not None:
             self.notify(f"{why}: this key changes a running search", severity="warning")
             return True
@@ -259,22 +278,23 @@ class SearchScreen(Screen[None]):
     def action_expand(self) -> None:
         node = self._selected()
         if node is not None:
-            self._send(ev.ExpandNow(node.id), f"expanding #{node.id} now")
+            self._send(ev.ExpandNow(node.id), f"expanding #{node.id} now", continues=True)
 
     def action_hint(self) -> None:
         node = self._selected()
-        if node is None or self._read_only_refused():
+        if node is None or self._read_only_refused(continues=True):
             return
 
         def done(text: str | None) -> None:
             if text:
-                self._send(ev.AddHint(node.id, text), f"hint added to #{node.id}")
+                self._send(ev.AddHint(node.id, text), f"hint added to #{node.id}",
+                           continues=True)
 
         self.app.push_screen(HintModal(node.id), done)
 
     def action_edit(self) -> None:
         node = self._selected()
-        if node is None or self._read_only_refused():
+        if node is None or self._read_only_refused(continues=True):
             return
 
         def done(code: str | None) -> None:
@@ -285,7 +305,7 @@ class SearchScreen(Screen[None]):
 
     def action_edit_external(self) -> None:
         node = self._selected()
-        if node is None or self._read_only_refused():
+        if node is None or self._read_only_refused(continues=True):
             return
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
         if not editor:
@@ -318,7 +338,8 @@ class SearchScreen(Screen[None]):
         if _same_code(code, node.code):
             self.notify("code unchanged: nothing submitted")
             return
-        self._send(ev.AddHandWritten(node.id, code), f"your child of #{node.id} is being judged")
+        self._send(ev.AddHandWritten(node.id, code), f"your child of #{node.id} is being judged",
+                   continues=True)
 
     def action_pause(self) -> None:
         if self._read_only_refused():
@@ -336,6 +357,49 @@ class SearchScreen(Screen[None]):
         if self._read_only_refused():
             return
         self._send(ev.CancelInFlight(), "cancelling the model calls in flight")
+
+    def action_expand_with(self) -> None:
+        node = self._selected()
+        config = self.link.config
+        if node is None or self._read_only_refused(continues=True) or config is None:
+            return
+
+        def done(command: ev.ExpandNow | None) -> None:
+            if command is not None:
+                extra = ", with an instruction" if command.instruction else ""
+                self._send(command, f"expanding #{node.id} now: K={command.samples}, "
+                           f"temperature {command.temperature:g}{extra}", continues=True)
+
+        self.app.push_screen(ExpandModal(node.id, config.samples, config.temperature), done)
+
+    def action_budget(self) -> None:
+        config = self.link.config
+        engine = self.link.engine
+        if self._read_only_refused(continues=True) or config is None or engine is None:
+            return
+        now = BudgetNow(rounds=config.rounds, max_calls=config.max_calls,
+                        samples=config.samples, beam=config.beam, round=engine.stats.round,
+                        calls_used=self.link.header(self.state).llm_calls,
+                        finished=self.link.finished)
+
+        def done(command: ev.SetBudget | None) -> None:
+            if command is None:
+                return
+            finished = self.link.finished
+            cap = f", cap {command.max_calls} calls" if command.max_calls else ""
+            said = f"budget: R={command.rounds}, K={command.samples}, B={command.beam}{cap}"
+            if self._send(command, said, continues=True) and finished and \
+                    not self.link.can_continue:
+                self.notify("the search stays finished: give more rounds or calls than it "
+                            "has used to go on", timeout=6)
+
+        self.app.push_screen(BudgetModal(now), done)
+
+    def action_stop(self) -> None:
+        if self._read_only_refused():
+            return
+        self._send(ev.Stop(), "stopping: the calls in flight are cancelled and the best "
+                   "node is graded")
 
     def action_rejudge(self) -> None:
         node = self._selected(need_code=True)

@@ -80,7 +80,7 @@ class StartingScreen(Screen[None]):
         try:
             if launch.resume is not None:
                 self._say(f"Opening session {launch.resume}…")
-                link = open_session(launch.resume, settings)
+                link = open_session(launch.resume, settings, resume=not launch.review)
             else:
                 assert launch.problem is not None
                 self._say(f"Loading {launch.problem}…")

@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static, TabbedContent, TabPane
 
-from orps_tui.app.node_format import node_summary
+from orps_tui.app.node_format import generation_note, node_summary
 from orps_tui.app.palette import Palette
 from orps_tui.app.widgets.code_view import CodeView
 from orps_tui.app.widgets.critique_view import CritiqueView, critique_markdown
@@ -69,7 +69,8 @@ class DetailPane(Vertical):
         """Show `node` (`answer`: the search's answer); cheap to call again (each view
         skips unchanged content)."""
         self.node_id = node.id
-        summary = ("★ the answer · " if answer else "") + node_summary(node)
+        summary = ("★ the answer · " if answer else "") + node_summary(node) \
+            + generation_note(node)
         if summary != self._summary:
             self._summary = summary
             self.query_one("#detail-summary", Static).update(summary)
