@@ -338,8 +338,11 @@ class _ThreadJudge(FakeJudge):
     async def arun(self, code: str, which: str = "public"):  # type: ignore[no-untyped-def]
         import time
 
-        await asyncio.to_thread(time.sleep, 0.05)
+        await asyncio.to_thread(time.sleep, JUDGE_BLOCKS_S)
         return self.run(code, which)
+
+
+JUDGE_BLOCKS_S = 0.4
 
 
 async def test_judging_runs_beside_generation_and_never_blocks_the_loop() -> None:
@@ -365,7 +368,9 @@ async def test_judging_runs_beside_generation_and_never_blocks_the_loop() -> Non
         and any(n.state is NodeState.GENERATING for n in engine.tree.nodes.values())))
     await engine.run()
     beat.cancel()
-    assert max(gaps) < 0.04
+    # a judge run on the loop would stall it for a whole JUDGE_BLOCKS_S; scheduling on a
+    # loaded machine may stall it for a few tens of ms, never that long
+    assert max(gaps) < JUDGE_BLOCKS_S / 2
     assert any(judging_while_generating)
 
 
