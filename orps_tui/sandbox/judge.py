@@ -223,9 +223,14 @@ class Judge:
         )
 
 
-def spec_for_test(problem: Problem, code: str, test: TestCase, *, wall_factor: float) -> RunSpec:
+def spec_for_test(
+    problem: Problem, code: str, test: TestCase, *, wall_factor: float | None = None
+) -> RunSpec:
     """The one way a test is run: what the solution sees (its file, stdin, argv, the
-    function harness's job) and its limits. The profiler adds only its instrumentation."""
+    function harness's job) and its limits. The profiler adds only its instrumentation.
+    `wall_factor` defaults to the `[judge]` setting's default."""
+    if wall_factor is None:
+        wall_factor = _default_settings().wall_factor
     files = {"solution.py": code.encode("utf-8", "surrogatepass")}
     if problem.kind is ProblemKind.FUNCTION:
         fn = problem.function

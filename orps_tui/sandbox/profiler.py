@@ -211,7 +211,7 @@ def profile(
     runner: Runner | None = None,
     baseline: TestResult | None = None,
     passes: Sequence[str] = ALL_PASSES,
-    wall_factor: float = 3.0,
+    wall_factor: float | None = None,
 ) -> ProfileReport:
     """Profile `code` on `test` of `problem`; always returns a report for any code.
 

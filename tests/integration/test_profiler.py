@@ -305,7 +305,7 @@ def test_every_pass_runs_the_judges_own_spec() -> None:
     test = TestCase(name="t1", public=True, code="assert solve(4) == 14\n")
     report = profile(function_problem(), code, test, runner=recording)
     assert report.verdict is Verdict.AC, report.message
-    judged_spec = spec_for_test(function_problem(), code, test, wall_factor=3.0)
+    judged_spec = spec_for_test(function_problem(), code, test)
     assert seen[0] == judged_spec
     modes = []
     for spec in seen[1:]:
