@@ -144,9 +144,7 @@ class Judge:
         if test is None:
             names = ", ".join(t.name for t in self.problem.tests)
             raise ValueError(f"no test named {test_name!r} in {self.problem.id} (tests: {names})")
-        return profiler.profile(
-            self.problem, code, test, wall_factor=self.settings.wall_factor
-        )
+        return profiler.profile(self.problem, code, test, wall_factor=self.settings.wall_factor)
 
     def close(self) -> None:
         self._closed = True

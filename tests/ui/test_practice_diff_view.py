@@ -21,9 +21,15 @@ def _float_wa() -> TestResult:
         Checker(type=CheckerType.FLOAT), input="", expected="1.0 5\n", actual="1.0000000001 6\n"
     )
     assert not checked.ok
-    return TestResult(name="sample-1", public=True, verdict=Verdict.WA, message=checked.message,
-                      output_head="1.0000000001 6\n", expected_head="1.0 5\n",
-                      mismatch=checked.mismatch)
+    return TestResult(
+        name="sample-1",
+        public=True,
+        verdict=Verdict.WA,
+        message=checked.message,
+        output_head="1.0000000001 6\n",
+        expected_head="1.0 5\n",
+        mismatch=checked.mismatch,
+    )
 
 
 async def test_the_practice_diff_highlights_the_token_the_float_checker_blamed() -> None:
@@ -43,8 +49,10 @@ async def test_the_practice_diff_highlights_the_token_the_float_checker_blamed()
             segments = list(strip)
             plain_bg = segments[0].style.bgcolor if segments[0].style else None
             highlighted[label] = [
-                segment.text for segment in segments
-                if segment.text.strip() and segment.style is not None
+                segment.text
+                for segment in segments
+                if segment.text.strip()
+                and segment.style is not None
                 and segment.style.bgcolor != plain_bg
             ]
     assert highlighted == {"expected line 1": ["5"], "actual   line 1": ["6"]}
