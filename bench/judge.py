@@ -8,6 +8,12 @@
     mode against warm (fork server) mode, function and stdio problems apart;
 (c) the speed-up of 2 parallel jobs over 1 (warm mode).
 
+    .venv/bin/python bench/judge.py --ab-harness OTHER/harness.py [--rounds 3]
+
+runs only (d): warm judging of the public tests with this tree's child-side harness
+against another version of it (e.g. `git show HEAD~1:orps_tui/sandbox/harness.py`),
+alternating in one process, as the ratio of this tree's figures to the other's.
+
 Ratios are what to compare between machines; absolute numbers move with the load.
 """
 
@@ -177,6 +183,48 @@ def throughput(
     }
 
 
+def harness_ab(problems: list[Problem], other: Path, rounds: int, repeat: int) -> dict:
+    """(d) Warm judging with this tree's harness ("this") against `other` ("other"): the
+    fork server boots with whichever harness `runner.child_code()` holds, so each
+    variant gets fresh servers; the variants alternate (and swap order every round),
+    the best of the rounds counts for each."""
+    from orps_tui.sandbox import runner
+
+    this_code = runner.child_code()
+    source = other.read_text(encoding="utf-8")
+    variants = {
+        "this": this_code,
+        "other": (this_code[0], compile(source, str(other), "exec", dont_inherit=True)),
+    }
+    best: dict[str, dict[str, float]] = {}
+    try:
+        for round_no in range(rounds):
+            order = ["this", "other"] if round_no % 2 == 0 else ["other", "this"]
+            for name in order:
+                runner._COMPILED = variants[name]
+                got = throughput(problems, warm=True, jobs=1, which="public", repeat=repeat)
+                if got["failures"]:
+                    raise SystemExit(f"{name} harness: {got['failures']} reference failures")
+                seen = best.setdefault(name, dict(got))
+                seen["tests_per_s"] = max(seen["tests_per_s"], got["tests_per_s"])
+                seen["cpu_ms_per_test"] = min(seen["cpu_ms_per_test"], got["cpu_ms_per_test"])
+    finally:
+        runner._COMPILED = this_code
+    return {
+        "tests": best["this"]["tests"],
+        "this_tests_per_s": best["this"]["tests_per_s"],
+        "other_tests_per_s": best["other"]["tests_per_s"],
+        "this_over_other_tests_per_s": _ratio(
+            best["this"]["tests_per_s"], best["other"]["tests_per_s"]
+        ),
+        "this_cpu_ms_per_test": best["this"]["cpu_ms_per_test"],
+        "other_cpu_ms_per_test": best["other"]["cpu_ms_per_test"],
+        "this_over_other_cpu": _ratio(
+            best["this"]["cpu_ms_per_test"], best["other"]["cpu_ms_per_test"]
+        ),
+    }
+
+
 def _ratio(a: float, b: float) -> float:
     return round(a / b, 2) if b else 0.0
 
@@ -191,9 +239,24 @@ def main() -> int:
         "--repeat", type=int, default=3, help="judge each problem this many times, keep the best"
     )
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--ab-harness", type=Path, help="only (d): this harness.py against that one, warm"
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of (d)")
     args = parser.parse_args()
 
     results: dict[str, object] = {"cpus": os.cpu_count(), "load_avg_1m": os.getloadavg()[0]}
+    if args.ab_harness is not None:
+        problems = starter_problems(args.problems)
+        for kind in (ProblemKind.FUNCTION, ProblemKind.STDIO):
+            group = [p for p in problems if p.kind is kind]
+            if group:
+                results[f"harness_ab_public_{kind.value}"] = harness_ab(
+                    group, args.ab_harness, args.rounds, args.repeat
+                )
+        results["load_avg_1m_after"] = os.getloadavg()[0]
+        print(json.dumps(results, indent=2))
+        return 0
     results["overhead"] = overhead(args.runs)
     problems = starter_problems(args.problems)
     by_kind = {

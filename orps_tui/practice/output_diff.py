@@ -1,21 +1,24 @@
 """Where an actual output first differs from the expected one, at line and token level.
 
-`diff_of` renders the judge checker's own `Mismatch` (so a float checker's accepted token is
-never the one marked); `first_difference` is the plain token comparison for results without
-one (custom checkers, results read from old sessions).
+Only renders: the comparison is the judge's checkers' (sandbox/checkers.py). `diff_of` renders
+the checker's own `Mismatch` (so a float checker's accepted token is never the one marked);
+for results without one (custom checkers, results read from old sessions) `first_difference`
+asks the `tokens` checker.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from orps_tui.sandbox import checkers
 from orps_tui.sandbox.report import Mismatch, TestResult
 
 
 @dataclass(frozen=True)
 class LineDiff:
     line: int
-    """1-based line number (in both outputs: lines are compared pairwise)."""
+    """1-based line of the actual output the checker blamed (`expected_line_number` for
+    the expected output: token checkers ignore line breaks)."""
     expected_line: str | None
     """None: the expected output has no such line (extra output)."""
     actual_line: str | None
@@ -25,46 +28,25 @@ class LineDiff:
     differs."""
     expected_token: str | None
     actual_token: str | None
-    mismatch: Mismatch | None = None
-    """The checker's mismatch this was rendered from, whose message is the summary."""
+    mismatch: Mismatch
+    """The checker's mismatch this was rendered from."""
+
+    @property
+    def expected_line_number(self) -> int:
+        return self.mismatch.expected_line or self.line
 
     def summary(self) -> str:
-        if self.mismatch is not None:
-            return self.mismatch.describe()
-        if self.actual_line is None:
-            return f"line {self.line}: missing (expected {self.expected_line!r})"
-        if self.expected_line is None:
-            return f"line {self.line}: extra output {self.actual_line!r}"
-        if self.token is None:
-            return f"line {self.line}: the same tokens, different spacing"
-        exp = "nothing" if self.expected_token is None else repr(self.expected_token)
-        act = "nothing" if self.actual_token is None else repr(self.actual_token)
-        return f"line {self.line}, token {self.token}: expected {exp}, got {act}"
+        """The checker's own message, so the view and the verdict say the same thing."""
+        return self.mismatch.describe()
 
 
 def first_difference(expected: str, actual: str, *, exact: bool = False) -> LineDiff | None:
-    """None when the outputs agree (token-wise, or exactly with `exact`). Trailing blank
-    lines are ignored unless `exact`."""
-    e_lines, a_lines = expected.splitlines(), actual.splitlines()
-    if not exact:
-        while e_lines and not e_lines[-1].strip():
-            e_lines.pop()
-        while a_lines and not a_lines[-1].strip():
-            a_lines.pop()
-    for i in range(max(len(e_lines), len(a_lines))):
-        e = e_lines[i] if i < len(e_lines) else None
-        a = a_lines[i] if i < len(a_lines) else None
-        if e is None or a is None:
-            return LineDiff(i + 1, e, a, None, None, None)
-        e_tok, a_tok = e.split(), a.split()
-        if e_tok != a_tok:
-            k = next((j for j, (x, y) in enumerate(zip(e_tok, a_tok, strict=False)) if x != y),
-                     min(len(e_tok), len(a_tok)))
-            return LineDiff(i + 1, e, a, k + 1, e_tok[k] if k < len(e_tok) else None,
-                            a_tok[k] if k < len(a_tok) else None)
-        if exact and e != a:
-            return LineDiff(i + 1, e, a, None, None, None)
-    return None
+    """None when the outputs agree (token-wise, or exactly with `exact`): the judge's own
+    `tokens` / `exact` checker decides and blames, for results that carry no mismatch."""
+    checked = checkers.exact(expected, actual) if exact else checkers.tokens(expected, actual)
+    if checked.ok or checked.mismatch is None:
+        return None
+    return from_mismatch(checked.mismatch, expected, actual)
 
 
 def diff_of(result: TestResult) -> LineDiff | None:

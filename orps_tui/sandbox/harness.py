@@ -8,6 +8,10 @@ it never imports orps_tui. Two entry points:
 - `serve()`: warm mode. A fork server on the Unix socket at fd 3: each request forks a
   child that opens its own stdio files and then does exactly what `main()` does.
 
+This is the one child-side runner: the judge's runs and the profiler's (whose job adds
+`profile`: instrument.py's probe around the user code, its figures in the record) run
+the solution the same way.
+
 The record is one frame `ORPS1 <nonce> <length>\\n<json>` written after the user code
 has finished. The nonce reaches the child on fd 3 (or in the server's request), never in
 argv or the environment; the parent rejects a channel holding anything but one frame
@@ -25,6 +29,8 @@ import time
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from types import CodeType
+
+    from orps_tui.sandbox.instrument import Probe
 
 try:  # inside the package (the judge imports it only to warm the bytecode cache)
     from orps_tui.sandbox import isolation as layers
@@ -254,6 +260,8 @@ def run_job(job: dict, shared: _Shared | None = None) -> None:
         except OSError:
             pass
     applied, report_fd = _isolate(job, status_fd, shared)
+    # A profiled run (the profiler's option): its probe is built before the clocks start.
+    probe = _probe(job) if job.get("profile") else None
     # What runs after the user code is bound now, as locals: replacing os.write, os._exit
     # or this module's functions from the solution then changes nothing here. (Code that
     # digs through frames or the gc can still reach this process's memory: see docs.)
@@ -272,36 +280,80 @@ def run_job(job: dict, shared: _Shared | None = None) -> None:
     wall0 = time.monotonic()
     nonce = job.pop("nonce")
     result: dict[str, object] = {"status": "ok", "message": "", "exit_code": 0}
+
+    def finish() -> None:
+        """Write the record and exit (at the end, or when a probe's budget is spent)."""
+        wall = time.monotonic() - wall0
+        flush()
+        result.update(
+            startup_cpu_s=cpu0,
+            user_wall_s=wall,
+            vmhwm_kb=(
+                forked_hwm() if forked_hwm else hwm(status_fd) if status_fd is not None else 0
+            ),
+            layers={
+                "rlimits": applied.rlimits,
+                "landlock_abi": applied.landlock_abi,
+                "seccomp": applied.seccomp,
+                "caps_dropped": applied.caps_dropped,
+                "errors": applied.errors,
+            },
+        )
+        code = int(result["exit_code"]) if isinstance(result["exit_code"], int) else 1
+        try:  # noqa: SIM105
+            write_all(report_fd, frame(nonce, result, enc), write)
+        except OSError:
+            pass
+        exit_now(code & 0xFF)
+
+    if probe is not None:
+
+        def budget_spent(figures: dict) -> None:
+            result.update(
+                status="budget",
+                exit_code=probe.budget_exit_code,
+                message="stopped at the instrumentation budget",
+                profile=figures,
+            )
+            finish()
+
+        probe.on_budget = budget_spent
     try:
         mode = job["mode"]
         if mode == "stdio":
-            _run_stdio(job, result, shared)
+            _run_stdio(job, result, shared, probe)
         elif mode == "function":
-            _run_function(job, result, shared)
+            _run_function(job, result, shared, probe)
         else:
-            _run_script(job, result, shared)
+            _run_script(job, result, shared, probe)
     except BaseException as exc:  # noqa: BLE001 - the harness must always report
         result.update(status="harness_error", message=f"{type(exc).__name__}: {exc}", exit_code=1)
-    wall = time.monotonic() - wall0
-    flush()
-    result.update(
-        startup_cpu_s=cpu0,
-        user_wall_s=wall,
-        vmhwm_kb=(forked_hwm() if forked_hwm else hwm(status_fd) if status_fd is not None else 0),
-        layers={
-            "rlimits": applied.rlimits,
-            "landlock_abi": applied.landlock_abi,
-            "seccomp": applied.seccomp,
-            "caps_dropped": applied.caps_dropped,
-            "errors": applied.errors,
-        },
-    )
-    code = int(result["exit_code"]) if isinstance(result["exit_code"], int) else 1
-    try:  # noqa: SIM105
-        write_all(report_fd, frame(nonce, result, enc), write)
-    except OSError:
-        pass
-    exit_now(code & 0xFF)
+    if probe is not None:
+        result["profile"] = probe.finish()
+    finish()
+
+
+def _probe(job: dict) -> Probe:
+    """The profiler's instrumentation (instrument.py, compiled by the parent) for this run."""
+    config = job["profile"]
+    code = config["code"]
+    module = type(sys)("orps_instrument")
+    module.__file__ = code.co_filename
+    exec(code, module.__dict__)
+    _, solution_path = _own_code(job)
+    return module.Probe(config, solution_path, (__file__,))
+
+
+def _probed_exec(code: CodeType, namespace: dict, probe: Probe | None) -> None:
+    """`exec`, with the probe (if any) on for exactly the user code's run."""
+    if probe is None:
+        exec(code, namespace)
+        return
+    probe.start()
+    try:
+        exec(code, namespace)
+    finally:
+        probe.stop()
 
 
 def _cpu() -> float:
@@ -385,18 +437,27 @@ def _compile_own(job: dict, shared: _Shared | None) -> CodeType:
     return compile(source, path, "exec", dont_inherit=True)
 
 
-def _run_stdio(job: dict, result: dict[str, object], shared: _Shared | None) -> None:
+def _run_stdio(
+    job: dict, result: dict[str, object], shared: _Shared | None, probe: Probe | None
+) -> None:
     _, path = _own_code(job)
-    _exec_as_main(job, path, [path], result, shared)
+    _exec_as_main(job, path, [path], result, shared, probe)
 
 
-def _run_script(job: dict, result: dict[str, object], shared: _Shared | None) -> None:
+def _run_script(
+    job: dict, result: dict[str, object], shared: _Shared | None, probe: Probe | None
+) -> None:
     _, path = _own_code(job)
-    _exec_as_main(job, path, [path, *job["args"]], result, shared)
+    _exec_as_main(job, path, [path, *job["args"]], result, shared, probe)
 
 
 def _exec_as_main(
-    job: dict, path: str, argv: list[str], result: dict[str, object], shared: _Shared | None
+    job: dict,
+    path: str,
+    argv: list[str],
+    result: dict[str, object],
+    shared: _Shared | None,
+    probe: Probe | None,
 ) -> None:
     """Run the job's code as the `__main__` module of `path`, recording how it ended in
     `result`."""
@@ -405,7 +466,7 @@ def _exec_as_main(
     sys.argv = argv
     sys.path.insert(0, job["workdir"])
     try:
-        exec(_compile_own(job, shared), main.__dict__)
+        _probed_exec(_compile_own(job, shared), main.__dict__, probe)
     except SystemExit as exc:
         result["exit_code"] = _exit_code(exc)
         result["status"] = "ok" if result["exit_code"] == 0 else "exit"
@@ -571,7 +632,9 @@ def _frames(exc: BaseException) -> list[tuple[str, int]]:
     return out
 
 
-def _run_function(job: dict, result: dict[str, object], shared: _Shared | None) -> None:
+def _run_function(
+    job: dict, result: dict[str, object], shared: _Shared | None, probe: Probe | None
+) -> None:
     workdir = job["workdir"]
     path = os.path.join(workdir, "solution.py")
     setup_file, test_file = _SETUP_FILE, f"<test {job['test_name']}>"
@@ -592,14 +655,20 @@ def _run_function(job: dict, result: dict[str, object], shared: _Shared | None) 
         return
     try:
         exec(setup_before, ns)
-        phase = "solution"
-        exec(solution, ns)
-        phase = "test"
-        test_ns = dict(ns)
-        test_ns["__name__"] = "__main__"
-        test_ns.update(extra)
-        exec(setup_after, test_ns)
-        exec(test_code, test_ns)
+        if probe is not None:
+            probe.start()  # the solution and the test's calls into it
+        try:
+            phase = "solution"
+            exec(solution, ns)
+            phase = "test"
+            test_ns = dict(ns)
+            test_ns["__name__"] = "__main__"
+            test_ns.update(extra)
+            exec(setup_after, test_ns)
+            exec(test_code, test_ns)
+        finally:
+            if probe is not None:
+                probe.stop()
     except SystemExit as exc:
         result.update(
             status="exit",

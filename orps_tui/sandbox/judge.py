@@ -10,24 +10,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import signal
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
-from orps_tui.problems.model import CheckerType, Problem, ProblemKind, TestCase
-from orps_tui.sandbox import checkers
+from orps_tui.problems.model import Problem, ProblemKind, TestCase
 from orps_tui.sandbox.isolation import detect, merge_applied
 from orps_tui.sandbox.report import (
     JudgeReport,
-    Mismatch,
     StaticMetrics,
     SyntaxIssue,
     TestResult,
     Verdict,
 )
 from orps_tui.sandbox.runner import FRESH, RunOutcome, RunSpec, Spawner, execute
+from orps_tui.sandbox.verdicts import classify
 
 if TYPE_CHECKING:
     from orps_tui.config import JudgeSettings
@@ -141,13 +139,12 @@ class Judge:
     def profile(self, code: str, test_name: str) -> Any:
         """A profiled re-run of one test (labelled as such), by the profiler module."""
         from orps_tui.sandbox import profiler
-        from orps_tui.sandbox.runner import run_isolated
 
         test = next((t for t in self.problem.tests if t.name == test_name), None)
         if test is None:
             names = ", ".join(t.name for t in self.problem.tests)
             raise ValueError(f"no test named {test_name!r} in {self.problem.id} (tests: {names})")
-        return profiler.profile(self.problem, code, test, runner=run_isolated)
+        return profiler.profile(self.problem, code, test, wall_factor=self.settings.wall_factor)
 
     def close(self) -> None:
         self._closed = True
@@ -202,30 +199,7 @@ class Judge:
         return execute(spec, FRESH)  # the server keeps dying: fall back, never hang
 
     def _spec(self, code: str, test: TestCase) -> RunSpec:
-        problem = self.problem
-        files = {"solution.py": code.encode("utf-8", "surrogatepass")}
-        if problem.kind is ProblemKind.FUNCTION:
-            fn = problem.function
-            job = {
-                "mode": "function",
-                "code": code,
-                "setup": fn.setup if fn else "",
-                "test_code": test.code or "",
-                "test_name": test.name,
-                "call": test.call,
-                "expected": test.expected,
-            }
-            stdin = b""
-        else:
-            job = {"mode": "stdio", "code": code}
-            stdin = (test.input or "").encode("utf-8")
-        return RunSpec(
-            job=job,
-            limits=problem.limits,
-            stdin=stdin,
-            files=files,
-            wall_factor=self.settings.wall_factor,
-        )
+        return spec_for_test(self.problem, code, test, wall_factor=self.settings.wall_factor)
 
     def _classify(self, test: TestCase, outcome: RunOutcome) -> TestResult:
         verdict, message, mismatch = classify(self.problem, test, outcome)
@@ -247,96 +221,33 @@ class Judge:
         )
 
 
-class Classified(NamedTuple):
-    verdict: Verdict
-    message: str
-    mismatch: Mismatch | None = None
-    """The checker's first difference, for a stdio wrong answer."""
-
-
-def classify(problem: Problem, test: TestCase, outcome: RunOutcome) -> Classified:
-    """The verdict for one run, from what the kernel and the parent saw first and the
-    child's verified record second; stdout is only ever compared, never interpreted."""
-    result = _classify_run(problem, test, outcome)
-    return result if isinstance(result, Classified) else Classified(*result)
-
-
-def _classify_run(
-    problem: Problem, test: TestCase, outcome: RunOutcome
-) -> tuple[Verdict, str] | Classified:
-    limits = problem.limits
-    record = outcome.record or {}
-    status = record.get("status")
-    if outcome.output_exceeded:
-        # the size seen is where the cap stopped it, not what it would have printed
-        return Verdict.OLE, f"printed more than the {_kb_text(limits.output_kb)} output limit"
-    if outcome.disk_exceeded:
-        return Verdict.OLE, "wrote too much to the work dir"
-    if outcome.wall_timed_out:
-        return Verdict.TLE, "still running when the wall-clock guard fired"
-    if outcome.timed_out:
-        return Verdict.TLE, f"CPU time over the limit of {limits.time_s:g} s"
-    if outcome.memory_exceeded:
-        return Verdict.MLE, f"ran out of memory (limit {limits.memory_mb} MB)"
-    if outcome.tampered:
-        return Verdict.RE, "the solution wrote to the judge's report channel"
-    how = _how_it_ended(outcome)
-    if test.performance:
-        return _performance_verdict(problem, outcome, how)
+def spec_for_test(
+    problem: Problem, code: str, test: TestCase, *, wall_factor: float | None = None
+) -> RunSpec:
+    """The one way a test is run: what the solution sees (its file, stdin, argv, the
+    function harness's job) and its limits. The profiler adds only its instrumentation.
+    `wall_factor` defaults to the `[judge]` setting's default."""
+    if wall_factor is None:
+        wall_factor = _default_settings().wall_factor
+    files = {"solution.py": code.encode("utf-8", "surrogatepass")}
     if problem.kind is ProblemKind.FUNCTION:
-        if not outcome.record:
-            return Verdict.RE, f"the process ended ({how}) before the test's assertions finished"
-        message = str(record.get("message", ""))
-        if status == "ok" and outcome.exit_code == 0:
-            return Verdict.AC, "all assertions passed"
-        if status == "assert":
-            return Verdict.WA, message
-        if status == "unavailable":
-            return Verdict.UNAVAILABLE, message
-        return Verdict.RE, message or how
-    if outcome.signal is not None or outcome.exit_code != 0:
-        detail = record.get("message") if status in ("exception", "harness_error") else ""
-        return Verdict.RE, f"{how}: {detail}" if detail else how
-    if test.output is None and problem.checker.type is not CheckerType.CUSTOM:
-        return Verdict.AC, "no expected output: any output is accepted"
-    checked = checkers.check(
-        problem.checker,
-        input=test.input or "",
-        expected=test.output or "",
-        actual=outcome.stdout.decode("utf-8", "replace"),
-        base_dir=problem.base_dir,
-    )
-    return Classified(Verdict.AC if checked.ok else Verdict.WA, checked.message, checked.mismatch)
-
-
-def _performance_verdict(problem: Problem, outcome: RunOutcome, how: str) -> tuple[Verdict, str]:
-    """A performance input within the limits: AC if the run ended normally, whatever it
-    printed or returned (its output is never checked); RE otherwise."""
-    record = outcome.record or {}
-    status = record.get("status")
-    if problem.kind is ProblemKind.FUNCTION:
-        if status == "unavailable":
-            return Verdict.UNAVAILABLE, str(record.get("message", ""))
-        ended_normally = status == "ok" and outcome.exit_code == 0
+        fn = problem.function
+        job: dict[str, Any] = {
+            "mode": "function",
+            "code": code,
+            "setup": fn.setup if fn else "",
+            "test_code": test.code or "",
+            "test_name": test.name,
+            "call": test.call,
+            "expected": test.expected,
+        }
+        stdin = b""
     else:
-        ended_normally = outcome.signal is None and outcome.exit_code == 0
-    if ended_normally:
-        return Verdict.AC, (
-            f"performance input: {outcome.solution_cpu_s:.2f} s of "
-            f"{problem.limits.time_s:g} s CPU; output not checked"
-        )
-    detail = record.get("message") if status not in (None, "ok") else ""
-    return Verdict.RE, f"{how}: {detail}" if detail else how
-
-
-def _how_it_ended(outcome: RunOutcome) -> str:
-    if outcome.signal is not None:
-        try:
-            name = signal.Signals(outcome.signal).name
-        except ValueError:
-            name = str(outcome.signal)
-        return f"killed by {name}"
-    return f"exit code {outcome.exit_code}"
+        job = {"mode": "stdio", "code": code}
+        stdin = (test.input or "").encode("utf-8")
+    return RunSpec(
+        job=job, limits=problem.limits, stdin=stdin, files=files, wall_factor=wall_factor
+    )
 
 
 def judge(
@@ -355,8 +266,3 @@ def judge(
 def with_limits(problem: Problem, **changes: Any) -> Problem:
     """A copy of `problem` with some limits changed (tests, benchmarks)."""
     return replace(problem, limits=replace(problem.limits, **changes))
-
-
-def _kb_text(kb: int) -> str:
-    """`16 MiB`, `512 KB`."""
-    return f"{kb // 1024} MiB" if kb >= 1024 and kb % 1024 == 0 else f"{kb} KB"

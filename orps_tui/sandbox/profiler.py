@@ -17,17 +17,18 @@ they cost is written up in docs/profiler.md.
 
 from __future__ import annotations
 
-import json
-import sys
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any, Protocol
+from types import CodeType
+from typing import Any
 
 from orps_tui.problems.model import Limits, Problem, ProblemKind, TestCase
-from orps_tui.sandbox.profile_harness import REPORT_MARKER
+from orps_tui.sandbox.judge import spec_for_test
 from orps_tui.sandbox.report import SyntaxIssue, TestResult, Verdict
+from orps_tui.sandbox.runner import FRESH, RunOutcome, RunSpec, execute
 from orps_tui.sandbox.static_metrics import check_syntax
+from orps_tui.sandbox.verdicts import classify
 
 __all__ = [
     "ALL_PASSES",
@@ -36,18 +37,13 @@ __all__ = [
     "LineStat",
     "PassSummary",
     "ProfileReport",
-    "RunOutcomeLike",
     "Runner",
-    "harness_source",
     "profile",
 ]
 
 ALL_PASSES = ("lines", "functions", "memory")
 
 SOLUTION_FILE = "solution.py"
-HARNESS_FILE = "profile_harness.py"
-CONFIG_FILE = "profile_config.json"
-REPORT_FILE = "profile_report.json"
 
 BUDGET_LIMIT_FACTOR = 10.0
 """An instrumented run may use this many times the problem's CPU limit..."""
@@ -73,30 +69,9 @@ HEAD_CHARS = 2000
 TAIL_CHARS = 2000
 
 
-# --- what the runner gives back ----------------------------------------------------------------
-class RunOutcomeLike(Protocol):
-    exit_code: int | None
-    cpu_s: float
-    wall_s: float
-    peak_rss_mb: float
-    stdout: bytes
-    stderr: bytes
-    timed_out: bool
-    memory_exceeded: bool
-    output_exceeded: bool
-    report: bytes | None
-
-
-class Runner(Protocol):
-    def __call__(
-        self,
-        argv: list[str],
-        *,
-        stdin: bytes,
-        limits: Limits,
-        files: dict[str, bytes] | None,
-        env: dict[str, str] | None = None,
-    ) -> RunOutcomeLike: ...
+# --- the runner ---------------------------------------------------------------------------------
+Runner = Callable[[RunSpec], RunOutcome]
+"""Runs one spec in the sandbox (default: `runner.execute` in a fresh interpreter)."""
 
 
 # --- the report --------------------------------------------------------------------------------
@@ -212,9 +187,20 @@ class ProfileReport:
 
 
 # --- profiling -----------------------------------------------------------------------------------
-def harness_source() -> bytes:
-    """The child-side script, shipped into the work dir of every profiled run."""
-    return Path(__file__).with_name(HARNESS_FILE).read_bytes()
+_INSTRUMENT: list[CodeType] = []
+
+
+def instrument_code() -> CodeType:
+    """instrument.py compiled once per process: the probe the runner loads in the child."""
+    if not _INSTRUMENT:
+        path = Path(__file__).with_name("instrument.py")
+        source = path.read_text(encoding="utf-8")
+        _INSTRUMENT.append(compile(source, str(path), "exec", dont_inherit=True))
+    return _INSTRUMENT[0]
+
+
+def _fresh(spec: RunSpec) -> RunOutcome:
+    return execute(spec, FRESH)
 
 
 def profile(
@@ -225,12 +211,15 @@ def profile(
     runner: Runner | None = None,
     baseline: TestResult | None = None,
     passes: Sequence[str] = ALL_PASSES,
+    wall_factor: float | None = None,
 ) -> ProfileReport:
     """Profile `code` on `test` of `problem`; always returns a report for any code.
 
-    `runner` defaults to the sandbox's `run_isolated`. `baseline`, when the judge has
-    already run this test normally, supplies the verdict and the headline figures;
-    without it the profiler's own plain run decides them, with the judge's checkers.
+    Every pass runs the judge's own spec for the test (`judge.spec_for_test`); the
+    instrumented ones add only their probe and a larger budget. `runner` defaults to a
+    fresh sandboxed interpreter. `baseline`, when the judge has already run this test
+    normally, supplies the verdict and the headline figures; without it the plain run
+    decides them, by the judge's own rule (`verdicts.classify`).
     `passes` picks the instrumented runs (all three by default). Raises ValueError, with
     a one-line message, for a problem or test that cannot be run at all.
     """
@@ -248,8 +237,8 @@ def profile(
         report.note = "Not run: the code does not compile, so there is nothing to profile."
         return report
 
-    run = runner if runner is not None else _default_runner()
-    job = _Job(problem, code, test, run)
+    run = runner if runner is not None else _fresh
+    job = _Job(spec_for_test(problem, code, test, wall_factor=wall_factor), run)
 
     plain_outcome, plain = job.run_pass("run", budget_s=0.0)
     report.passes.append(plain.summary)
@@ -285,12 +274,6 @@ def _check_runnable(problem: Problem, test: TestCase) -> None:
             raise ValueError(f"test {test.name!r} of {problem.id!r} has no code to run")
 
 
-def _default_runner() -> Runner:
-    from orps_tui.sandbox.runner import run_isolated
-
-    return run_isolated  # type: ignore[return-value]
-
-
 # --- one pass ----------------------------------------------------------------------------------
 @dataclass
 class _PassResult:
@@ -300,107 +283,78 @@ class _PassResult:
 
 
 class _Job:
-    def __init__(self, problem: Problem, code: str, test: TestCase, run: Runner) -> None:
-        self.problem = problem
-        self.code = code
-        self.test = test
+    def __init__(self, spec: RunSpec, run: Runner) -> None:
+        self.spec = spec
+        """The judge's spec for this test: every pass runs it."""
         self.run = run
-        self.harness = harness_source()
 
-    def run_pass(self, name: str, *, budget_s: float) -> tuple[RunOutcomeLike | None, _PassResult]:
-        limits = self.problem.limits
-        config: dict[str, Any] = {
-            "mode": "plain" if name == "run" else name,
-            "kind": self.problem.kind.value,
-            "solution": SOLUTION_FILE,
-            "report": REPORT_FILE,
+    def _spec(self, name: str, budget_s: float) -> RunSpec:
+        if name == "run":
+            return self.spec
+        limits = self.spec.limits
+        job = dict(self.spec.job)
+        job["profile"] = {
+            "mode": name,
+            "code": instrument_code(),
+            "discard_output": True,  # the plain run has it; no OLE kill mid-profile
+            "budget_cpu_s": budget_s,
+            "budget_wall_s": budget_s * 2 + 1,
         }
-        if self.problem.kind is ProblemKind.FUNCTION:
-            function = self.problem.function
-            config["setup"] = function.setup if function else ""
-            config["test"] = self.test.code or ""
-        if name != "run":
-            config["discard_output"] = True  # the plain run has it; no OLE kill mid-profile
-            config["budget_cpu_s"] = budget_s
-            config["budget_wall_s"] = budget_s * 2 + 1
-            limits = Limits(
-                time_s=budget_s + max(COLLECT_SLACK_S, budget_s / 2),
-                memory_mb=limits.memory_mb * 2 + EXTRA_MEMORY_MB,
-                output_kb=limits.output_kb,
-            )
-        files = {
-            SOLUTION_FILE: self.code.encode("utf-8", errors="surrogatepass"),
-            HARNESS_FILE: self.harness,
-            CONFIG_FILE: json.dumps(config).encode(),
-        }
-        stdin = (self.test.input or "").encode() if self.problem.kind is ProblemKind.STDIO else b""
-        argv = [sys.executable, "-I", "-S", HARNESS_FILE, CONFIG_FILE]
+        limits = Limits(
+            time_s=budget_s + max(COLLECT_SLACK_S, budget_s / 2),
+            memory_mb=limits.memory_mb * 2 + EXTRA_MEMORY_MB,
+            output_kb=limits.output_kb,
+        )
+        return replace(self.spec, job=job, limits=limits)
+
+    def run_pass(self, name: str, *, budget_s: float) -> tuple[RunOutcome | None, _PassResult]:
+        spec = self._spec(name, budget_s)
         summary = PassSummary(
             name=name,
             cpu_s=0.0,
             wall_s=0.0,
             peak_rss_mb=0.0,
-            cpu_budget_s=budget_s if name != "run" else limits.time_s,
+            cpu_budget_s=budget_s if name != "run" else spec.limits.time_s,
             completed=False,
         )
         try:
-            outcome = self.run(argv, stdin=stdin, limits=limits, files=files)
+            outcome = self.run(spec)
         except Exception as exc:  # the sandbox itself failed: say so, keep going
             summary.stopped = "crash"
             summary.error = f"the sandbox could not run this pass: {exc}"
             return None, _PassResult(summary, {})
 
-        data = _parse_report(outcome.report)
-        summary.cpu_s = float(data.get("cpu_s", outcome.cpu_s) or 0.0)
+        record = outcome.record or {}
+        figures = record.get("profile")
+        data: dict[str, Any] = figures if isinstance(figures, dict) else {}
+        summary.cpu_s = float(data.get("cpu_s", outcome.solution_cpu_s) or 0.0)
         summary.wall_s = float(data.get("wall_s", outcome.wall_s) or 0.0)
-        summary.peak_rss_mb = float(data.get("peak_rss_mb") or outcome.peak_rss_mb or 0.0)
+        summary.peak_rss_mb = outcome.peak_rss_mb
         if data.get("stopped") == "budget":
             summary.stopped = "budget"
-        elif not data:
-            summary.stopped = "limit" if _hit_limit(outcome) else "crash"
-            summary.cpu_s, summary.wall_s = outcome.cpu_s, outcome.wall_s
+        elif _hit_limit(outcome):
+            summary.stopped = "limit"
+        elif not record or (name != "run" and not data):
+            summary.stopped = "crash"
         else:
             summary.completed = True
-        error = data.get("error")
-        if isinstance(error, dict):
-            summary.error = _error_text(error)
-        elif summary.stopped == "limit":
+        if summary.stopped == "limit":
             summary.error = _limit_text(outcome)
+        elif record.get("status") not in (None, "ok", "budget") and record.get("message"):
+            summary.error = str(record["message"])[:300]
         return outcome, _PassResult(summary, data)
 
 
-def _parse_report(raw: bytes | None) -> dict[str, Any]:
-    """The JSON after the last marker (the solution can write to the channel too)."""
-    if not raw:
-        return {}
-    start = raw.rfind(REPORT_MARKER)
-    if start < 0:
-        return {}
-    try:
-        data = json.loads(raw[start + len(REPORT_MARKER) :].decode("utf-8", errors="replace"))
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
+def _hit_limit(outcome: RunOutcome) -> bool:
+    return bool(
+        outcome.timed_out
+        or outcome.output_exceeded
+        or outcome.disk_exceeded
+        or (outcome.memory_exceeded and outcome.record is None)
+    )
 
 
-def _failed_assertion(test: TestCase, error: dict[str, Any]) -> str:
-    lines = (test.code or "").splitlines()
-    number = int(error.get("line") or 0)
-    source = lines[number - 1].strip() if 0 < number <= len(lines) else ""
-    detail = f": {error['message']}" if error.get("message") else ""
-    return f"test line {number}: {source}{detail}"[:300] if source else "assertion failed"
-
-
-def _error_text(error: dict[str, Any]) -> str:
-    kind, message = str(error.get("type") or "Error"), str(error.get("message") or "")
-    return (f"{kind}: {message}" if message else kind)[:300]
-
-
-def _hit_limit(outcome: RunOutcomeLike) -> bool:
-    return bool(outcome.timed_out or outcome.memory_exceeded or outcome.output_exceeded)
-
-
-def _limit_text(outcome: RunOutcomeLike) -> str:
+def _limit_text(outcome: RunOutcome) -> str:
     if outcome.timed_out:
         return "killed: over the time limit"
     if outcome.memory_exceeded:
@@ -435,66 +389,28 @@ def _fill_verdict(
     report: ProfileReport,
     problem: Problem,
     test: TestCase,
-    outcome: RunOutcomeLike | None,
+    outcome: RunOutcome | None,
     plain: _PassResult,
     baseline: TestResult | None,
 ) -> None:
+    """The plain run's verdict, by the judge's own rule; or the judge's, when it ran."""
     if outcome is not None:
         report.stdout_head = _head(outcome.stdout)
         report.stderr_tail = _tail(outcome.stderr)
-        report.cpu_s = float(getattr(outcome, "solution_cpu_s", outcome.cpu_s))
+        report.cpu_s = outcome.solution_cpu_s
         report.wall_s = outcome.wall_s
-        report.peak_rss_mb = plain.summary.peak_rss_mb or outcome.peak_rss_mb
+        report.peak_rss_mb = outcome.peak_rss_mb
     if baseline is not None:
         report.verdict = baseline.verdict
         report.message = baseline.message
         report.cpu_s, report.wall_s = baseline.cpu_s, baseline.wall_s
         report.peak_rss_mb = baseline.peak_rss_mb or report.peak_rss_mb
         return
-    report.verdict, report.message = _verdict(problem, test, outcome, plain)
-
-
-def _verdict(
-    problem: Problem, test: TestCase, outcome: RunOutcomeLike | None, plain: _PassResult
-) -> tuple[Verdict, str]:
     if outcome is None:
-        return Verdict.UNAVAILABLE, plain.summary.error
-    if outcome.output_exceeded or getattr(outcome, "disk_exceeded", False):
-        return Verdict.OLE, f"over the {problem.limits.output_kb} KB output limit"
-    if getattr(outcome, "wall_timed_out", False):
-        return Verdict.TLE, "still running when the wall-clock guard fired"
-    if outcome.timed_out:
-        return Verdict.TLE, f"over the {problem.limits.time_s:g} s CPU limit"
-    error = plain.data.get("error") if isinstance(plain.data.get("error"), dict) else None
-    if outcome.memory_exceeded or (error and error.get("type") == "MemoryError"):
-        return Verdict.MLE, f"over the {problem.limits.memory_mb} MB memory limit"
-    if not plain.data and (outcome.exit_code != 0 or problem.kind is ProblemKind.FUNCTION):
-        return Verdict.RE, f"the program died (exit status {outcome.exit_code})"
-    if error:
-        text = _error_text(error)
-        failed_assert = error.get("type") == "AssertionError" and error.get("where") == "test"
-        if problem.kind is ProblemKind.FUNCTION and failed_assert:
-            return Verdict.WA, _failed_assertion(test, error)
-        return Verdict.RE, text
-    if outcome.exit_code not in (0, None):
-        return Verdict.RE, f"exit status {outcome.exit_code}"
-    if problem.kind is ProblemKind.FUNCTION:
-        return Verdict.AC, ""
-    return _check_output(problem, test, outcome.stdout.decode("utf-8", errors="replace"))
-
-
-def _check_output(problem: Problem, test: TestCase, actual: str) -> tuple[Verdict, str]:
-    """The judge's own checkers, so the verdict is the one a normal run gets."""
-    from orps_tui.sandbox import checkers
-
-    checked = checkers.check(
-        problem.checker,
-        input=test.input or "",
-        expected=test.output or "",
-        actual=actual,
-        base_dir=problem.base_dir,
-    )
-    return (Verdict.AC if checked.ok else Verdict.WA), checked.message
+        report.verdict, report.message = Verdict.UNAVAILABLE, plain.summary.error
+        return
+    classified = classify(problem, test, outcome)
+    report.verdict, report.message = classified.verdict, classified.message
 
 
 # --- merging the passes ------------------------------------------------------------------------

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import tempfile
 import textwrap
-import time
 from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import replace
 
 import pytest
 
@@ -22,8 +18,10 @@ from orps_tui.problems.model import (
     Statement,
     TestCase,
 )
-from orps_tui.sandbox.profiler import REPORT_FILE, ProfileReport, profile
+from orps_tui.sandbox.judge import spec_for_test
+from orps_tui.sandbox.profiler import ProfileReport, profile
 from orps_tui.sandbox.report import TestResult, Verdict
+from orps_tui.sandbox.runner import FRESH, RunOutcome, RunSpec, execute
 
 
 def stdio_problem(time_s: float = 2.0) -> Problem:
@@ -152,7 +150,8 @@ def test_function_problem_failed_assertion_is_wa() -> None:
     test = TestCase(name="t1", public=True, code="assert solve(2) == 2\nassert solve(3) == 14\n")
     report = profile(function_problem(), code, test)
     assert report.verdict is Verdict.WA
-    assert report.message == "test line 2: assert solve(3) == 14"
+    assert report.message == judged(function_problem(), code, test).message
+    assert report.message == "test line 2: assert solve(3) == 14 - got 3"
     assert hits(report)[2] == 2  # still profiled: both calls
 
 
@@ -175,7 +174,8 @@ def test_crash_is_re_with_traceback_and_partial_lines() -> None:
     assert report.verdict is Verdict.RE
     assert "ZeroDivisionError" in report.message
     assert "ZeroDivisionError" in report.stderr_tail and "line 2" in report.stderr_tail
-    assert "profile_harness" not in report.stderr_tail  # the harness's own frames are cut
+    assert "harness" not in report.stderr_tail  # the runner's own frames are cut
+    assert "instrument" not in report.stderr_tail
     assert hits(report)[2] == 2 and 6 not in hits(report)
     assert report.stdout_head == "0\n"
 
@@ -291,65 +291,30 @@ def test_threads_are_profiled() -> None:
     assert by_name["depth"].calls == 3001 and by_name["depth"].primitive_calls == 1
 
 
-@dataclass
-class PlainOutcome:
-    exit_code: int | None
-    cpu_s: float
-    wall_s: float
-    peak_rss_mb: float
-    stdout: bytes
-    stderr: bytes
-    timed_out: bool
-    memory_exceeded: bool
-    output_exceeded: bool
-    report: bytes | None
+def test_every_pass_runs_the_judges_own_spec() -> None:
+    """One child-side runner: the plain pass runs exactly the judge's spec for the test
+    (job, stdin, files, limits); an instrumented pass adds only its probe and budget, so
+    what the program sees cannot drift from what it sees when judged."""
+    seen: list[RunSpec] = []
 
+    def recording(spec: RunSpec) -> RunOutcome:
+        seen.append(spec)
+        return execute(spec, FRESH)
 
-def plain_runner(
-    argv: Sequence[str],
-    *,
-    stdin: bytes,
-    limits: Limits,
-    files: dict[str, bytes] | None,
-    env: dict[str, str] | None = None,
-) -> PlainOutcome:
-    """No sandbox, no side channel: a temp dir and a subprocess; the harness then writes
-    its report to a file, which this runner hands back."""
-    with tempfile.TemporaryDirectory() as tmp:
-        for name, data in (files or {}).items():
-            Path(tmp, name).write_bytes(data)
-        started = time.perf_counter()
-        done = subprocess.run(
-            list(argv), cwd=tmp, input=stdin, capture_output=True, timeout=30, env={}
-        )
-        report = Path(tmp, REPORT_FILE)
-        return PlainOutcome(
-            exit_code=done.returncode,
-            cpu_s=0.0,
-            wall_s=time.perf_counter() - started,
-            peak_rss_mb=0.0,
-            stdout=done.stdout,
-            stderr=done.stderr,
-            timed_out=False,
-            memory_exceeded=False,
-            output_exceeded=len(done.stdout) > limits.output_kb * 1024,
-            report=report.read_bytes() if report.exists() else None,
-        )
-
-
-def test_any_runner_with_the_signature_works() -> None:
-    """The report travels in a file in the work dir when the runner has no side channel."""
-    test = TestCase(
-        name="t",
-        public=True,
-        input="3\n",
-        output=f"{sum(2 * i * j for i in range(3) for j in range(3))}\n",
-    )
-    report = profile(stdio_problem(), NESTED, test, runner=plain_runner)  # type: ignore[arg-type]
+    code = "def solve(n):\n    return sum(i * i for i in range(n))\n"
+    test = TestCase(name="t1", public=True, code="assert solve(4) == 14\n")
+    report = profile(function_problem(), code, test, runner=recording)
     assert report.verdict is Verdict.AC, report.message
-    assert hits(report)[line_of(NESTED, "# inner")] == 9
-    assert report.allocations[0].line == line_of(NESTED, "# big allocation")
-    assert report.peak_rss_mb > 5  # VmHWM read by the harness itself
+    judged_spec = spec_for_test(function_problem(), code, test)
+    assert seen[0] == judged_spec
+    modes = []
+    for spec in seen[1:]:
+        job = dict(spec.job)
+        modes.append(job.pop("profile")["mode"])
+        assert job == judged_spec.job
+        assert (spec.stdin, spec.files) == (judged_spec.stdin, judged_spec.files)
+    assert modes == ["lines", "functions", "memory"]
+    assert hits(report)[2] >= 1
 
 
 def test_a_failing_sandbox_still_gives_a_report() -> None:
@@ -391,3 +356,33 @@ def test_bad_requests_get_one_line_errors(
     with pytest.raises(ValueError, match=message) as info:
         profile(problem, "print(1)\n", test, passes=passes)
     assert "\n" not in str(info.value)
+
+
+# --- one classifier: the profiler's verdict is the judge's -------------------------------------
+def judged(problem: Problem, code: str, test: TestCase) -> TestResult:
+    from orps_tui.sandbox.judge import judge
+
+    return judge(replace(problem, tests=(test,)), code).tests[0]
+
+
+def test_a_performance_test_gets_the_judges_verdict_output_unchecked() -> None:
+    """A performance input's output is never checked: the judge says AC; the profiler used
+    to check it against an empty expected output and say WA."""
+    test = TestCase(name="big", public=True, input="", performance=True)
+    code = "print(6)\n"
+    expected = judged(stdio_problem(), code, test)
+    report = profile(stdio_problem(), code, test, passes=())
+    assert expected.verdict is Verdict.AC
+    assert report.verdict is expected.verdict, report.message
+    assert report.message.startswith("performance input:")
+
+
+def test_sys_exit_inside_a_function_solution_is_the_judges_re() -> None:
+    """`sys.exit(0)` in a function solution stops the test's assertions: RE for the judge;
+    the profiler's own rule used to take the clean exit for AC."""
+    code = "import sys\n\ndef solve(n):\n    return sum(i * i for i in range(n))\n\nsys.exit(0)\n"
+    test = TestCase(name="t1", public=True, code="assert solve(4) == 14\n")
+    expected = judged(function_problem(), code, test)
+    report = profile(function_problem(), code, test, passes=())
+    assert expected.verdict is Verdict.RE
+    assert (report.verdict, report.message) == (expected.verdict, expected.message)

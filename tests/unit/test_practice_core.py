@@ -42,7 +42,7 @@ def test_first_difference_names_line_and_token() -> None:
     short = first_difference("1 2 3\n", "1 2\n")
     assert short is not None and (short.token, short.actual_token) == (3, None)
     missing = first_difference("1\n2\n", "1\n")
-    assert missing is not None and missing.actual_line is None and "missing" in missing.summary()
+    assert missing is not None and missing.actual_line is None and "ends early" in missing.summary()
     extra = first_difference("1\n", "1\n7\n")
     assert extra is not None and extra.expected_line is None and "extra" in extra.summary()
     spacing = first_difference("1 2\n", "1  2\n", exact=True)
@@ -134,6 +134,27 @@ def test_the_practice_diff_marks_the_token_the_checker_blamed() -> None:
     assert (diff.line, diff.token, diff.expected_token, diff.actual_token) == (1, 2, "5", "6")
     assert (diff.expected_line, diff.actual_line) == ("1.0 5", "1.0000000001 6")
     assert diff.summary() == result.message
+
+
+def test_the_practice_diff_view_marks_the_token_the_checker_blamed() -> None:
+    """The widget's rendering, not only the diff: under a float checker the marked span of
+    both lines is token 2 (`5` / `6`), never the accepted token 1."""
+    from rich.text import Text
+
+    from orps_tui.app.widgets.practice_diff import render_diff
+
+    checked = checkers.float_tokens("1.0 5\n", "1.0000000001 6\n")
+    result = TestResult(name="t", public=True, verdict=Verdict.WA, message=checked.message,
+                        output_head="1.0000000001 6\n", expected_head="1.0 5\n",
+                        mismatch=checked.mismatch)
+    rendered = render_diff(result)
+    lines = [r for r in getattr(rendered, "renderables", []) if isinstance(r, Text)]
+    marked = {
+        line.plain.split(":")[0]: [line.plain[s.start:s.end] for s in line.spans]
+        for line in lines if line.plain.startswith(("expected line", "actual"))
+    }
+    assert marked == {"expected line 1": ["5"], "actual   line 1": ["6"]}
+    assert lines[1].plain == checked.message == "line 1, token 2: expected '5', got '6'"
 
 
 def test_an_exact_mismatch_marks_no_token() -> None:

@@ -1,5 +1,5 @@
-"""Expected vs actual output of one failing test: the first differing line, with the
-differing token marked, below both outputs' heads."""
+"""Expected vs actual output of one failing test: the line where the judge's checker found
+the first difference, with the token it blamed marked, below both outputs' heads."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from rich.console import Group
 from rich.text import Text
 from textual.widgets import Static
 
-from orps_tui.practice.output_diff import LineDiff, first_difference, token_spans
+from orps_tui.practice.output_diff import LineDiff, diff_of, token_spans
 from orps_tui.sandbox.report import TestResult
 
 CONTEXT_LINES = 8
@@ -33,12 +33,12 @@ def _marked(prefix: str, line: str | None, token: int | None, style: str) -> Tex
 def render_diff(result: TestResult) -> Group | Text:
     if not result.expected_head and result.verdict.value != "WA":
         return Text(f"{result.name}: {result.verdict} — {result.message}")
-    diff: LineDiff | None = first_difference(result.expected_head, result.output_head)
+    diff: LineDiff | None = diff_of(result)  # the token the checker blamed
     head = Text(f"first failing test: {result.name} ({result.verdict})", style="bold")
     if diff is None:
         return Group(head, Text(result.message))
     parts: list[Text] = [head, Text(diff.summary(), style="bold red")]
-    parts.append(_marked(f"expected line {diff.line}: ", diff.expected_line, diff.token,
+    parts.append(_marked(f"expected line {diff.expected_line_number}: ", diff.expected_line, diff.token,
                          "bold black on green"))
     parts.append(_marked(f"actual   line {diff.line}: ", diff.actual_line, diff.token,
                          "bold white on red"))

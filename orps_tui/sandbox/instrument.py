@@ -1,40 +1,35 @@
-"""The child side of a profiled run: runs the solution under ONE instrumentation.
+"""Instrumentation for a profiled run: an option of the one child-side runner (harness.py).
 
-This file is shipped verbatim into the sandbox's work dir and run there as a script
-(`python -I profile_harness.py profile_config.json`); it imports only the standard
-library and nothing from orps_tui. The parent (`profiler.py`) runs it once per pass:
+The profiler (`profiler.py`) runs a test exactly as the judge does (`judge.spec_for_test`)
+and adds `job["profile"]`: this module's code, compiled by the parent, and the pass. The
+runner loads it in the sandboxed child and calls `Probe.start()` just before the solution's
+first line and `Probe.stop()` after its last (for a function problem, after the test's
+code), so what the program sees (stdin, argv, the function harness, the limits) is the
+judge's. One instrumentation per run:
 
-- `plain`: no instrumentation (the verdict, the time and the slowdown baseline);
 - `lines`: `sys.settrace` line events: exact hits and per-line self time;
 - `functions`: `cProfile`: calls, tottime, cumtime per function;
 - `memory`: `tracemalloc`: the top allocating lines near the peak.
 
-The result is JSON on the sandbox runner's side channel (the fd in $ORPS_REPORT_FD),
-or in the file named in the config when there is none; never on stdout, which belongs
-to the solution. Instrumented passes discard the solution's output (`discard_output`).
-An instrumentation budget (CPU and wall seconds, from the config) stops a long run
-early and still writes what was measured so far, marked `"stopped": "budget"`.
+The figures travel in the runner's verified record (`record["profile"]`), never on stdout,
+which belongs to the solution. Instrumented passes discard the solution's output
+(`discard_output`). An instrumentation budget (CPU and wall seconds) stops a long run
+early: the probe gathers what was measured so far, marked `"stopped": "budget"`, and the
+runner writes it and exits with `EXIT_BUDGET`. Stdlib only, never imports orps_tui.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import signal
 import sys
 import time
-import traceback
 import types
 from collections.abc import Callable
 from typing import Any
 
-# cProfile, pstats, threading and tracemalloc are imported by the pass that needs them:
-# the plain run must cost what a normal run costs (start-up time and peak memory).
-
-REPORT_MARKER = b"\x00ORPS-PROFILE-REPORT\x00"
-"""Precedes the JSON on the side channel: the parent parses what follows the last one,
-so junk the solution wrote to the channel first does not garble the report."""
+# cProfile, pstats, threading and tracemalloc are imported by the pass that needs them.
 
 EXIT_BUDGET = 124
 """Exit status when the instrumentation budget stopped the run."""
@@ -52,115 +47,36 @@ _SNAPSHOT_MIN_BYTES = 1 << 20
 _MEMORY_CHECK_S = 0.005
 """How often (CPU seconds) the memory pass looks for a new peak."""
 
-_TRACEBACK_LINES = 12
+MAX_EXTERNAL = 50
+"""External calls kept (by cumulative time): the record channel has a size limit."""
 
 
-def main(argv: list[str]) -> int:
-    with open(argv[1], encoding="utf-8") as fh:
-        config = json.load(fh)
-    harness = _Harness(config)
-    return harness.run()
+class Probe:
+    """One pass's instrumentation around the solution's run (built before the clocks start,
+    so its own set-up, the tracer's calibration included, is not the solution's time)."""
 
+    budget_exit_code = EXIT_BUDGET
 
-class _Harness:
-    def __init__(self, config: dict[str, Any]) -> None:
+    def __init__(self, config: dict[str, Any], solution_path: str, hidden: tuple[str, ...]):
         self.mode: str = config["mode"]
-        self.kind: str = config.get("kind", "stdio")
-        self.solution_path = os.path.abspath(config.get("solution", "solution.py"))
-        self.report_path = os.path.abspath(config.get("report", "profile.json"))
-        self.setup_code: str = config.get("setup", "") or ""
-        self.test_code: str = config.get("test", "") or ""
-        self.budget_cpu_s: float = float(config.get("budget_cpu_s", 0) or 0)
-        self.budget_wall_s: float = float(config.get("budget_wall_s", 0) or 0)
-        self.discard_output = bool(config.get("discard_output", False))
-        self.report: dict[str, Any] = {"mode": self.mode, "stopped": None, "error": None}
+        self.solution_path = solution_path
+        self.hidden = (*hidden, __file__)
+        """Files whose functions are the runner's, not the solution's nor the library's."""
+        self.budget_cpu_s = float(config.get("budget_cpu_s", 0) or 0)
+        self.budget_wall_s = float(config.get("budget_wall_s", 0) or 0)
+        self.report: dict[str, Any] = {"mode": self.mode, "stopped": None}
         self.collect: Callable[[], None] = lambda: None
-        self.stop: Callable[[], None] = lambda: None
-        self.side_fd = _take_side_channel()
-        self.written = False
-
-    # --- the run ----------------------------------------------------------------------------
-    def run(self) -> int:
-        exit_code = 0
-        start, stop = self._instrumentation()  # built (and imported) before the clocks start
-        self.stop = stop
-        if self.discard_output:
+        self.on_budget: Callable[[dict[str, Any]], None] = lambda _report: os._exit(EXIT_BUDGET)
+        """Set by the runner: write the record with these figures, and exit."""
+        self.running = False
+        self.cpu0 = self.wall0 = 0.0
+        self._start, self._stop = self._instrumentation()
+        if config.get("discard_output"):  # the plain run has it; no OLE kill mid-profile
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, 1)
             os.close(devnull)
-        cpu0, wall0 = time.process_time(), time.perf_counter()
-        self._arm_budget()
-        try:
-            self._run_user_code(start, stop)
-        except SystemExit as exc:
-            exit_code = _system_exit_code(exc)
-        except BaseException as exc:  # the user's own error: report it, like Python would
-            exit_code = 1
-            self.report["error"] = error = self._describe(exc)
-            _write_stderr(error["traceback"])
-        finally:
-            self._disarm_budget()
-            self.report["cpu_s"] = time.process_time() - cpu0
-            self.report["wall_s"] = time.perf_counter() - wall0
-        try:
-            self.collect()
-        except Exception as exc:  # measuring must never hide the run's outcome
-            self.report["collect_error"] = f"{type(exc).__name__}: {exc}"
-        self._finish(exit_code)
-        return exit_code
-
-    def _run_user_code(self, start: Callable[[], None], stop: Callable[[], None]) -> None:
-        """Run the solution the way the judge does: a stdio solution is `__main__`; a
-        function solution is the module `solution` (also importable as `code`), then the
-        test runs in a copy of its namespace."""
-        import builtins
-
-        solution, setup_before, setup_after, test = self._compile()
-        sys.argv = [self.solution_path]
-        name = "solution" if self.kind == "function" else "__main__"
-        module = types.ModuleType(name)
-        module.__file__ = self.solution_path
-        module.__builtins__ = builtins  # type: ignore[attr-defined]
-        sys.modules[name] = module
-        if self.kind != "function":
-            start()
-            try:
-                exec(solution, module.__dict__)
-            finally:
-                stop()
-            return
-
-        sys.modules["code"] = module
-        exec(setup_before, module.__dict__)
-        start()
-        try:
-            exec(solution, module.__dict__)
-            test_namespace = dict(module.__dict__)
-            test_namespace["__name__"] = "__main__"
-            exec(setup_after, test_namespace)
-            exec(test, test_namespace)
-        finally:
-            stop()
-
-    def _compile(self) -> tuple[types.CodeType, ...]:
-        with open(self.solution_path, encoding="utf-8") as fh:
-            solution = compile(fh.read(), self.solution_path, "exec", dont_inherit=True)
-        before, after = _split_setup(self.setup_code if self.kind == "function" else "")
-        return (
-            solution,
-            compile(before, "<setup>", "exec", dont_inherit=True),
-            compile(after, "<setup>", "exec", dont_inherit=True),
-            compile(
-                self.test_code if self.kind == "function" else "",
-                "<test>",
-                "exec",
-                dont_inherit=True,
-            ),
-        )
 
     def _instrumentation(self) -> tuple[Callable[[], None], Callable[[], None]]:
-        if self.mode == "plain":
-            return (lambda: None), (lambda: None)
         if self.mode == "lines":
             return _LineTracer(self.solution_path, self).start_stop()
         if self.mode == "functions":
@@ -169,69 +85,42 @@ class _Harness:
             return _MemoryTracer(self.solution_path, self).start_stop()
         raise ValueError(f"unknown profile mode {self.mode!r}")
 
-    # --- the budget ---------------------------------------------------------------------------
-    def _arm_budget(self) -> None:
+    def start(self) -> None:
+        self.running = True
+        self.cpu0, self.wall0 = time.process_time(), time.perf_counter()
         if self.budget_cpu_s > 0:
-            signal.signal(signal.SIGPROF, self._on_budget)
+            signal.signal(signal.SIGPROF, self._budget_spent)
             signal.setitimer(signal.ITIMER_PROF, self.budget_cpu_s)
         if self.budget_wall_s > 0:
-            signal.signal(signal.SIGALRM, self._on_budget)
+            signal.signal(signal.SIGALRM, self._budget_spent)
             signal.setitimer(signal.ITIMER_REAL, self.budget_wall_s)
+        self._start()
 
-    def _disarm_budget(self) -> None:
+    def stop(self) -> None:
+        if not self.running:
+            return
+        self.running = False
+        self._stop()
         signal.setitimer(signal.ITIMER_PROF, 0)
         signal.setitimer(signal.ITIMER_REAL, 0)
+        self.report["cpu_s"] = time.process_time() - self.cpu0
+        self.report["wall_s"] = time.perf_counter() - self.wall0
 
-    def _on_budget(self, signum: int, _frame: object) -> None:
-        # Stop here rather than by unwinding: the solution may catch exceptions.
+    def finish(self) -> dict[str, Any]:
+        """The figures, gathered once the run is over (measuring never hides its outcome)."""
         self.stop()
-        self._disarm_budget()
-        self.report["stopped"] = "budget"
-        self.report["stopped_by"] = "cpu" if signum == signal.SIGPROF else "wall"
         try:
             self.collect()
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001
             self.report["collect_error"] = f"{type(exc).__name__}: {exc}"
-        self._finish(EXIT_BUDGET)
-        os._exit(EXIT_BUDGET)
+        return self.report
 
-    # --- the report ---------------------------------------------------------------------------
-    def _describe(self, exc: BaseException) -> dict[str, Any]:
-        tb = traceback.extract_tb(exc.__traceback__)
-        where, line = "harness", 0
-        places = {self.solution_path: "solution", "<setup>": "setup", "<test>": "test"}
-        for frame in tb:  # the innermost of the user's frames wins
-            if frame.filename in places:
-                where, line = places[frame.filename], frame.lineno or 0
-        # Only the user's frames (and what they called): drop the harness's own.
-        frames = [f for f in tb if f.filename != __file__]
-        lines = traceback.format_list(frames)[-_TRACEBACK_LINES:]
-        lines += traceback.format_exception_only(type(exc), exc)
-        return {
-            "type": type(exc).__name__,
-            "message": str(exc)[:500],
-            "where": where,
-            "line": line,
-            "traceback": "".join(lines)[-4000:],
-        }
-
-    def _finish(self, exit_code: int) -> None:
-        if self.written:
-            return
-        self.written = True
-        self.report["exit_code"] = exit_code
-        self.report["peak_rss_mb"] = _vm_hwm_mb()
-        _flush_std()
-        data = REPORT_MARKER + json.dumps(self.report).encode("utf-8")
-        if self.side_fd is not None:  # the sandbox runner's side channel
-            view = memoryview(data)
-            while view:
-                view = view[os.write(self.side_fd, view) :]
-            return
-        tmp = self.report_path + ".tmp"
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, self.report_path)
+    def _budget_spent(self, signum: int, _frame: object) -> None:
+        # Stop here rather than by unwinding: the solution may catch exceptions.
+        self.stop()
+        self.report["stopped"] = "budget"
+        self.report["stopped_by"] = "cpu" if signum == signal.SIGPROF else "wall"
+        self.on_budget(self.finish())
 
 
 # --- pass: lines -------------------------------------------------------------------------------
@@ -246,7 +135,7 @@ class _LineTracer:
     a fixed cost, which `_calibrate` measures so the parent can subtract it.
     """
 
-    def __init__(self, filename: str, harness: _Harness | None) -> None:
+    def __init__(self, filename: str, probe: Probe | None) -> None:
         self.filename = filename
         self.hits: dict[int, int] = {}
         self.times: dict[int, list[float]] = {}
@@ -254,15 +143,15 @@ class _LineTracer:
         self.current: int | None = None
         self.last = 0.0
         self.stack: list[int | None] = []
-        self.harness = harness
-        if harness is not None:
-            harness.collect = self.collect
+        self.probe = probe
+        if probe is not None:
+            probe.collect = self.collect
 
     def start_stop(self) -> tuple[Callable[[], None], Callable[[], None]]:
         import threading  # threads the solution starts (the deep-recursion trick) are traced
 
-        if self.harness is not None:
-            self.harness.report["tracing_cost_s"] = _calibrate()
+        if self.probe is not None:
+            self.probe.report["tracing_cost_s"] = _calibrate()
 
         def start() -> None:
             self.last = time.perf_counter()
@@ -308,12 +197,12 @@ class _LineTracer:
         return self._local
 
     def collect(self) -> None:
-        assert self.harness is not None
+        assert self.probe is not None
         rows = []
         for line in sorted(set(self.hits) | set(self.times)):
             seconds, intervals = self.times.get(line, (0.0, 0))
             rows.append([line, self.hits.get(line, 0), seconds, int(intervals)])
-        self.harness.report["lines"] = rows
+        self.probe.report["lines"] = rows
 
 
 _CALIBRATION_FILE = "<profile-calibration>"
@@ -360,15 +249,15 @@ class _FunctionProfiler:
     own, merged at the end.
     """
 
-    def __init__(self, filename: str, harness: _Harness) -> None:
+    def __init__(self, filename: str, probe: Probe) -> None:
         import cProfile
         import threading
 
         self.filename = filename
         self.profile = cProfile.Profile()
         self.thread_profiles: list[Any] = []
-        self.harness = harness
-        harness.collect = self.collect
+        self.probe = probe
+        probe.collect = self.collect
         original_run = threading.Thread.run
         profiles = self.thread_profiles
 
@@ -398,12 +287,12 @@ class _FunctionProfiler:
         qualnames = _qualnames(self.filename)
         rows = []
         for (filename, line, name), (cc, nc, tt, ct, _callers) in stats.items():
-            if filename == __file__ or _is_harness_call(filename, name):
+            if filename in self.probe.hidden or _is_runner_call(filename, name):
                 continue
             own = filename == self.filename
             if own:
                 name = qualnames.get((line, name), name)
-            elif filename in ("<setup>", "<test>"):
+            elif filename == "<setup>" or filename.startswith("<test"):
                 continue
             rows.append(
                 {
@@ -417,10 +306,11 @@ class _FunctionProfiler:
                     "own": own,
                 }
             )
-        self.harness.report["functions"] = rows
+        external = sorted((r for r in rows if not r["own"]), key=lambda r: -r["cumtime_s"])
+        self.probe.report["functions"] = [r for r in rows if r["own"]] + external[:MAX_EXTERNAL]
 
 
-def _is_harness_call(filename: str, name: str) -> bool:
+def _is_runner_call(filename: str, name: str) -> bool:
     return filename == "~" and name in (
         "<built-in method builtins.exec>",
         "<method 'disable' of '_lsprof.Profiler' objects>",
@@ -456,12 +346,12 @@ class _MemoryTracer:
     stack (a `list(range(n))` inside a library call made from line 7 is line 7's).
     """
 
-    def __init__(self, filename: str, harness: _Harness) -> None:
+    def __init__(self, filename: str, probe: Probe) -> None:
         import tracemalloc
 
         self.tracemalloc = tracemalloc
         self.filename = filename
-        self.harness = harness
+        self.probe = probe
         self.held: Any = None
         """The latest snapshot (unanalysed: analysing is the slow part)."""
         self.held_bytes = 0
@@ -472,7 +362,7 @@ class _MemoryTracer:
         self.busy = False
         self.snapshots = 0
         self.result: dict[str, Any] | None = None
-        harness.collect = self.collect
+        probe.collect = self.collect
 
     def start_stop(self) -> tuple[Callable[[], None], Callable[[], None]]:
         def start() -> None:
@@ -524,7 +414,7 @@ class _MemoryTracer:
         total = 0
         if self.held is not None:
             total, per_line = _charge_to_lines(self.held, self.filename)
-        self.harness.report["memory"] = {
+        self.probe.report["memory"] = {
             "traced_peak_bytes": getattr(self, "traced_peak", 0),
             "snapshot_bytes": total,
             "snapshots": self.snapshots,
@@ -572,79 +462,3 @@ def _innermost_line(frames: Any, filename: str) -> int:
         if name == filename:
             return line if line > 0 else 0
     return 0
-
-
-# --- helpers -----------------------------------------------------------------------------------
-def _system_exit_code(exc: SystemExit) -> int:
-    code = exc.code
-    if code is None:
-        return 0
-    if isinstance(code, int):
-        return code & 0xFF
-    print(code, file=sys.stderr)
-    return 1
-
-
-def _take_side_channel() -> int | None:
-    """Move the runner's side channel ($ORPS_REPORT_FD) out of the solution's sight: a
-    solution writing junk to the announced fd would otherwise garble the report."""
-    announced = os.environ.pop("ORPS_REPORT_FD", "")
-    if not announced.isdigit():
-        return None
-    try:
-        private = os.dup(int(announced))  # non-inheritable, at an unannounced number
-        os.close(int(announced))
-    except OSError:
-        return None
-    return private
-
-
-def _split_setup(setup: str) -> tuple[str, str]:
-    """(before, after) the solution, as the judge splits it: top-level imports of the
-    solution itself (`from code import f`, LBPP) can only run once it is defined."""
-    if not setup.strip():
-        return "", ""
-    import ast
-
-    before: list[ast.stmt] = []
-    after: list[ast.stmt] = []
-    for node in ast.parse(setup).body:
-        names: list[str] = []
-        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names = [node.module.split(".")[0]]
-        elif isinstance(node, ast.Import):
-            names = [alias.name.split(".")[0] for alias in node.names]
-        (after if any(n in ("code", "solution") for n in names) else before).append(node)
-    return (
-        ast.unparse(ast.Module(body=before, type_ignores=[])) if before else "",
-        ast.unparse(ast.Module(body=after, type_ignores=[])) if after else "",
-    )
-
-
-def _flush_std() -> None:
-    for stream in (sys.stdout, sys.stderr, sys.__stdout__):
-        with contextlib.suppress(Exception):  # a reentrant flush, a closed stream
-            if stream is not None:
-                stream.flush()
-
-
-def _write_stderr(text: str) -> None:
-    with contextlib.suppress(Exception):
-        sys.stderr.write(text)
-        sys.stderr.flush()
-
-
-def _vm_hwm_mb() -> float | None:
-    """Peak resident set size of this process (Linux); None elsewhere."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv))
