@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from orps_tui.app.launch import Budget
-from orps_tui.app.search_link import SearchLink
+from orps_tui.app.search_link import LinkJudge, SearchLink
 from orps_tui.config import Settings
 from orps_tui.problems.model import Problem
 
@@ -64,7 +64,7 @@ async def check_model(uri: str, settings: Settings) -> HealthReport:
 
 
 def build_link(problem: Problem, model_uri: str, budget: Budget, settings: Settings, *,
-               model: object | None = None, judge: object | None = None,
+               model: object | None = None, judge: LinkJudge | None = None,
                save_session: bool = True) -> SearchLink:
     """A live search, not started yet. `model`/`judge` replace the real ones (tests)."""
     from orps_tui.llm.base import ModelError
@@ -97,7 +97,7 @@ def build_link(problem: Problem, model_uri: str, budget: Budget, settings: Setti
 
 
 def open_session(path: Path | str, settings: Settings, *, resume: bool = True,
-                 model: object | None = None, judge: object | None = None) -> SearchLink:
+                 model: object | None = None, judge: LinkJudge | None = None) -> SearchLink:
     """A saved session: finished ones open read-only for review; an unfinished one
     continues (`resume`) with its own model and budget, or opens read-only.
     `model`/`judge` replace the real ones (tests)."""

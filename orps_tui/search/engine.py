@@ -40,7 +40,7 @@ from orps_tui.search.parsing import (
 from orps_tui.search.prompts import LAYOUT, PromptLayout, Role, strategy_for
 from orps_tui.search.scoring import outcome_parts, select_beam
 from orps_tui.search.search_config import SearchConfig, SearchResult, SearchStats, StopReason
-from orps_tui.search.steering import SteeringMixin
+from orps_tui.search.steering import HANDLERS, SteeringMixin
 from orps_tui.search.tree import (
     Author,
     CallOutcome,
@@ -172,6 +172,8 @@ class SearchEngine(SteeringMixin):
         self._prompts = prompts
         self._subscribers: list[Callable[[ev.Event], None]] = []
         self._tasks: dict[int, asyncio.Task[None]] = {}
+        self._side_tasks: set[asyncio.Task[None]] = set()
+        """Tasks that are no node's pipeline (regrades): held here so they are not lost."""
         self._in_flight: set[int] = set()
         """Nodes whose model call holds a slot now (what CancelInFlight cancels)."""
         self._cancel_as: dict[int, NodeState] = {}
@@ -209,13 +211,13 @@ class SearchEngine(SteeringMixin):
         (a Textual app on the same loop can call it directly; another thread must use
         `loop.call_soon_threadsafe(engine.send, command)`). Commands naming an unknown or
         unsuitable node produce an EngineError event and change nothing."""
-        if self.session is not None:
-            self.session.command(command)
-        handler = getattr(self, f"_cmd_{type(command).__name__}", None)
+        handler = HANDLERS.get(type(command))
         if handler is None:
-            self._emit(ev.EngineError(f"unknown command {type(command).__name__}"))
+            self._emit(ev.EngineError(f"unknown command {command.name()}"))
             return
-        handler(command)
+        if self.session is not None and command.recorded:
+            self.session.command(command)
+        handler(self, command)
         self._poke()
 
     async def run(self) -> SearchResult:

@@ -149,10 +149,13 @@ async def test_review_is_complete_from_the_keyboard(saved_session: Path, tmp_pat
         # Export and copy work in review.
         await pilot.press("c")
         assert app.clipboard == failing.code
-        # r: re-judge on all tests, with a judge built for the review.
+        # r: re-judge on all tests, with a judge built for the review; the node's own
+        # (saved) hidden grade is not touched.
+        hidden_before = failing.hidden_report
         await pilot.press("r")
-        await wait_for(pilot, lambda: failing.hidden_report is not None, what="re-judged")
-        assert failing.hidden_report.total == 4
+        await wait_for(pilot, lambda: failing.id in screen.regrades, what="re-judged")
+        assert screen.regrades[failing.id].total == 4
+        assert failing.hidden_report is hidden_before
 
 
 async def test_P_profiles_a_test_and_shows_line_heat() -> None:

@@ -46,6 +46,7 @@ from orps_tui.app.widgets.profiler_pane import ProfilerPane
 from orps_tui.app.widgets.search_tree import SearchTree
 from orps_tui.app.widgets.static_metrics_view import sandbox_help
 from orps_tui.app.widgets.status_header import StatusHeader
+from orps_tui.sandbox.report import JudgeReport
 from orps_tui.search import events as ev
 from orps_tui.search.tree import Node, NodeState
 
@@ -66,6 +67,9 @@ class SearchScreen(Screen[None]):
         self.autostart = autostart and link.engine is not None and not link.read_only
         self.buffer = EventBuffer()
         self.selected_id: int | None = None
+        self.regrades: dict[int, JudgeReport] = {}
+        """Each node's last `r` (all tests), shown in its profiler pane; the engine's own
+        reports are not touched."""
         self.state = "review" if link.read_only else "starting"
         self.unsaved = False
         self.flushes = 0
@@ -153,6 +157,8 @@ class SearchScreen(Screen[None]):
             self.notify(f"search finished ({batch.finished.reason}): {answer}"
                         + (f", {grade}" if grade else ""), timeout=8)
             batch.changed.update(i for i in (batch.finished.answer_id,) if i is not None)
+        self._show_regrades(batch.regraded)
+        batch.changed.update(e.node_id for e in batch.regraded)
         for error in batch.errors:
             self.notify(error.message, severity="error" if error.fatal else "warning",
                         timeout=10 if error.fatal else 5)
@@ -187,7 +193,8 @@ class SearchScreen(Screen[None]):
             critic_stream=node.critic_raw if node.state is NodeState.CRITIQUING else "",
             answer=node.id == self.link.answer_id,
         )
-        self.query_one(ProfilerPane).show_node(node, self.link.problem.limits)
+        self.query_one(ProfilerPane).show_node(node, self.link.problem.limits,
+                                               self.regrades.get(node.id))
 
     def _selected(self, *, need_code: bool = False) -> Node | None:
         node = self.link.node(self.selected_id)
@@ -341,20 +348,13 @@ class SearchScreen(Screen[None]):
         node = self._selected(need_code=True)
         if node is not None:
             self.notify(f"judging #{node.id} on all tests…", timeout=2)
-            self._rejudge(node)
+            self.link.regrade(node.id)
 
-    @work(group="judge", exclusive=False, exit_on_error=False)
-    async def _rejudge(self, node: Node) -> None:
-        try:
-            report = await self.link.judge_all(node.code)
-        except Exception as exc:  # the judge's own errors are messages for the user
-            self.notify(f"judge failed: {exc}", severity="error")
-            return
-        node.hidden_report = report
-        self.notify(f"#{node.id} on all tests: {report.passed}/{report.total} pass "
-                    f"({report.verdict.value})", timeout=6)
-        if node.id == self.selected_id:
-            self.show_selected()
+    def _show_regrades(self, regraded: list[ev.NodeRegraded]) -> None:
+        for event in regraded:
+            report = self.regrades[event.node_id] = event.report
+            self.notify(f"#{event.node_id} on all tests: {report.passed}/{report.total} pass "
+                        f"({report.verdict.value})", timeout=6)
 
     def action_copy_code(self) -> None:
         node = self._selected(need_code=True)
