@@ -26,7 +26,7 @@ from orps_tui.config import ModelSettings  # noqa: E402
 from orps_tui.llm import embedded_models  # noqa: E402
 from orps_tui.llm.base import GenOptions, collect  # noqa: E402
 from orps_tui.llm.embedded import EmbeddedModel  # noqa: E402
-from orps_tui.problems.library import list_problems  # noqa: E402
+from orps_tui.problems.library import scan, search_dirs  # noqa: E402
 from orps_tui.search.parsing import parse_program  # noqa: E402
 from orps_tui.search.prompts import critic_messages, programmer_messages  # noqa: E402
 from orps_tui.search.tree import Node  # noqa: E402
@@ -39,7 +39,7 @@ async def run(problems: int, seeds: int, cap: int) -> dict[str, dict[str, float]
     plain = replace(spec, sampling=(), max_tokens=None)
     embedded_models.CATALOGUE["smollm2"] = spec
     model = EmbeddedModel("smollm2", ModelSettings(concurrency=1, num_ctx=4096, retries=0))
-    chosen = [p for p in list_problems().problems if p.id in PROBLEM_IDS][:problems]
+    chosen = [p for p in scan(*search_dirs()).problems if p.id in PROBLEM_IDS][:problems]
     rows: dict[str, list[dict[str, float]]] = {"tuned": [], "plain": []}
     for problem in chosen:
         node = Node(id=0, parent_id=None, depth=0, code=problem.reference or "",
