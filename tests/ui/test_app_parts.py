@@ -66,7 +66,8 @@ def test_binding_ids_are_unique_and_palette_names_say_the_pane() -> None:
     assert len(BY_ID) == len(ALL_KEYS)
     for spec in ALL_KEYS:
         pane, _, what = spec.palette.partition(": ")
-        assert pane in {"tree", "search", "detail", "profiler", "help", "app"} and what
+        assert pane in {"tree", "search", "detail", "profiler", "help", "app", "practice"} \
+            and what
 
 
 def test_unknown_binding_ids_in_the_config_are_reported() -> None:
