@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from orps_tui.sandbox.report import JudgeReport
+from orps_tui.search.search_config import StopReason
 from orps_tui.search.tree import NodeState
 
 # ---- events (engine -> subscribers) ------------------------------------------------
@@ -95,7 +96,7 @@ class RoundFinished(Event):
 @dataclass(frozen=True)
 class SearchFinished(Event):
     answer_id: int | None
-    reason: str  # budget | finished | solved | stopped | cancelled | error | nothing-active
+    reason: StopReason
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import pytest
 
 from orps_tui.app.app import OrpsApp
 from orps_tui.app.launch import Budget, Launch
-from orps_tui.app.screens.search import SearchScreen
+from orps_tui.app.screens.search import ScreenState, SearchScreen
 from orps_tui.app.start_search import build_link
 from orps_tui.app.widgets.detail_pane import DetailPane
 from orps_tui.app.widgets.line_heat import LineHeat
@@ -49,7 +49,7 @@ async def test_resume_of_a_finished_session_opens_read_only(saved_session: Path)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen), what="review")
         screen = app.screen
-        assert screen.link.read_only and screen.state == "review"
+        assert screen.link.read_only and screen.state is ScreenState.REVIEW
         nodes = screen.link.nodes
         assert len(nodes) == 9
         await select(pilot, 0)

@@ -311,3 +311,19 @@ async def test_regrade_works_after_the_search_and_is_not_recorded(tmp_path) -> N
     assert isinstance(got[0], ev.NodeRegraded) and got[0].report.total == 4
     assert result.hidden is not None and result.hidden.total == 2
     assert load_session(session.directory).commands == []
+
+
+async def test_commands_dispatch_by_type_not_by_class_name() -> None:
+    """`send` looked up `_cmd_<class name>`: any class named `Prune` pruned."""
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True)
+    class Prune(ev.Command):  # a stranger with a steering command's name
+        node_id: int
+
+    model = ScriptedModel(programmer=RIGHT, critic=critic_json(3))
+    engine, events = make(model, samples=1, beam=1, rounds=0)
+    on(engine, lambda e: isinstance(e, ev.NodeAdded), lambda e: engine.send(Prune(e.node_id)))
+    await engine.run()
+    assert engine.tree[0].state is not NodeState.PRUNED
+    assert any(isinstance(e, ev.EngineError) and "unknown command" in e.message for e in events)

@@ -11,6 +11,7 @@ import os
 import shlex
 import subprocess
 import tempfile
+from enum import StrEnum
 from pathlib import Path
 from typing import ClassVar
 
@@ -53,6 +54,21 @@ from orps_tui.search.tree import Node, NodeState
 REFRESH_S = 0.075
 
 
+class ScreenState(StrEnum):
+    """What the search screen shows (the header's state word)."""
+
+    STARTING = "starting"
+    RUNNING = "running"
+    PAUSED = "paused"
+    FINISHED = "finished"
+    ERROR = "error"
+    REVIEW = "review"
+
+
+_LIVE = (ScreenState.RUNNING, ScreenState.PAUSED)
+_GOING = (ScreenState.RUNNING, ScreenState.PAUSED, ScreenState.STARTING)
+
+
 _CHANGES_SEARCH = {s.action for s in SEARCH_KEYS if s.changes_search}
 _NEEDS_CODE = {"profile"}
 
@@ -70,7 +86,7 @@ class SearchScreen(Screen[None]):
         self.regrades: dict[int, JudgeReport] = {}
         """Each node's last `r` (all tests), shown in its profiler pane; the engine's own
         reports are not touched."""
-        self.state = "review" if link.read_only else "starting"
+        self.state = ScreenState.REVIEW if link.read_only else ScreenState.STARTING
         self.unsaved = False
         self.flushes = 0
         self._unsubscribe = link.subscribe(self.buffer.push)
@@ -95,7 +111,7 @@ class SearchScreen(Screen[None]):
         self._refresh_header()
         self.set_interval(REFRESH_S, self.flush)
         if self.autostart:
-            self.state = "running"
+            self.state = ScreenState.RUNNING
             self._run_worker = self.run_worker(self._run_engine(), name="engine",
                                                group="engine", exit_on_error=False)
         first = self.link.best_id()
@@ -123,12 +139,12 @@ class SearchScreen(Screen[None]):
         if event.worker is not self._run_worker:
             return
         if event.state is WorkerState.ERROR:
-            self.state = "error"
+            self.state = ScreenState.ERROR
             self.notify(f"the search stopped: {event.worker.error}", severity="error",
                         timeout=10)
         elif event.state in (WorkerState.SUCCESS, WorkerState.CANCELLED) and \
-                self.state in ("running", "paused", "starting"):
-            self.state = "finished"
+                self.state in _GOING:
+            self.state = ScreenState.FINISHED
         self._refresh_header()
 
     # ---- the batched refresh -------------------------------------------------------
@@ -139,7 +155,7 @@ class SearchScreen(Screen[None]):
         self.flushes += 1
         if not batch.empty:
             self.apply(batch)
-        elif self.state in ("running", "paused"):
+        elif self.state in _LIVE:
             self._refresh_header()
 
     def apply(self, batch: Batch) -> None:
@@ -147,10 +163,10 @@ class SearchScreen(Screen[None]):
         if batch.changed and not self.link.autosaves:
             self.unsaved = True
         self.query_one(SearchTree).sync(nodes, batch.changed, self.link.best_id())
-        if batch.paused is not None and self.state in ("running", "paused"):
-            self.state = "paused" if batch.paused else "running"
+        if batch.paused is not None and self.state in _LIVE:
+            self.state = ScreenState.PAUSED if batch.paused else ScreenState.RUNNING
         if batch.finished is not None:
-            self.state = "finished"
+            self.state = ScreenState.FINISHED
             answer = f"answer #{batch.finished.answer_id}" if batch.finished.answer_id is not None \
                 else "no answer"
             grade = self.link.header(self.state).hidden
@@ -330,13 +346,13 @@ class SearchScreen(Screen[None]):
     def action_pause(self) -> None:
         if self._read_only_refused():
             return
-        if self.state == "finished":
+        if self.state is ScreenState.FINISHED:
             self.notify("the search has finished")
             return
         paused = self.link.paused
         self._send(ev.Resume() if paused else ev.Pause(),
                    "resumed" if paused else "paused: calls in flight finish, nothing new starts")
-        self.state = "running" if paused else "paused"
+        self.state = ScreenState.RUNNING if paused else ScreenState.PAUSED
         self._refresh_header()
 
     def action_cancel(self) -> None:
@@ -434,7 +450,7 @@ class SearchScreen(Screen[None]):
     def action_help(self) -> None:
         focused = self.focused
         pane, about = self._pane_of(focused)
-        keymap = dict(getattr(self.app, "_keymap", {}) or {})
+        keymap: dict[str, str] = getattr(self.app, "key_overrides", {})
 
         def rows(specs: tuple[KeySpec, ...]) -> list[tuple[str, KeySpec]]:
             return [(keymap.get(s.id, s.key_display or s.keys), s) for s in specs]
@@ -461,7 +477,7 @@ class SearchScreen(Screen[None]):
 
     @property
     def running_unsaved(self) -> bool:
-        return self.state in ("running", "paused", "starting") and self.unsaved
+        return self.state in _GOING and self.unsaved
 
 
 def _same_code(a: str, b: str) -> bool:
