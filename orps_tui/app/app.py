@@ -50,9 +50,11 @@ class OrpsApp(App[int]):
         self._load_themes()
         problems = check_keymap(settings.ui.keys)
         self.startup_problems += problems
-        keymap = {k: v for k, v in settings.ui.keys.items() if k in BY_ID}
-        if keymap:
-            self.set_keymap(with_refusal_twins(keymap))
+        self.key_overrides: dict[str, str] = {
+            k: v for k, v in settings.ui.keys.items() if k in BY_ID}
+        """The remapped keys by binding id (the help screen shows them)."""
+        if self.key_overrides:
+            self.set_keymap(with_refusal_twins(self.key_overrides))
 
     def _load_themes(self) -> None:
         loaded = discover_themes()

@@ -2,7 +2,7 @@
 
 The engine may emit hundreds of events a second (node states, streamed text); the
 search screen drains this buffer every ~75 ms and applies one batch: new lines in the
-tree, relabelled nodes, appended stream text, header counters. `push` is thread-safe, so
+tree, relabelled nodes (streamed text is read from the node itself), header counters. `push` is thread-safe, so
 an engine thread (or a judge callback) can publish straight into it.
 """
 
@@ -18,13 +18,10 @@ from orps_tui.search import events as ev
 class Batch:
     changed: set[int] = field(default_factory=set)
     """Nodes added or changed since the last drain."""
-    streamed: dict[tuple[int, str], str] = field(default_factory=dict)
-    """(node id, role) -> text streamed since the last drain, concatenated."""
     paused: bool | None = None
     finished: ev.SearchFinished | None = None
-    started: ev.SearchStarted | None = None
-    rounds_finished: list[ev.RoundFinished] = field(default_factory=list)
     errors: list[ev.EngineError] = field(default_factory=list)
+    regraded: list[ev.NodeRegraded] = field(default_factory=list)
     events: int = 0
 
     @property
@@ -42,11 +39,8 @@ class EventBuffer:
             b = self._batch
             b.events += 1
             match event:
-                case ev.TextStreamed(node_id=nid, role=role, text=text):
-                    key = (nid, role)
-                    b.streamed[key] = b.streamed.get(key, "") + text
-                    b.changed.add(nid)
-                case ev.NodeAdded(node_id=nid) | ev.NodeJudged(node_id=nid) | \
+                case ev.TextStreamed(node_id=nid) | ev.NodeAdded(node_id=nid) | \
+                        ev.NodeJudged(node_id=nid) | \
                         ev.NodeCritiqued(node_id=nid) | ev.NodeStateChanged(node_id=nid) | \
                         ev.NodeChanged(node_id=nid):
                     b.changed.add(nid)
@@ -54,11 +48,10 @@ class EventBuffer:
                     b.paused = paused
                 case ev.SearchFinished():
                     b.finished = event
-                case ev.SearchStarted():
-                    b.started = event
                 case ev.RoundFinished():
-                    b.rounds_finished.append(event)
                     b.changed.update(event.kept)
+                case ev.NodeRegraded():
+                    b.regraded.append(event)
                 case ev.EngineError():
                     b.errors.append(event)
                     if event.node_id is not None:

@@ -27,6 +27,8 @@ class KeySpec:
     continues: bool = False
     """Also offered once the search has finished: it continues the search."""
     key_display: str | None = None
+    priority: bool = False
+    """Handled before the focused widget (practice keys work while the editor has focus)."""
 
 
 TREE_KEYS: tuple[KeySpec, ...] = (
@@ -115,14 +117,46 @@ APP_KEYS: tuple[KeySpec, ...] = (
             "Open the command palette", key_display="^p"),
 )
 
-ALL_KEYS: tuple[KeySpec, ...] = TREE_KEYS + SEARCH_KEYS + APP_KEYS
+
+def _practice(name: str, keys: str, action: str, what: str, *, show: bool = False) -> KeySpec:
+    return KeySpec(f"practice.{name}", keys, action, f"practice: {what}", what, show=show,
+                   priority=keys != "escape")
+
+
+PRACTICE_KEYS: tuple[KeySpec, ...] = (
+    _practice("save", "ctrl+s", "save", "Save", show=True),
+    _practice("editor", "f2", "open_editor", "$EDITOR", show=True),
+    _practice("watch", "f3", "toggle_watch", "Watch", show=True),
+    _practice("judge_public", "f5", "judge('public')", "Judge public", show=True),
+    _practice("judge_all", "f6", "judge('all')", "Judge all", show=True),
+    _practice("add_test", "f7", "add_test", "Add test", show=True),
+    _practice("mark_expected", "f8", "mark_expected", "Output→expected"),
+    _practice("stress", "f9", "stress", "Stress", show=True),
+    _practice("save_stress", "ctrl+g", "save_stress", "Save stress input"),
+    _practice("coach", "f4", "coach", "Coach", show=True),
+    _practice("coach_solutions", "f12", "coach_solutions", "Model solutions"),
+    _practice("export", "f10", "export_history", "Export history"),
+    _practice("back", "escape", "leave", "Back", show=True),
+    _practice("tab_statement", "alt+1", "tab('tab-statement')", "Statement"),
+    _practice("tab_results", "alt+2", "tab('tab-results')", "Results"),
+    _practice("tab_tests", "alt+3", "tab('tab-tests')", "Custom tests"),
+    _practice("tab_stress", "alt+4", "tab('tab-stress')", "Stress"),
+    _practice("tab_coach", "alt+5", "tab('tab-coach')", "Coach"),
+    _practice("tab_history", "alt+6", "tab('tab-history')", "History"),
+    _practice("next_tab", "ctrl+pagedown", "next_tab(1)", "Next tab"),
+    _practice("prev_tab", "ctrl+pageup", "next_tab(-1)", "Previous tab"),
+)
+"""Function keys, ctrl and alt keys, so they work while the inline editor has focus (Tab
+indents there); the tab keys switch the right-hand pane without leaving the editor."""
+
+ALL_KEYS: tuple[KeySpec, ...] = TREE_KEYS + SEARCH_KEYS + APP_KEYS + PRACTICE_KEYS
 BY_ID: dict[str, KeySpec] = {k.id: k for k in ALL_KEYS}
 
 
 def bindings(specs: tuple[KeySpec, ...]) -> list[BindingType]:
     return [
         Binding(s.keys, s.action, s.palette.split(": ", 1)[1], show=s.show, id=s.id,
-                key_display=s.key_display)
+                key_display=s.key_display, priority=s.priority)
         for s in specs
     ]
 

@@ -10,13 +10,25 @@ import asyncio
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from orps_tui.app.node_format import hidden_grade
 from orps_tui.app.widgets.status_header import HeaderInfo
 from orps_tui.problems.model import Problem
+from orps_tui.sandbox.report import JudgeReport
 from orps_tui.search import events as ev
-from orps_tui.search.tree import Node, cached_share
+from orps_tui.search.tree import Node, SearchTree, cached_share
+
+if TYPE_CHECKING:  # the engine is imported on demand (start_search.py), not with the app
+    from orps_tui.search.engine import SearchConfig, SearchEngine, SearchResult
+
+
+class LinkJudge(Protocol):
+    """What the screen uses of a judge: `orps_tui.sandbox.judge.Judge` fits."""
+
+    async def arun(self, code: str, which: str = "public") -> JudgeReport: ...
+
+    def profile(self, code: str, test_name: str) -> Any: ...
 
 READ_ONLY = "read-only session (opened with --review: open it without --review to continue it)"
 
@@ -29,10 +41,10 @@ class ReadOnlyError(Exception):
 class SearchLink:
     problem: Problem
     model_uri: str
-    tree: Any
-    """The engine's tree (or a loaded session's): `.nodes` and `best_id()`."""
-    engine: Any | None = None
-    judge: Any | None = None
+    tree: SearchTree
+    """The engine's tree (or a loaded session's)."""
+    engine: SearchEngine | None = None
+    judge: LinkJudge | None = None
     session_path: Path | None = None
     read_only: bool = False
     read_only_reason: str = READ_ONLY
@@ -44,11 +56,14 @@ class SearchLink:
     """A loaded session's recorded wall time (None hides the clock)."""
     review_answer_id: int | None = None
     """A loaded session's answer (from its end record)."""
+    _listeners: list[Callable[[ev.Event], None]] = field(default_factory=list)
+    """Subscribers of a reviewed session (no engine): they hear its regrades."""
+    _tasks: set[asyncio.Task[None]] = field(default_factory=set)
 
     # ---- reading ---------------------------------------------------------------------
 
     @property
-    def current_tree(self) -> Any:
+    def current_tree(self) -> SearchTree:
         # A resumed engine swaps in the saved tree when it starts: always ask it.
         return self.engine.tree if self.engine is not None else self.tree
 
@@ -65,45 +80,44 @@ class SearchLink:
     @property
     def answer_id(self) -> int | None:
         """The search's answer once it has ended (None before, or with no answer)."""
-        result = getattr(self.engine, "result", None)
-        if result is not None:
-            return result.answer_id
+        if self.engine is not None and self.engine.result is not None:
+            return self.engine.result.answer_id
         return self.review_answer_id
 
     @property
     def autosaves(self) -> bool:
         """The engine writes the session as it goes: nothing is ever unsaved (a reopened
         finished session writes again once it continues)."""
-        return getattr(self.engine, "session", None) is not None or \
-            getattr(self.engine, "session_directory", None) is not None
+        return self.engine is not None and (self.engine.session is not None
+                                            or self.engine.session_directory is not None)
 
     @property
     def last_round(self) -> bool:
         """The live search is in its last round: nothing it keeps is expanded again."""
-        stats = getattr(self.engine, "stats", None)
-        config = getattr(self.engine, "config", None)
-        return stats is not None and config is not None and stats.round >= config.rounds
+        return self.engine is not None and self.engine.stats.round >= self.engine.config.rounds
 
     @property
     def paused(self) -> bool:
-        return bool(getattr(self.engine, "paused", False))
+        return self.engine is not None and self.engine.paused
 
     def header(self, state: str, *, frozen_clock: bool = False) -> HeaderInfo:
         """The same figures live and in review, each from one source: calls and tokens from
         the calls recorded on the nodes (every call is, however it ended), nodes from the
         tree, the budget from the search's config, the time from the engine's clock (which
         a resumed search carries on) or the session's."""
-        stats = getattr(self.engine, "stats", None)
-        config = getattr(self.engine, "config", None)
-        rounds = int(getattr(config, "rounds", self.budget.get("rounds", 0)))
         nodes = list(self.nodes.values())
         calls = [c for n in nodes for c in n.calls]
-        if stats is not None:
+        elapsed: float | None
+        if self.engine is not None:
+            stats = self.engine.stats
+            rounds = self.engine.config.rounds
             round_no, max_calls, elapsed = stats.round, stats.budget, stats.elapsed_s
         else:
+            rounds = self.budget.get("rounds", 0)
             round_no = self.budget.get("round", max((n.round for n in nodes), default=0))
             max_calls = self.budget.get("max_calls", 0)
             elapsed = self.review_elapsed_s
+        answer = self.node(self.answer_id)
         return HeaderInfo(
             problem=self.problem.id,
             model=self.model_uri,
@@ -116,21 +130,22 @@ class SearchLink:
             cached_share=cached_share(calls),
             elapsed_s=None if frozen_clock else elapsed,
             state=state,
-            hidden=hidden_grade(getattr(self.node(self.answer_id), "hidden_report", None)),
+            hidden=hidden_grade(answer.hidden_report if answer is not None else None),
         )
 
     # ---- driving ---------------------------------------------------------------------
 
     def subscribe(self, callback: Callable[[ev.Event], None]) -> Callable[[], None]:
-        if self.engine is None:
-            return lambda: None
-        return self.engine.subscribe(callback)
+        if self.engine is not None:
+            return self.engine.subscribe(callback)
+        self._listeners.append(callback)
+        return lambda: self._listeners.remove(callback) if callback in self._listeners else None
 
     @property
     def finished(self) -> bool:
         """The live search has ended: its session file is closed, a command would change
         the tree on screen and nothing else."""
-        return self.engine is not None and getattr(self.engine, "result", None) is not None
+        return self.engine is not None and self.engine.result is not None
 
     def refusal(self, *, continues: bool = False) -> str | None:
         """Why a steering command cannot be sent now, or None when it can. `continues`:
@@ -151,43 +166,60 @@ class SearchLink:
     @property
     def can_continue(self) -> bool:
         """The finished search has work queued: run it again to continue."""
-        return bool(getattr(self.engine, "can_continue", False))
+        return self.engine is not None and self.engine.can_continue
 
     @property
-    def config(self) -> Any:
+    def config(self) -> SearchConfig | None:
         """The live (or continuable) search's config, None in a read-only review."""
-        return getattr(self.engine, "config", None)
+        return None if self.engine is None else self.engine.config
 
-    async def run(self) -> Any:
+    def regrade(self, node_id: int) -> None:
+        """Judge a node on every test; the answer comes to subscribers as `NodeRegraded`
+        (or `EngineError`). Works live, finished and in review: it changes nothing. The
+        engine does it (`Regrade`); a reviewed session has none, so the same engine-side
+        function runs here."""
+        if self.engine is not None:
+            self.engine.send(ev.Regrade(node_id))
+            return
+        node = self.node(node_id)
+        if node is None:
+            self._tell(ev.EngineError(f"regrade: no node {node_id}"))
+            return
+        task = asyncio.get_running_loop().create_task(self._review_regrade(node))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _review_regrade(self, node: Node) -> None:
+        from orps_tui.search.steering import regrade
+
+        self._tell(await regrade(self.get_judge(), node))
+
+    def _tell(self, event: ev.Event) -> None:
+        for callback in list(self._listeners):
+            callback(event)
+
+    async def run(self) -> SearchResult | None:
         if self.engine is None:
             return None
         return await self.engine.run()
 
     def save(self) -> Path | None:
-        """The session folder: the engine writes (and fsyncs) every change as it happens,
-        so saving only flushes. None when this search has no session file."""
-        session = getattr(self.engine, "session", None)
-        if session is None:
+        """The session folder: the engine writes every change as it happens (flushed to
+        the OS at once, fsynced soon after), so there is nothing left to save. None when
+        this search has no session file."""
+        if self.engine is None or self.engine.session is None:
             return self.session_path
-        file = getattr(session, "_file", None)
-        if file is not None and not file.closed:
-            file.flush()
-        self.session_path = Path(session.directory)
+        self.session_path = Path(self.engine.session.directory)
         return self.session_path
 
-    def get_judge(self) -> Any:
-        """The engine's judge, or a fresh one for a reviewed session (built on first use)."""
-        if self.judge is None and self.engine is not None:
-            self.judge = getattr(self.engine, "judge", None)
+    def get_judge(self) -> LinkJudge:
+        """The link's judge (the engine's), or a fresh one for a reviewed session (built
+        on first use)."""
         if self.judge is None:
             from orps_tui.sandbox.judge import Judge
 
             self.judge = Judge(self.problem)
         return self.judge
-
-    async def judge_all(self, code: str) -> Any:
-        judge = self.get_judge()
-        return await judge.arun(code, "all")
 
     async def profile(self, code: str, test_name: str) -> Any:
         judge = self.get_judge()

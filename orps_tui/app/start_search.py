@@ -1,38 +1,32 @@
 """Builds a search from what the user picked: problem, model URI, budget; or reopens a
 saved session. Heavy modules (engine, judge, model backends) are imported here, on demand,
-so the first frame of the app never waits for them."""
+so the first frame of the app never waits for them. Building and resuming is
+`search/launch.py`'s, shared with `orps solve` and the bench."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from orps_tui.app.launch import Budget
-from orps_tui.app.search_link import SearchLink
+from orps_tui.app.search_link import LinkJudge, SearchLink
 from orps_tui.config import Settings
 from orps_tui.problems.model import Problem
+from orps_tui.search.launch import LaunchError
 
+StartError = LaunchError
+"""Something the user picked cannot be used; the message says what, `fix` how to fix it."""
 
-class StartError(Exception):
-    """Something the user picked cannot be used; the message says what and how to fix it."""
-
-    def __init__(self, message: str, fix: str = "") -> None:
-        self.message = message
-        self.fix = fix
-        super().__init__(f"{message} ({fix})" if fix else message)
+if TYPE_CHECKING:
+    from orps_tui.llm.base import ChatModel
 
 
 def load_problem_ref(ref: str | Path) -> Problem:
     """A problem by path (file or folder) or by id in the starter set / user folder."""
-    from orps_tui.problems.library import ProblemNotFound, find_problem
-    from orps_tui.problems.model import ProblemError
+    from orps_tui.search.launch import load_problem
 
-    try:
-        return find_problem(ref)
-    except ProblemError as exc:
-        raise StartError(exc.summary()) from exc
-    except ProblemNotFound as exc:
-        raise StartError(str(exc)) from exc
+    return load_problem(ref)
 
 
 def default_budget(settings: Settings) -> Budget:
@@ -64,54 +58,36 @@ async def check_model(uri: str, settings: Settings) -> HealthReport:
 
 
 def build_link(problem: Problem, model_uri: str, budget: Budget, settings: Settings, *,
-               model: object | None = None, judge: object | None = None,
+               model: ChatModel | None = None, judge: LinkJudge | None = None,
                save_session: bool = True) -> SearchLink:
     """A live search, not started yet. `model`/`judge` replace the real ones (tests)."""
-    from orps_tui.llm.base import ModelError
-    from orps_tui.search.engine import SearchConfig, SearchEngine
-    from orps_tui.search.session import SessionWriter
+    from orps_tui.search import launch
 
-    try:
-        config = SearchConfig.from_settings(settings, samples=budget.samples, beam=budget.beam,
-                                            rounds=budget.rounds,
-                                            concurrency=budget.concurrency)
-    except ValueError as exc:
-        raise StartError(f"budget: {exc}") from exc
+    config = launch.search_config(settings, samples=budget.samples, beam=budget.beam,
+                                  rounds=budget.rounds, concurrency=budget.concurrency)
     if model is None:
-        from orps_tui.llm.registry import open_model
-
-        try:
-            model = open_model(model_uri, settings.model)
-        except ModelError as exc:
-            raise StartError(exc.message, exc.fix) from exc
+        model = launch.open_model(model_uri, settings.model)
     if judge is None:
-        from orps_tui.sandbox.judge import Judge
-
-        judge = Judge(problem, jobs=settings.judge.jobs, warm=settings.judge.warm)
-    session = SessionWriter.create(problem, model_uri, config) if save_session else None
-    engine = SearchEngine(problem, model, judge=judge, config=config,  # type: ignore[arg-type]
-                          session=session)
+        judge = launch.open_judge(problem, settings)
+    try:
+        engine = launch.new_search(problem, config, model=model, judge=judge,
+                                   model_uri=model_uri, save=save_session)
+    except OSError as exc:
+        raise StartError(f"cannot write the session: {exc}") from None
     return SearchLink(problem, model_uri, engine.tree, engine=engine, judge=judge,
-                      session_path=session.directory if session else None,
+                      session_path=engine.session.directory if engine.session else None,
                       budget=budget.as_dict())
 
 
 def open_session(path: Path | str, settings: Settings, *, resume: bool = True,
-                 model: object | None = None, judge: object | None = None) -> SearchLink:
+                 model: ChatModel | None = None, judge: LinkJudge | None = None) -> SearchLink:
     """A saved session: an unfinished one continues with its own model and budget; a
-    finished one opens for review as a finished search that steering keys continue.
-    `resume=False`: read-only, whatever it is. `model`/`judge` replace the real ones (tests)."""
-    from orps_tui.search.engine import SearchEngine
-    from orps_tui.search.session import SessionError, SessionWriter, load_session
+    finished one opens for review as a finished search that steering keys continue (the
+    resume rule is `search/launch.py`'s). `resume=False`: read-only, whatever it is.
+    `model`/`judge` replace the real ones (tests)."""
+    from orps_tui.search import launch
 
-    try:
-        saved = load_session(path)
-    except (SessionError, OSError) as exc:
-        raise StartError(str(exc)) from exc
-    problem_file = saved.problem_file
-    if problem_file is None or not problem_file.exists():
-        raise StartError(f"{saved.directory}: the session's problem file is missing")
-    problem = load_problem_ref(problem_file)
+    saved, problem = launch.load_resumable(path)
     config = saved.config
     if not resume:
         last_round = max([r for r, _ in saved.rounds]
@@ -122,29 +98,22 @@ def open_session(path: Path | str, settings: Settings, *, resume: bool = True,
                                   "max_calls": config.budget},
                           review_elapsed_s=saved.elapsed_s,
                           review_answer_id=(saved.finished or {}).get("answer_id"))
-    from orps_tui.llm.base import ModelError
-    from orps_tui.llm.registry import open_model
-    from orps_tui.sandbox.judge import Judge
-
     if model is None:
         try:
-            model = open_model(saved.model, settings.model)
-        except ModelError as exc:
+            model = launch.open_model(saved.model, settings.model)
+        except launch.LaunchError as exc:
             if not saved.resumable:  # reviewing needs no model; continuing would
                 link = open_session(path, settings, resume=False)
                 link.read_only_reason = f"read-only session: its model cannot be opened " \
                     f"({exc.message})"
                 return link
-            raise StartError(exc.message, exc.fix) from exc
+            raise
     if judge is None:
-        judge = Judge(problem, jobs=settings.judge.jobs, warm=settings.judge.warm)
-    session = None  # a finished search writes again only once it is continued
-    if saved.resumable:
-        try:
-            session = SessionWriter.append_to(saved.directory)
-        except (SessionError, OSError) as exc:
-            raise StartError(str(exc)) from exc
-    engine = SearchEngine(problem, model, judge=judge, config=config,  # type: ignore[arg-type]
-                          session=session, restore=saved)
+        judge = launch.open_judge(problem, settings)
+    try:
+        engine = launch.resume_search(saved, problem, model=model, judge=judge, config=config,
+                                      hold_final=True)
+    except OSError as exc:
+        raise StartError(f"cannot write the session: {exc}") from None
     return SearchLink(problem, saved.model, engine.tree, engine=engine, judge=judge,
                       session_path=saved.directory, budget={"rounds": config.rounds})

@@ -71,33 +71,27 @@ def load_settings_or_fail() -> Any:
 
 
 def find_problem_or_fail(ref: str) -> Problem:
-    from orps_tui.problems.library import ProblemNotFound, find_problem
-    from orps_tui.problems.model import ProblemError
+    from orps_tui.search.launch import LaunchError, load_problem
 
     try:
-        return find_problem(ref)
-    except ProblemNotFound as exc:
+        return load_problem(ref)
+    except LaunchError as exc:
         raise CliError(str(exc)) from None
-    except ProblemError as exc:
-        raise CliError(exc.summary()) from None
 
 
 def open_model_or_fail(uri: str, settings: Any) -> Any:
-    from orps_tui.llm.base import ModelError
-    from orps_tui.llm.registry import open_model
+    from orps_tui.search.launch import LaunchError, open_model
 
     try:
         return open_model(uri, settings.model)
-    except ModelError as exc:
+    except LaunchError as exc:
         raise CliError(str(exc)) from None
 
 
 def make_judge(problem: Problem, settings: Any) -> Any:
-    try:
-        from orps_tui.sandbox.judge import Judge
-    except ImportError:
-        raise CliError("the judge is not available in this build (orps_tui.sandbox.judge)") from None
-    return Judge(problem, jobs=settings.judge.jobs, warm=settings.judge.warm)
+    from orps_tui.search.launch import open_judge
+
+    return open_judge(problem, settings)
 
 
 async def close_quietly(*things: Any) -> None:
@@ -253,52 +247,21 @@ class Progress:
 
 
 def run(args: argparse.Namespace) -> int:
-    from orps_tui.search.engine import SearchConfig, SearchEngine
-    from orps_tui.search.session import SessionError, SessionWriter, load_session
+    from orps_tui.search.launch import LaunchError
 
     settings = load_settings_or_fail()
-    restore = None
-    if args.resume:
-        try:
-            restore = load_session(args.resume)
-        except SessionError as exc:
-            raise CliError(str(exc)) from None
-        problem_file = restore.problem_file
-        if problem_file is None or not problem_file.exists():
-            raise CliError(f"{restore.directory}: the session's problem file is missing")
-        problem = find_problem_or_fail(str(problem_file))
-        if args.problem and args.problem not in (problem.id, str(problem_file)):
-            raise CliError(f"--resume continues {problem.id!r}; leave PROBLEM out")
-        uri = args.model or restore.model
-        try:
-            config = SearchConfig.from_dict(restore.header.get("config", {})).with_overrides(
-                **config_overrides(args))
-        except (TypeError, ValueError) as exc:
-            raise CliError(f"{restore.directory}: bad config in the session: {exc}") from None
-    else:
-        if not args.problem:
-            raise CliError("give a PROBLEM (a path or a starter-set id), or --resume SESSION")
-        problem = find_problem_or_fail(args.problem)
-        uri = args.model or settings.model.default
-        try:
-            config = SearchConfig.from_settings(settings, **config_overrides(args))
-        except ValueError as exc:
-            raise CliError(str(exc)) from None
-
+    try:
+        problem, uri, engine = _launch(args, settings)
+    except LaunchError as exc:
+        raise CliError(str(exc)) from None
     from orps_tui.problems.statement import missing_statement_note
 
     note = missing_statement_note(problem)
     if note is not None:
         print(f"warning: {note}", file=sys.stderr)
-    model = open_model_or_fail(uri, settings)
-    judge = make_judge(problem, settings)
-    try:
-        session = (SessionWriter.append_to(restore.directory) if restore is not None
-                   else SessionWriter.create(problem, uri, config))
-    except SessionError as exc:  # in use by another process (an OSError says itself)
-        raise CliError(str(exc)) from None
-    engine = SearchEngine(problem, model, judge=judge, config=config, session=session,
-                          restore=restore)
+    model, judge, config = engine.model, engine.judge, engine.config
+    assert engine.session is not None
+    session = engine.session
     live = sys.stderr.isatty()
     progress = Progress(engine, sys.stderr, live)
     engine.subscribe(progress)
@@ -328,6 +291,31 @@ def run(args: argparse.Namespace) -> int:
     else:
         print_result(result, sys.stdout)
     return 0 if answer_passed(result) else 1
+
+
+def _launch(args: argparse.Namespace, settings: Any) -> tuple[Problem, str, SearchEngine]:
+    """The problem, the model URI and the engine: a new search, or `--resume`d."""
+    from orps_tui.search import launch
+
+    if args.resume:
+        saved, problem = launch.load_resumable(args.resume)
+        if args.problem and args.problem not in (problem.id, str(saved.problem_file)):
+            raise launch.LaunchError(f"--resume continues {problem.id!r}; leave PROBLEM out")
+        uri = args.model or saved.model
+        config = launch.resume_config(saved, config_overrides(args))
+        model = open_model_or_fail(uri, settings)
+        engine = launch.resume_search(saved, problem, model=model,
+                                      judge=make_judge(problem, settings), config=config)
+        return problem, uri, engine
+    if not args.problem:
+        raise launch.LaunchError("give a PROBLEM (a path or a starter-set id), or --resume SESSION")
+    problem = find_problem_or_fail(args.problem)
+    uri = args.model or settings.model.default
+    config = launch.search_config(settings, **config_overrides(args))
+    model = open_model_or_fail(uri, settings)
+    engine = launch.new_search(problem, config, model=model,
+                               judge=make_judge(problem, settings), model_uri=uri)
+    return problem, uri, engine
 
 
 def answer_passed(result: SearchResult) -> bool:

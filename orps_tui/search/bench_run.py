@@ -19,8 +19,8 @@ from orps_tui.problems.model import Problem
 from orps_tui.sandbox.report import JudgeReport
 from orps_tui.search.baselines import Run, config_for
 from orps_tui.search.bench import Key, RunInfo, error_record, pool_record, search_record
-from orps_tui.search.engine import JudgeLike, SearchConfig, SearchEngine, StopReason
-from orps_tui.search.session import SessionWriter
+from orps_tui.search.engine import JudgeLike, SearchConfig, StopReason
+from orps_tui.search.launch import new_search
 from orps_tui.search.steering_policy import SteeringPolicy
 from orps_tui.search.tree import SearchTree
 
@@ -95,11 +95,10 @@ async def run_one(problem: Problem, model: ChatModel, judge: JudgeLike, plan: Be
     """One engine search and its record. `graded` caches hidden grades by code (the same
     program found twice is judged once)."""
     config = plan.config(run, seed)
-    session = None
-    if plan.sessions is not None:
-        session = SessionWriter.create(problem, model.uri, config,
-                                       root=plan.sessions / str(run) / f"seed{seed}")
-    engine = SearchEngine(problem, model, judge=judge, config=config, session=session)
+    engine = new_search(problem, config, model=model, judge=judge,
+                        save=plan.sessions is not None,
+                        sessions_root=plan.sessions / str(run) / f"seed{seed}"
+                        if plan.sessions is not None else None)
     policy = SteeringPolicy(engine) if run is Run.ORPS_STEERED else None
     if policy is not None:
         policy.attach()
@@ -123,8 +122,8 @@ async def run_one(problem: Problem, model: ChatModel, judge: JudgeLike, plan: Be
         record["policy"] = policy.name
         record["steering"] = [a.to_dict() for a in policy.actions]
         record["diagnostics"]["steering"] = policy.counts()
-    if session is not None:
-        record["session"] = str(session.directory)
+    if engine.session is not None:
+        record["session"] = str(engine.session.directory)
     return record
 
 

@@ -41,7 +41,7 @@ from orps_tui.search.parsing import (
 from orps_tui.search.prompts import LAYOUT, PromptLayout, Role, strategy_for
 from orps_tui.search.scoring import outcome_parts, select_beam
 from orps_tui.search.search_config import SearchConfig, SearchResult, SearchStats, StopReason
-from orps_tui.search.steering import SteeringMixin, expand_settings_problem
+from orps_tui.search.steering import HANDLERS, SteeringMixin, expand_settings_problem
 from orps_tui.search.tree import (
     Author,
     CallOutcome,
@@ -173,6 +173,8 @@ class SearchEngine(SteeringMixin):
         self._prompts = prompts
         self._subscribers: list[Callable[[ev.Event], None]] = []
         self._tasks: dict[int, asyncio.Task[None]] = {}
+        self._side_tasks: set[asyncio.Task[None]] = set()
+        """Tasks that are no node's pipeline (regrades): held here so they are not lost."""
         self._in_flight: set[int] = set()
         """Nodes whose model call holds a slot now (what CancelInFlight cancels)."""
         self._cancel_as: dict[int, NodeState] = {}
@@ -225,19 +227,18 @@ class SearchEngine(SteeringMixin):
         (a Textual app on the same loop can call it directly; another thread must use
         `loop.call_soon_threadsafe(engine.send, command)`). Commands naming an unknown or
         unsuitable node produce an EngineError event and change nothing."""
+        if type(command) not in HANDLERS:
+            self._emit(ev.EngineError(f"unknown command {command.name()}"))
+            return
         if self.finished:
             self._send_finished(command)
             return
-        if self.session is not None:
+        if self.session is not None and command.recorded:
             self.session.command(command)
         self._apply(command)
 
     def _apply(self, command: ev.Command) -> None:
-        handler = getattr(self, f"_cmd_{type(command).__name__}", None)
-        if handler is None:
-            self._emit(ev.EngineError(f"unknown command {type(command).__name__}"))
-            return
-        handler(command)
+        HANDLERS[type(command)](self, command)
         self._poke()
 
     @property
@@ -265,7 +266,10 @@ class SearchEngine(SteeringMixin):
         """A finished search: ExpandNow and AddHandWritten wait for the next `run()`;
         AddHint, SetBudget, Prune and Unprune apply now and are written to the session at
         once; the rest (Boost, Pause, Stop, ...) make no sense once it has ended."""
-        name = type(command).__name__
+        name = command.name()
+        if isinstance(command, ev.Regrade):  # reports only: nothing to write or queue
+            self._apply(command)
+            return
         if isinstance(command, ev.ExpandNow | ev.AddHandWritten):
             if why := self._growth_problem(command):
                 self._emit(ev.EngineError(why))
@@ -280,7 +284,7 @@ class SearchEngine(SteeringMixin):
         except Exception as exc:  # SessionError: another process writes it
             self._emit(ev.EngineError(f"{name.lower()}: {exc}"))
             return
-        if self.session is not None:
+        if self.session is not None and command.recorded:
             self.session.command(command)
         self._apply(command)
         if self.session is not None:

@@ -7,7 +7,10 @@ Events name nodes by id; a subscriber reads the node itself from `engine.tree`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
+from orps_tui.sandbox.report import JudgeReport
+from orps_tui.search.search_config import StopReason
 from orps_tui.search.tree import NodeState
 
 # ---- events (engine -> subscribers) ------------------------------------------------
@@ -79,6 +82,15 @@ class NodeChanged(Event):
 
 
 @dataclass(frozen=True)
+class NodeRegraded(Event):
+    """The answer to `Regrade`: the node's code judged on every test. Only reported: the
+    node's own reports, hidden grade and scores are left as they were."""
+
+    node_id: int
+    report: JudgeReport
+
+
+@dataclass(frozen=True)
 class RoundFinished(Event):
     round: int
     kept: tuple[int, ...]
@@ -87,7 +99,7 @@ class RoundFinished(Event):
 @dataclass(frozen=True)
 class SearchFinished(Event):
     answer_id: int | None
-    reason: str  # budget | finished | solved | stopped | cancelled | error | nothing-active
+    reason: StopReason
 
 
 @dataclass(frozen=True)
@@ -109,7 +121,13 @@ class EngineError(Event):
 
 @dataclass(frozen=True)
 class Command:
-    pass
+    recorded: ClassVar[bool] = True
+    """Written to the session (it changes the search); False for a command that only asks."""
+
+    @classmethod
+    def name(cls) -> str:
+        """What a session records it as (a key of `COMMANDS`)."""
+        return cls.__name__
 
 
 @dataclass(frozen=True)
@@ -184,3 +202,18 @@ class SetBudget(Command):
 @dataclass(frozen=True)
 class Stop(Command):
     """End the search now (after cancelling in-flight calls) and pick the answer."""
+
+
+@dataclass(frozen=True)
+class Regrade(Command):
+    """Judge a node's code on every test (public and hidden) and report it as
+    `NodeRegraded`. Changes nothing, so it also works on a finished search."""
+
+    recorded: ClassVar[bool] = False
+    node_id: int
+
+
+COMMANDS: dict[str, type[Command]] = {cls.__name__: cls for cls in (
+    Prune, Unprune, Boost, ExpandNow, AddHint, AddHandWritten, Pause, Resume, CancelInFlight,
+    SetBudget, Stop, Regrade)}
+"""Every command by the name a session records it under."""

@@ -165,21 +165,21 @@ def _fate(value: object) -> NodeFate | None:
 
 
 def command_to_dict(command: ev.Command) -> dict[str, Any]:
-    return {"command": type(command).__name__, "args": asdict(command)}
+    return {"command": command.name(), "args": asdict(command)}
 
 
 def command_from_dict(d: dict[str, Any]) -> ev.Command | None:
-    cls = getattr(ev, d.get("command", ""), None)
-    if not (isinstance(cls, type) and issubclass(cls, ev.Command)):
-        return None
-    return cls(**d.get("args", {}))
+    cls = ev.COMMANDS.get(str(d.get("command", "")))
+    return None if cls is None else cls(**d.get("args", {}))
 
 
 # ---- writing --------------------------------------------------------------------------
 
 
 class SessionWriter:
-    """Appends records to one session's log; each record is fsync'd before returning.
+    """Appends records to one session's log. Each record is written and flushed to the OS
+    before returning (it survives the process being killed); a background thread fsyncs
+    the file soon after (against power loss), and `close()` fsyncs what is left.
     It holds the session's writer lock until `close()`: a second writer (another process
     resuming the same session) gets a SessionError saying so."""
 

@@ -1,22 +1,22 @@
 """Steering: how the engine applies each typed command (DESIGN §4, "Human steering").
 
-A mixin of `SearchEngine`: `send()` dispatches `Prune` to `_cmd_Prune` and so on. Every
-handler runs synchronously on the engine's loop, changes states at once, and starts tasks
-for commands that add work (expand, hand-written child).
+A mixin of `SearchEngine`: `send()` dispatches each command type to its handler
+(`HANDLERS`). Every handler runs synchronously on the engine's loop, changes states at
+once, and starts tasks for commands that add work (expand, hand-written child, regrade).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import asyncio
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from orps_tui.search import events as ev
 from orps_tui.search.search_config import StopReason
 from orps_tui.search.tree import Author, Node, NodeFate, NodeState, SteeringMark
 
 if TYPE_CHECKING:
-    import asyncio
-
-    from orps_tui.search.engine import _Gate
+    from orps_tui.search.engine import JudgeLike, _Gate
     from orps_tui.search.search_config import SearchConfig, SearchStats
     from orps_tui.search.session import SessionWriter
     from orps_tui.search.tree import SearchTree
@@ -30,6 +30,7 @@ class SteeringMixin:
         stats: SearchStats
         config: SearchConfig
         session: SessionWriter | None
+        judge: JudgeLike
         paused: bool
         running: bool
         _gate: _Gate
@@ -42,6 +43,7 @@ class SteeringMixin:
         _stop_reason: StopReason | None
         _wake: asyncio.Event | None
         _given_more: bool
+        _side_tasks: set[asyncio.Task[None]]
 
         def _emit(self, event: ev.Event) -> None: ...
         def _set_state(self, node: Node, new: NodeState, *, record: bool = False) -> None: ...
@@ -59,7 +61,7 @@ class SteeringMixin:
 
     def _mark(self, node: Node, cmd: ev.Command) -> None:
         """Record on the node that `cmd` touched it (saved with the node)."""
-        mark = SteeringMark(type(cmd).__name__, self.stats.round)
+        mark = SteeringMark(cmd.name(), self.stats.round)
         node.steered.append(mark)
         if self.session is not None:
             self.session.steered(node.id, mark)
@@ -219,6 +221,17 @@ class SteeringMixin:
         if self.paused:
             self._cmd_Resume(ev.Resume())
 
+    def _cmd_Regrade(self, cmd: ev.Regrade) -> None:
+        node = self._node_or_error(cmd.node_id, "regrade")
+        if node is None:
+            return
+        task = asyncio.get_running_loop().create_task(self._regrade(node))
+        self._side_tasks.add(task)
+        task.add_done_callback(self._side_tasks.discard)
+
+    async def _regrade(self, node: Node) -> None:
+        self._emit(await regrade(self.judge, node))
+
 
 def _calls(config: SearchConfig) -> float:
     return float("inf") if config.max_calls is None else config.max_calls
@@ -234,3 +247,33 @@ def expand_settings_problem(cmd: ev.ExpandNow) -> str | None:
             why := SETTING_BOUNDS["model.temperature"].problem(cmd.temperature)):
         return f"temperature {why}, got {cmd.temperature}"
     return None
+
+
+async def regrade(judge: JudgeLike, node: Node) -> ev.NodeRegraded | ev.EngineError:
+    """The one place a node is judged on every test on request (the engine's `Regrade`,
+    and a reviewed session's, which has no engine). Only reported: nothing is stored on
+    the node, so its hidden grade and scores stay the search's own."""
+    if not node.code.strip():
+        return ev.EngineError(f"regrade: node {node.id} has no code", node.id)
+    try:
+        report = await judge.arun(node.code, "all")
+    except Exception as exc:  # the judge promises not to raise; a message either way
+        return ev.EngineError(f"regrade: the judge failed on node {node.id}: {exc}", node.id)
+    return ev.NodeRegraded(node.id, report)
+
+
+HANDLERS: dict[type[ev.Command], Callable[[Any, Any], None]] = {
+    ev.Prune: SteeringMixin._cmd_Prune,
+    ev.Unprune: SteeringMixin._cmd_Unprune,
+    ev.Boost: SteeringMixin._cmd_Boost,
+    ev.ExpandNow: SteeringMixin._cmd_ExpandNow,
+    ev.AddHint: SteeringMixin._cmd_AddHint,
+    ev.AddHandWritten: SteeringMixin._cmd_AddHandWritten,
+    ev.Pause: SteeringMixin._cmd_Pause,
+    ev.Resume: SteeringMixin._cmd_Resume,
+    ev.CancelInFlight: SteeringMixin._cmd_CancelInFlight,
+    ev.SetBudget: SteeringMixin._cmd_SetBudget,
+    ev.Stop: SteeringMixin._cmd_Stop,
+    ev.Regrade: SteeringMixin._cmd_Regrade,
+}
+"""Each command type's handler (`SearchEngine.send` dispatches through it)."""

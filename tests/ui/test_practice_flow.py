@@ -239,3 +239,26 @@ async def test_the_statement_has_a_tab_and_tabs_switch_from_the_editor() -> None
         before = editor.text
         await pilot.press("x")
         assert editor.text != before
+
+
+async def test_practice_keys_are_remapped_from_ui_keys() -> None:
+    """`[ui.keys]` rejected `practice.*` ids (practice keys lived outside the one keymap),
+    though the README says every key can be remapped."""
+    from textual.widgets import TabbedContent
+
+    from orps_tui.app.keymap import BY_ID, PRACTICE_KEYS, check_keymap
+    from orps_tui.config import UiSettings
+
+    assert all(spec.id in BY_ID for spec in PRACTICE_KEYS)
+    assert check_keymap({"practice.save": "ctrl+w", "practice.tab_results": "f11"}) == []
+    app = OrpsApp(Settings(ui=UiSettings(keys={"practice.tab_results": "f11"})))
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.startup_problems == []
+        screen = PracticeScreen(find_problem("warm-streak"))
+        await app.push_screen(screen)
+        await pilot.pause(0.3)
+        tabs = screen.query_one("#practice-tabs", TabbedContent)
+        assert tabs.active == "tab-statement"
+        await pilot.press("f11")
+        await pilot.pause(0.05)
+        assert tabs.active == "tab-results"

@@ -9,7 +9,7 @@ import pytest
 
 from orps_tui.app.app import OrpsApp
 from orps_tui.app.launch import Budget, Launch
-from orps_tui.app.screens.search import SearchScreen
+from orps_tui.app.screens.search import ScreenState, SearchScreen
 from orps_tui.app.start_search import build_link
 from orps_tui.app.widgets.detail_pane import DetailPane
 from orps_tui.app.widgets.line_heat import LineHeat
@@ -49,7 +49,7 @@ async def test_resume_of_a_finished_session_opens_read_only(saved_session: Path)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen), what="review")
         screen = app.screen
-        assert screen.link.read_only and screen.state == "review"
+        assert screen.link.read_only and screen.state is ScreenState.REVIEW
         nodes = screen.link.nodes
         assert len(nodes) == 9
         await select(pilot, 0)
@@ -149,10 +149,13 @@ async def test_review_is_complete_from_the_keyboard(saved_session: Path, tmp_pat
         # Export and copy work in review.
         await pilot.press("c")
         assert app.clipboard == failing.code
-        # r: re-judge on all tests, with a judge built for the review.
+        # r: re-judge on all tests, with a judge built for the review; the node's own
+        # (saved) hidden grade is not touched.
+        hidden_before = failing.hidden_report
         await pilot.press("r")
-        await wait_for(pilot, lambda: failing.hidden_report is not None, what="re-judged")
-        assert failing.hidden_report.total == 4
+        await wait_for(pilot, lambda: failing.id in screen.regrades, what="re-judged")
+        assert screen.regrades[failing.id].total == 4
+        assert failing.hidden_report is hidden_before
 
 
 async def test_P_profiles_a_test_and_shows_line_heat() -> None:

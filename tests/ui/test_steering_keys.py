@@ -253,9 +253,10 @@ async def test_r_rejudges_the_node_on_every_test() -> None:
         await wait_finished(pilot, link)
         await select(pilot, 1)
         await pilot.press("r")
-        await wait_for(pilot, lambda: engine.tree[1].hidden_report is not None,
-                       what="node 1 re-judged")
-        report = engine.tree[1].hidden_report
+        screen = app.screen
+        await wait_for(pilot, lambda: 1 in screen.regrades, what="node 1 re-judged")
+        report = screen.regrades[1]
+        assert engine.tree[1].hidden_report is None  # shown, not written into the engine
         assert report.total == len(engine.problem.tests) == 4
         assert {t.public for t in report.tests} == {True, False}
         assert report.passed == 0  # a - b fails every test

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
+from orps_tui.sandbox.report import JudgeReport
 from orps_tui.search import events as ev
 from orps_tui.search.engine import SearchConfig, SearchEngine
 from orps_tui.search.tree import Author, NodeState
@@ -275,3 +277,71 @@ async def test_stop_sent_when_a_round_closes_starts_no_next_round() -> None:
         assert all(n.round == 0 and n.parent_id is None for n in engine.tree.nodes.values()), \
             closing
         assert len(model.calls) == 4, closing  # two roots, each written and reviewed
+
+
+async def test_regrade_reports_all_tests_and_leaves_the_hidden_grade_alone() -> None:
+    """`r` used to store its all-tests report as the node's hidden grade, so the final
+    grade counted public + hidden tests (4, not 2) and hidden grading was skipped."""
+    model = ScriptedModel(programmer=RIGHT, critic=critic_json(3))
+    engine, events = make(model, samples=2, beam=1, rounds=0, concurrency=1)
+    judge = engine.judge
+    assert isinstance(judge, FakeJudge)
+    regraded = asyncio.Event()
+    on(engine, lambda e: isinstance(e, ev.RoundSettled), lambda e: engine.send(ev.Regrade(0)))
+    on(engine, lambda e: isinstance(e, ev.NodeRegraded), lambda e: regraded.set())
+    arun = judge.arun
+
+    async def hidden_after_the_regrade(code: str, which: str = "public") -> JudgeReport:
+        if which == "hidden":  # at most 5 s: a missing regrade fails below, never hangs
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(regraded.wait(), 5)
+        return await arun(code, which)
+
+    judge.arun = hidden_after_the_regrade  # type: ignore[method-assign]
+    result = await engine.run()
+    answers = [e for e in events if isinstance(e, ev.NodeRegraded)]
+    assert [e.node_id for e in answers] == [0]
+    assert answers[0].report.total == 4
+    assert {t.public for t in answers[0].report.tests} == {True, False}
+    assert [w for _, w in judge.calls].count("hidden") == 1
+    assert result.hidden is not None and result.hidden.total == 2
+    assert all(n.hidden_report is None or n.hidden_report.total == 2
+               for n in engine.tree.nodes.values())
+    assert not any(isinstance(e, ev.EngineError) for e in events)
+
+
+async def test_regrade_works_after_the_search_and_is_not_recorded(tmp_path) -> None:
+    from orps_tui.search.session import SessionWriter, load_session
+
+    problem = sample_problem()
+    config = SearchConfig(samples=1, beam=1, rounds=0)
+    session = SessionWriter.create(problem, "scripted", config, root=tmp_path)
+    engine = SearchEngine(problem, ScriptedModel(programmer=RIGHT), judge=FakeJudge(problem),
+                          config=config, session=session)
+    result = await engine.run()
+    got: list[ev.Event] = []
+    engine.subscribe(got.append)
+    engine.send(ev.Regrade(0))
+    for _ in range(100):
+        if got:
+            break
+        await asyncio.sleep(0.01)
+    assert isinstance(got[0], ev.NodeRegraded) and got[0].report.total == 4
+    assert result.hidden is not None and result.hidden.total == 2
+    assert load_session(session.directory).commands == []
+
+
+async def test_commands_dispatch_by_type_not_by_class_name() -> None:
+    """`send` looked up `_cmd_<class name>`: any class named `Prune` pruned."""
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True)
+    class Prune(ev.Command):  # a stranger with a steering command's name
+        node_id: int
+
+    model = ScriptedModel(programmer=RIGHT, critic=critic_json(3))
+    engine, events = make(model, samples=1, beam=1, rounds=0)
+    on(engine, lambda e: isinstance(e, ev.NodeAdded), lambda e: engine.send(Prune(e.node_id)))
+    await engine.run()
+    assert engine.tree[0].state is not NodeState.PRUNED
+    assert any(isinstance(e, ev.EngineError) and "unknown command" in e.message for e in events)

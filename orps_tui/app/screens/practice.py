@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Markdown, Static, TabbedContent, TabPane, TextArea
 
+from orps_tui.app.keymap import PRACTICE_KEYS, bindings
 from orps_tui.app.widgets.custom_tests_table import CustomTestsTable
 from orps_tui.app.widgets.history_table import HistoryTable
 from orps_tui.app.widgets.practice_coach import PracticeCoach
@@ -41,32 +42,6 @@ if TYPE_CHECKING:
 
 WATCH_INTERVAL_S = 0.5
 
-PRACTICE_KEYS: tuple[tuple[str, str, str, str, bool], ...] = (
-    # (keys, action, description, binding id, shown in the footer)
-    ("ctrl+s", "save", "Save", "practice.save", True),
-    ("f2", "open_editor", "$EDITOR", "practice.editor", True),
-    ("f3", "toggle_watch", "Watch", "practice.watch", True),
-    ("f5", "judge('public')", "Judge public", "practice.judge_public", True),
-    ("f6", "judge('all')", "Judge all", "practice.judge_all", True),
-    ("f7", "add_test", "Add test", "practice.add_test", True),
-    ("f8", "mark_expected", "Output→expected", "practice.mark_expected", False),
-    ("f9", "stress", "Stress", "practice.stress", True),
-    ("ctrl+g", "save_stress", "Save stress input", "practice.save_stress", False),
-    ("f4", "coach", "Coach", "practice.coach", True),
-    ("f12", "coach_solutions", "Model solutions", "practice.coach_solutions", False),
-    ("f10", "export_history", "Export history", "practice.export", False),
-    ("escape", "leave", "Back", "practice.back", True),
-    ("alt+1", "tab('tab-statement')", "Statement", "practice.tab_statement", False),
-    ("alt+2", "tab('tab-results')", "Results", "practice.tab_results", False),
-    ("alt+3", "tab('tab-tests')", "Custom tests", "practice.tab_tests", False),
-    ("alt+4", "tab('tab-stress')", "Stress", "practice.tab_stress", False),
-    ("alt+5", "tab('tab-coach')", "Coach", "practice.tab_coach", False),
-    ("alt+6", "tab('tab-history')", "History", "practice.tab_history", False),
-    ("ctrl+pagedown", "next_tab(1)", "Next tab", "practice.next_tab", False),
-    ("ctrl+pageup", "next_tab(-1)", "Previous tab", "practice.prev_tab", False),
-)
-"""Function keys, ctrl and alt keys, so they work while the inline editor has focus (Tab
-indents there); the tab keys switch the right-hand pane without leaving the editor."""
 
 TAB_IDS = ("tab-statement", "tab-results", "tab-tests", "tab-stress", "tab-coach",
            "tab-history")
@@ -105,10 +80,7 @@ def statement_markdown(problem: Problem) -> str:
 
 
 class PracticeScreen(Screen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(keys, action, desc, id=bid, show=show, priority=keys != "escape")
-        for keys, action, desc, bid, show in PRACTICE_KEYS
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings(PRACTICE_KEYS)
     DEFAULT_CSS = """
     PracticeScreen #practice-header { height: 1; background: $boost; padding: 0 1; }
     PracticeScreen #practice-columns { height: 1fr; }

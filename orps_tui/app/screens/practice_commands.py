@@ -2,31 +2,39 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from functools import partial
 
 from orps_tui.app.commands import Entry, EntryProvider
+
+
+class ListenerAction(StrEnum):
+    """What the palette's listener entry does now."""
+
+    START = "start"
+    STOP = "stop"
 
 
 class PracticeCommands(EntryProvider):
     """`practice: open for the picked problem`, `practice: judge public tests`, ..."""
 
     def _entries(self) -> list[Entry]:
-        from orps_tui.app.screens.practice import PRACTICE_KEYS, PracticeScreen
+        from orps_tui.app.keymap import PRACTICE_KEYS
+        from orps_tui.app.screens.practice import PracticeScreen
         from orps_tui.app.screens.practice_hooks import listener_of, toggle_listener
 
         app = self.app
         screen = self.screen
-        state = "stop" if listener_of(app) is not None else "start"
+        action = ListenerAction.STOP if listener_of(app) is not None else ListenerAction.START
         entries: list[Entry] = [
-            (f"practice: {state} the Competitive Companion listener",
+            (f"practice: {action} the Competitive Companion listener",
              partial(toggle_listener, app),
              "Receive problems from the browser extension (port 10043)"),
         ]
         if isinstance(screen, PracticeScreen):
-            for keys, action, description, _bid, _show in PRACTICE_KEYS:
-                entries.append((f"practice: {description}",
-                                partial(app.call_later, screen.run_action, action),
-                                f"key: {keys}"))
+            for spec in PRACTICE_KEYS:
+                entries.append((spec.palette, partial(app.call_later, screen.run_action,
+                                                      spec.action), f"key: {spec.keys}"))
         elif getattr(screen, "problem_ref", None):
             from orps_tui.app.screens.practice_hooks import open_practice
 

@@ -11,6 +11,7 @@ import os
 import shlex
 import subprocess
 import tempfile
+from enum import StrEnum
 from pathlib import Path
 from typing import ClassVar
 
@@ -48,10 +49,26 @@ from orps_tui.app.widgets.profiler_pane import ProfilerPane
 from orps_tui.app.widgets.search_tree import SearchTree
 from orps_tui.app.widgets.static_metrics_view import sandbox_help
 from orps_tui.app.widgets.status_header import StatusHeader
+from orps_tui.sandbox.report import JudgeReport
 from orps_tui.search import events as ev
 from orps_tui.search.tree import Node, NodeState
 
 REFRESH_S = 0.075
+
+
+class ScreenState(StrEnum):
+    """What the search screen shows (the header's state word)."""
+
+    STARTING = "starting"
+    RUNNING = "running"
+    PAUSED = "paused"
+    FINISHED = "finished"
+    ERROR = "error"
+    REVIEW = "review"
+
+
+_LIVE = (ScreenState.RUNNING, ScreenState.PAUSED)
+_GOING = (ScreenState.RUNNING, ScreenState.PAUSED, ScreenState.STARTING)
 
 
 _CHANGES_SEARCH = {s.action for s in SEARCH_KEYS if s.changes_search}
@@ -70,7 +87,11 @@ class SearchScreen(Screen[None]):
             and not link.finished
         self.buffer = EventBuffer()
         self.selected_id: int | None = None
-        self.state = "review" if link.read_only else "finished" if link.finished else "starting"
+        self.regrades: dict[int, JudgeReport] = {}
+        """Each node's last `r` (all tests), shown in its profiler pane; the engine's own
+        reports are not touched."""
+        self.state = ScreenState.REVIEW if link.read_only else \
+            ScreenState.FINISHED if link.finished else ScreenState.STARTING
         self.unsaved = False
         self.flushes = 0
         self._unsubscribe = link.subscribe(self.buffer.push)
@@ -95,7 +116,7 @@ class SearchScreen(Screen[None]):
         self._refresh_header()
         self.set_interval(REFRESH_S, self.flush)
         if self.autostart:
-            self.state = "running"
+            self.state = ScreenState.RUNNING
             self._run_worker = self.run_worker(self._run_engine(), name="engine",
                                                group="engine", exit_on_error=False)
         first = self.link.best_id()
@@ -123,12 +144,12 @@ class SearchScreen(Screen[None]):
         if event.worker is not self._run_worker:
             return
         if event.state is WorkerState.ERROR:
-            self.state = "error"
+            self.state = ScreenState.ERROR
             self.notify(f"the search stopped: {event.worker.error}", severity="error",
                         timeout=10)
         elif event.state in (WorkerState.SUCCESS, WorkerState.CANCELLED) and \
-                self.state in ("running", "paused", "starting"):
-            self.state = "finished"
+                self.state in _GOING:
+            self.state = ScreenState.FINISHED
         self._refresh_header()
 
     # ---- the batched refresh -------------------------------------------------------
@@ -139,7 +160,7 @@ class SearchScreen(Screen[None]):
         self.flushes += 1
         if not batch.empty:
             self.apply(batch)
-        elif self.state in ("running", "paused"):
+        elif self.state in _LIVE:
             self._refresh_header()
 
     def apply(self, batch: Batch) -> None:
@@ -147,16 +168,18 @@ class SearchScreen(Screen[None]):
         if batch.changed and not self.link.autosaves:
             self.unsaved = True
         self.query_one(SearchTree).sync(nodes, batch.changed, self.link.best_id())
-        if batch.paused is not None and self.state in ("running", "paused"):
-            self.state = "paused" if batch.paused else "running"
+        if batch.paused is not None and self.state in _LIVE:
+            self.state = ScreenState.PAUSED if batch.paused else ScreenState.RUNNING
         if batch.finished is not None:
-            self.state = "finished"
+            self.state = ScreenState.FINISHED
             answer = f"answer #{batch.finished.answer_id}" if batch.finished.answer_id is not None \
                 else "no answer"
             grade = self.link.header(self.state).hidden
             self.notify(f"search finished ({batch.finished.reason}): {answer}"
                         + (f", {grade}" if grade else ""), timeout=8)
             batch.changed.update(i for i in (batch.finished.answer_id,) if i is not None)
+        self._show_regrades(batch.regraded)
+        batch.changed.update(e.node_id for e in batch.regraded)
         for error in batch.errors:
             self.notify(error.message, severity="error" if error.fatal else "warning",
                         timeout=10 if error.fatal else 5)
@@ -191,7 +214,8 @@ class SearchScreen(Screen[None]):
             critic_stream=node.critic_raw if node.state is NodeState.CRITIQUING else "",
             answer=node.id == self.link.answer_id,
         )
-        self.query_one(ProfilerPane).show_node(node, self.link.problem.limits)
+        self.query_one(ProfilerPane).show_node(node, self.link.problem.limits,
+                                               self.regrades.get(node.id))
 
     def _selected(self, *, need_code: bool = False) -> Node | None:
         node = self.link.node(self.selected_id)
@@ -243,7 +267,7 @@ class SearchScreen(Screen[None]):
 
     def _continue_search(self) -> None:
         """Run the finished engine again: it applies what was queued, in its session."""
-        self.state = "running"
+        self.state = ScreenState.RUNNING
         self._run_worker = self.run_worker(self._run_engine(), name="engine",
                                            group="engine", exit_on_error=False)
         self.refresh_bindings()
@@ -344,13 +368,13 @@ class SearchScreen(Screen[None]):
     def action_pause(self) -> None:
         if self._read_only_refused():
             return
-        if self.state == "finished":
+        if self.state is ScreenState.FINISHED:
             self.notify("the search has finished")
             return
         paused = self.link.paused
         self._send(ev.Resume() if paused else ev.Pause(),
                    "resumed" if paused else "paused: calls in flight finish, nothing new starts")
-        self.state = "running" if paused else "paused"
+        self.state = ScreenState.RUNNING if paused else ScreenState.PAUSED
         self._refresh_header()
 
     def action_cancel(self) -> None:
@@ -405,20 +429,13 @@ class SearchScreen(Screen[None]):
         node = self._selected(need_code=True)
         if node is not None:
             self.notify(f"judging #{node.id} on all tests…", timeout=2)
-            self._rejudge(node)
+            self.link.regrade(node.id)
 
-    @work(group="judge", exclusive=False, exit_on_error=False)
-    async def _rejudge(self, node: Node) -> None:
-        try:
-            report = await self.link.judge_all(node.code)
-        except Exception as exc:  # the judge's own errors are messages for the user
-            self.notify(f"judge failed: {exc}", severity="error")
-            return
-        node.hidden_report = report
-        self.notify(f"#{node.id} on all tests: {report.passed}/{report.total} pass "
-                    f"({report.verdict.value})", timeout=6)
-        if node.id == self.selected_id:
-            self.show_selected()
+    def _show_regrades(self, regraded: list[ev.NodeRegraded]) -> None:
+        for event in regraded:
+            report = self.regrades[event.node_id] = event.report
+            self.notify(f"#{event.node_id} on all tests: {report.passed}/{report.total} pass "
+                        f"({report.verdict.value})", timeout=6)
 
     def action_copy_code(self) -> None:
         node = self._selected(need_code=True)
@@ -535,7 +552,7 @@ class SearchScreen(Screen[None]):
     def action_help(self) -> None:
         focused = self.focused
         pane, about = self._pane_of(focused)
-        keymap = dict(getattr(self.app, "_keymap", {}) or {})
+        keymap: dict[str, str] = getattr(self.app, "key_overrides", {})
 
         def rows(specs: tuple[KeySpec, ...]) -> list[tuple[str, KeySpec]]:
             return [(keymap.get(s.id, s.key_display or s.keys), s) for s in specs]
@@ -562,7 +579,7 @@ class SearchScreen(Screen[None]):
 
     @property
     def running_unsaved(self) -> bool:
-        return self.state in ("running", "paused", "starting") and self.unsaved
+        return self.state in _GOING and self.unsaved
 
 
 def _same_code(a: str, b: str) -> bool:

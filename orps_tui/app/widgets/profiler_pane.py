@@ -13,6 +13,7 @@ from orps_tui.app.widgets.resource_bars import ResourceBars
 from orps_tui.app.widgets.static_metrics_view import StaticMetricsView
 from orps_tui.app.widgets.test_table import TestTable
 from orps_tui.problems.model import Limits
+from orps_tui.sandbox.report import JudgeReport
 from orps_tui.search.tree import Node
 
 
@@ -34,8 +35,11 @@ class ProfilerPane(VerticalScroll):
         yield ResourceBars(id="resource-bars")
         yield LineHeat(id="line-heat")
 
-    def show_node(self, node: Node, limits: Limits) -> None:
-        key = (node.id, id(node.report), id(node.hidden_report), limits, node.state)
+    def show_node(self, node: Node, limits: Limits, regraded: JudgeReport | None = None) -> None:
+        """`regraded`: the node judged on every test by `r`, shown instead of its hidden
+        grade."""
+        hidden = regraded or node.hidden_report
+        key = (node.id, id(node.report), id(hidden), limits, node.state)
         if key == self._shown_key:
             return
         self._shown_key = key
@@ -48,7 +52,7 @@ class ProfilerPane(VerticalScroll):
                               f"{limits.memory_mb} MB per test).", style="italic"))
         for widget in (TestTable, IoCompare, StaticMetricsView, ResourceBars):
             self.query_one(widget).display = judged
-        self.query_one(TestTable).show(node.report, node.hidden_report, limits)
+        self.query_one(TestTable).show(node.report, hidden, limits)
         self.query_one(IoCompare).show(node.report)
         self.query_one(StaticMetricsView).show(node.report)
         self.query_one(ResourceBars).show(node.report, limits)

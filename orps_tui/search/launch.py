@@ -1,0 +1,134 @@
+"""Starting a search: the one place that builds a new search or resumes a saved one, for
+every front end (the app's `start_search`, `orps solve`, the bench).
+
+The rules written once here: a problem reference is a path or an id (`load_problem`); a
+saved session goes on only when `LoadedSession.resumable` says so (it ended cancelled or
+in an error, or never ended: `session.RESUMABLE_REASONS`). A final one is never re-run:
+the app opens it for review, and resuming it (`orps solve --resume`) only reports its
+answer again, with no model call. A resumed search keeps its saved config unless the
+caller overrides parts of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from orps_tui.config import ModelSettings, Settings
+from orps_tui.llm.base import ChatModel, ModelError
+from orps_tui.problems.model import Problem
+
+if TYPE_CHECKING:  # imported on demand, so the app can import LaunchError at start-up
+    from orps_tui.search.engine import JudgeLike, SearchConfig, SearchEngine
+    from orps_tui.search.session import LoadedSession
+
+
+class LaunchError(Exception):
+    """A search cannot be started; `message` says why, `fix` (may be empty) what to do."""
+
+    def __init__(self, message: str, fix: str = "") -> None:
+        self.message = message
+        self.fix = fix
+        super().__init__(f"{message} ({fix})" if fix else message)
+
+
+def load_problem(ref: str | Path) -> Problem:
+    """A problem by path (file or folder) or by id in the starter set / user folder."""
+    from orps_tui.problems.library import ProblemNotFound, find_problem
+    from orps_tui.problems.model import ProblemError
+
+    try:
+        return find_problem(ref)
+    except ProblemError as exc:
+        raise LaunchError(exc.summary()) from None
+    except ProblemNotFound as exc:
+        raise LaunchError(str(exc)) from None
+
+
+def open_model(uri: str, settings: ModelSettings) -> ChatModel:
+    from orps_tui.llm.registry import open_model as open_registered
+
+    try:
+        return open_registered(uri, settings)
+    except ModelError as exc:
+        raise LaunchError(exc.message, exc.fix) from None
+
+
+def open_judge(problem: Problem, settings: Settings) -> Any:
+    """The real judge (`orps_tui.sandbox.judge.Judge`) with the configured jobs and warmth."""
+    from orps_tui.sandbox.judge import Judge
+
+    return Judge(problem, jobs=settings.judge.jobs, warm=settings.judge.warm)
+
+
+def search_config(settings: Settings, **overrides: Any) -> SearchConfig:
+    """The settings' search config with `overrides` (None keeps the setting)."""
+    from orps_tui.search.search_config import SearchConfig
+
+    try:
+        return SearchConfig.from_settings(settings, **overrides)
+    except ValueError as exc:
+        raise LaunchError(f"budget: {exc}") from None
+
+
+def new_search(problem: Problem, config: SearchConfig, *, model: ChatModel, judge: JudgeLike,
+               model_uri: str | None = None, save: bool = True,
+               sessions_root: Path | None = None) -> SearchEngine:
+    """A new search, not started yet, written to a new session (under `sessions_root`,
+    default the sessions dir; it records `model_uri`, default the model's) unless `save`
+    is False. An OSError writing the session is left to the front end (the CLI explains
+    the data dir)."""
+    from orps_tui.search.engine import SearchEngine
+    from orps_tui.search.session import SessionWriter
+
+    try:
+        config.validate()
+    except ValueError as exc:
+        raise LaunchError(f"budget: {exc}") from None
+    session = SessionWriter.create(problem, model_uri or model.uri, config,
+                                   root=sessions_root) if save else None
+    return SearchEngine(problem, model, judge=judge, config=config, session=session)
+
+
+def load_resumable(path: Path | str) -> tuple[LoadedSession, Problem]:
+    """A saved session and its problem (the session's own copy when it has one)."""
+    from orps_tui.search.session import SessionError, load_session
+
+    try:
+        saved = load_session(path)
+    except (SessionError, OSError) as exc:
+        raise LaunchError(str(exc)) from None
+    problem_file = saved.problem_file
+    if problem_file is None or not problem_file.exists():
+        raise LaunchError(f"{saved.directory}: the session's problem file is missing")
+    return saved, load_problem(problem_file)
+
+
+def resume_config(saved: LoadedSession,
+                  overrides: Mapping[str, Any] | None = None) -> SearchConfig:
+    """The saved search's config, with `overrides` (None values keep the saved ones)."""
+    try:
+        return saved.config.with_overrides(**dict(overrides or {}))
+    except (TypeError, ValueError) as exc:
+        raise LaunchError(f"{saved.directory}: bad config in the session: {exc}") from None
+
+
+def resume_search(saved: LoadedSession, problem: Problem, *, model: ChatModel,
+                  judge: JudgeLike, config: SearchConfig | None = None,
+                  hold_final: bool = False) -> SearchEngine:
+    """The saved search, appended to its own session: continued where it stopped when
+    it is resumable; a final one only concludes again (same answer, no model call).
+    `hold_final`: a final one is opened without a writer, as a finished search that
+    writes to its session again only when a person continues it (the app)."""
+    from orps_tui.search.engine import SearchEngine
+    from orps_tui.search.session import SessionError, SessionWriter
+
+    session = None
+    try:
+        if saved.resumable or not hold_final:
+            session = SessionWriter.append_to(saved.directory)
+    except SessionError as exc:  # another process writes it
+        raise LaunchError(str(exc)) from None
+    return SearchEngine(problem, model, judge=judge, config=config or resume_config(saved),
+                        session=session, restore=saved)
