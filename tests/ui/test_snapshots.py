@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import TextArea
 
 from orps_tui.app.app import OrpsApp
 from orps_tui.app.widgets.model_picker import ModelPicker
@@ -30,6 +31,14 @@ async def steady_cursors(pilot: Pilot) -> None:
     for widget in pilot.app.screen.query("Input, TextArea"):
         widget.cursor_blink = False  # type: ignore[attr-defined]
     await pilot.pause(0.1)
+    # A TextArea caches its rendered lines: if it got the focus, or blinking stopped, while
+    # the cursor was in its "off" phase, the cached line keeps no cursor although one is
+    # due. Focusing it again re-renders the cursor's line.
+    focused = pilot.app.focused
+    if isinstance(focused, TextArea):
+        focused.blur()
+        await pilot.pause(0.05)
+        focused.focus()
     await settled(pilot)
 
 
