@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from orps_tui.problems.model import Problem, ProblemKind, TestCase
 from orps_tui.sandbox.compile import Build, binary_run_spec, compile_solution
 from orps_tui.sandbox.isolation import detect, merge_applied
-from orps_tui.sandbox.languages import Language, UnsupportedLanguage
+from orps_tui.sandbox.languages import Language, check_language
 from orps_tui.sandbox.report import (
     JudgeReport,
     StaticMetrics,
@@ -268,15 +268,6 @@ class Judge:
 
 
 BUILDS_KEPT = 4
-
-
-def check_language(problem: Problem, language: Language) -> None:
-    """Function-style problems call a Python function: only Python solutions fit them."""
-    if problem.kind is ProblemKind.FUNCTION and language is not Language.PYTHON:
-        raise UnsupportedLanguage(
-            f"{problem.id} is a function-style problem (it calls a Python function): "
-            f"write its solution in Python; {language.label} works for stdio problems"
-        )
 
 
 _LOCATION = re.compile(r":(\d+):(\d+): (?:fatal )?error")

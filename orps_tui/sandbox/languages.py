@@ -19,6 +19,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from orps_tui.problems.model import Problem, ProblemKind
+
 if TYPE_CHECKING:
     from orps_tui.config import JudgeSettings
 
@@ -122,6 +124,16 @@ def parse_language(name: str) -> Language:
 
 def accepted_text() -> str:
     return ", ".join(f"{spec.label} ({' '.join(spec.extensions)})" for spec in LANGUAGES.values())
+
+
+def check_language(problem: Problem, language: Language) -> None:
+    """Function-style problems call a Python function: only Python solutions fit them;
+    stdio problems take every language."""
+    if problem.kind is ProblemKind.FUNCTION and language is not Language.PYTHON:
+        raise UnsupportedLanguage(
+            f"{problem.id} is a function-style problem (the judge calls a Python function): "
+            f"write its solution in Python; {language.label} works for stdio problems"
+        )
 
 
 def compiler_path(language: Language) -> str | None:
