@@ -30,11 +30,14 @@ def cpp() -> Language:
     return toolchain(Language.CPP)
 
 
-
-
 def test_cpp_solution_and_generator_agree_with_a_python_brute(cpp: Language) -> None:
     runner = StressRunner(
-        stdio_problem(), SOURCES[cpp]["sum"], CPP_GEN, PY_BRUTE, n=12, seed=1,
+        stdio_problem(),
+        SOURCES[cpp]["sum"],
+        CPP_GEN,
+        PY_BRUTE,
+        n=12,
+        seed=1,
         languages={"solution": cpp, "generator": cpp},
     )
     result = runner.run()
@@ -44,7 +47,12 @@ def test_cpp_solution_and_generator_agree_with_a_python_brute(cpp: Language) -> 
 
 def test_a_planted_cpp_bug_is_found(cpp: Language) -> None:
     result = StressRunner(
-        stdio_problem(), CPP_PLANTED, CPP_GEN, SOURCES[cpp]["sum"], n=200, seed=1,
+        stdio_problem(),
+        CPP_PLANTED,
+        CPP_GEN,
+        SOURCES[cpp]["sum"],
+        n=200,
+        seed=1,
         languages={"solution": cpp, "generator": cpp, "brute": cpp},
     ).run()
     assert result.status is StressStatus.FOUND and result.verdict is not None
@@ -54,7 +62,12 @@ def test_a_planted_cpp_bug_is_found(cpp: Language) -> None:
 
 def test_a_brute_that_does_not_compile_is_not_a_bug(cpp: Language) -> None:
     result = StressRunner(
-        stdio_problem(), PY_BRUTE, CPP_GEN, SOURCES[cpp]["syntax"], n=3, seed=1,
+        stdio_problem(),
+        PY_BRUTE,
+        CPP_GEN,
+        SOURCES[cpp]["syntax"],
+        n=3,
+        seed=1,
         languages={"generator": cpp, "brute": cpp},
     ).run()
     assert result.status is StressStatus.BRUTE_FAILED and "does not compile" in result.message
@@ -68,9 +81,20 @@ def test_the_cli_takes_each_programs_language_from_its_extension(
     files = {"sol.cpp": CPP_PLANTED, "gen.cpp": CPP_GEN, "brute.py": PY_BRUTE}
     for name, code in files.items():
         (tmp_path / name).write_text(code, encoding="utf-8")
-    code = main([
-        "stress", str(problem), str(tmp_path / "sol.cpp"), "--gen", str(tmp_path / "gen.cpp"),
-        "--brute", str(tmp_path / "brute.py"), "--n", "200", "--seed", "1",
-    ])
+    code = main(
+        [
+            "stress",
+            str(problem),
+            str(tmp_path / "sol.cpp"),
+            "--gen",
+            str(tmp_path / "gen.cpp"),
+            "--brute",
+            str(tmp_path / "brute.py"),
+            "--n",
+            "200",
+            "--seed",
+            "1",
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 1 and "FOUND a difference" in out

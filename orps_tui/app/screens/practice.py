@@ -388,6 +388,7 @@ class PracticeScreen(Screen[None]):
 
     def _start_stress(self, request: StressRequest | None) -> None:
         from orps_tui.practice.stress import StressRunner, StressSetupError
+        from orps_tui.sandbox.languages import UnsupportedLanguage, language_for_path
 
         if request is None:
             return
@@ -395,9 +396,14 @@ class PracticeScreen(Screen[None]):
         try:
             generator = request.generator.read_text(encoding="utf-8")
             brute = request.brute.read_text(encoding="utf-8") if request.brute else None
+            languages = {"solution": self.language,
+                         "generator": language_for_path(request.generator)}
+            if request.brute:
+                languages["brute"] = language_for_path(request.brute)
             runner = StressRunner(self.problem, self.editor.text, generator, brute, n=request.n,
-                                  seed=request.seed, progress=self._stress_progress)
-        except (OSError, UnicodeDecodeError, StressSetupError) as exc:
+                                  seed=request.seed, progress=self._stress_progress,
+                                  languages=languages)
+        except (OSError, UnicodeDecodeError, StressSetupError, UnsupportedLanguage) as exc:
             self.notify(f"stress: {exc}", severity="error")
             return
         self.stress_runner = runner

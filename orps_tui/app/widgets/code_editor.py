@@ -45,9 +45,7 @@ def code_editor(language: Language, editor_id: str) -> TextArea:
 
 def _register(editor: TextArea, language: Language) -> str | None:
     """Register the grammar of `language` with `editor`; its name, or None if absent."""
-    module_name = {Language.RUST: "tree_sitter_rust", Language.CPP: "tree_sitter_cpp"}.get(
-        language
-    )
+    module_name = {Language.RUST: "tree_sitter_rust", Language.CPP: "tree_sitter_cpp"}.get(language)
     if module_name is None:
         return None
     try:
