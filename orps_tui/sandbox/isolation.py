@@ -736,10 +736,15 @@ class SeccompFilter:
 
 
 def seccomp_program(
-    pid: int | None, arch: str | None = None, *, shared: bool = True, per_run: bool = True
+    pid: int | None,
+    arch: str | None = None,
+    *,
+    shared: bool = True,
+    per_run: bool = True,
+    allow_exec: bool = False,
 ) -> bytes:
     """The filter (or one part of it, see `SeccompFilter`) for the process `pid`."""
-    return SeccompFilter(arch, shared=shared, per_run=per_run).program(pid)
+    return SeccompFilter(arch, shared=shared, per_run=per_run, allow_exec=allow_exec).program(pid)
 
 
 def apply_seccomp(

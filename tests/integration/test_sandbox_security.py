@@ -428,6 +428,19 @@ def test_the_seccomp_program_is_well_formed(arch: str, part: str) -> None:
     assert last == 0x7FFF0000  # default: allow
 
 
+def test_only_a_compiled_languages_filter_lets_exec_through() -> None:
+    """The filter for a compiled solution differs from Python's by exactly the two exec
+    calls (each a 2-instruction deny rule there)."""
+    from orps_tui.sandbox import isolation
+
+    python = isolation.seccomp_program(4242, "x86_64")
+    native = isolation.seccomp_program(4242, "x86_64", allow_exec=True)
+    assert len(python) - len(native) == 2 * 2 * 8
+    execve_nr = 59
+    jeq_execve = (0x15).to_bytes(2, "little") + bytes((0, 1)) + execve_nr.to_bytes(4, "little")
+    assert jeq_execve in python and jeq_execve not in native
+
+
 def test_a_record_is_only_trusted_with_its_nonce() -> None:
     from orps_tui.sandbox.runner import parse_record
 
