@@ -14,6 +14,13 @@ runs only (d): warm judging of the public tests with this tree's child-side harn
 against another version of it (e.g. `git show HEAD~1:orps_tui/sandbox/harness.py`),
 alternating in one process, as the ratio of this tree's figures to the other's.
 
+    .venv/bin/python bench/judge.py --languages [--runs N]
+
+runs only (e): per compiled language whose compiler is here (C++, Rust), the compile time
+of a small stdio solution (median of 3) and one test's run of its binary under every
+layer against the same binary run bare with subprocess, as a ratio of medians (the full
+run includes (e) too).
+
 Ratios are what to compare between machines; absolute numbers move with the load.
 """
 
@@ -33,9 +40,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from orps_tui.problems.model import Limits, Problem, ProblemKind  # noqa: E402
 from orps_tui.sandbox import judge as judge_module  # noqa: E402
+from orps_tui.sandbox.compile import binary_run_spec, compile_solution  # noqa: E402
 from orps_tui.sandbox.forkserver import ForkServer  # noqa: E402
 from orps_tui.sandbox.judge import Judge  # noqa: E402
-from orps_tui.sandbox.runner import RunOutcome, RunSpec, Spawner, run_isolated  # noqa: E402
+from orps_tui.sandbox.languages import Language, compiler_path  # noqa: E402
+from orps_tui.sandbox.runner import (  # noqa: E402
+    FRESH,
+    RunOutcome,
+    RunSpec,
+    Spawner,
+    execute,
+    run_isolated,
+)
 
 LIMITS = Limits(time_s=2.0, memory_mb=256, output_kb=64)
 
@@ -78,6 +94,57 @@ def overhead(runs: int) -> dict[str, float]:
         out[f"ratio_fresh_vs_bare_{stat}"] = _ratio(out[f"isolated_fresh_{stat}_ms"], bare)
         out[f"ratio_fresh_vs_bare_S_{stat}"] = _ratio(out[f"isolated_fresh_{stat}_ms"], bare_s)
         out[f"ratio_warm_vs_bare_{stat}"] = _ratio(out[f"isolated_warm_{stat}_ms"], bare)
+    return out
+
+
+LANGUAGE_SUM = {
+    Language.CPP: (
+        "#include <iostream>\nint main(){long long s=0,x;while(std::cin>>x)s+=x;"
+        'std::cout<<s<<"\\n";}\n'
+    ),
+    Language.RUST: (
+        "use std::io::Read;\nfn main(){let mut s=String::new();"
+        "std::io::stdin().read_to_string(&mut s).unwrap();"
+        "let t:i64=s.split_whitespace().map(|x|x.parse::<i64>().unwrap()).sum();"
+        'println!("{}",t);}\n'
+    ),
+}
+
+
+def languages(runs: int) -> dict[str, dict[str, float]]:
+    """(e): compile time, and an isolated run of the binary against a bare one."""
+    import tempfile
+
+    stdin = b"1 2 3 4 5\n"
+    out: dict[str, dict[str, float]] = {}
+    for language, source in LANGUAGE_SUM.items():
+        if compiler_path(language) is None:
+            continue
+        compile_s = []
+        build = None
+        for _ in range(3):
+            build = compile_solution(language, source)
+            compile_s.append(build.compile_s)
+        assert build is not None and build.binary is not None, build and build.error
+        with tempfile.TemporaryDirectory() as tmp:
+            binary = Path(tmp) / "solution"
+            binary.write_bytes(build.binary)
+            binary.chmod(0o700)
+            bare = _timings_ms(
+                lambda b=binary: subprocess.run(
+                    [str(b)], input=stdin, capture_output=True, check=True
+                ),
+                runs,
+            )
+        spec = binary_run_spec(build, LIMITS, stdin, wall_factor=3.0)
+        isolated = _timings_ms(lambda spec=spec: execute(spec, FRESH), runs)
+        out[language.value] = {
+            "compile_median_s": round(statistics.median(compile_s), 2),
+            "bare_binary_median_ms": round(bare[0], 1),
+            "isolated_binary_median_ms": round(isolated[0], 1),
+            "ratio_isolated_vs_bare_median": _ratio(isolated[0], bare[0]),
+            "ratio_isolated_vs_bare_min": _ratio(isolated[1], bare[1]),
+        }
     return out
 
 
@@ -243,6 +310,7 @@ def main() -> int:
         "--ab-harness", type=Path, help="only (d): this harness.py against that one, warm"
     )
     parser.add_argument("--rounds", type=int, default=3, help="rounds of (d)")
+    parser.add_argument("--languages", action="store_true", help="only (e): compiled languages")
     args = parser.parse_args()
 
     results: dict[str, object] = {"cpus": os.cpu_count(), "load_avg_1m": os.getloadavg()[0]}
@@ -257,7 +325,13 @@ def main() -> int:
         results["load_avg_1m_after"] = os.getloadavg()[0]
         print(json.dumps(results, indent=2))
         return 0
+    if args.languages:
+        results["languages"] = languages(args.runs)
+        results["load_avg_1m_after"] = os.getloadavg()[0]
+        print(json.dumps(results, indent=2))
+        return 0
     results["overhead"] = overhead(args.runs)
+    results["languages"] = languages(args.runs)
     problems = starter_problems(args.problems)
     by_kind = {
         kind.value: [p for p in problems if p.kind is kind]

@@ -74,6 +74,10 @@ class JudgeSettings:
     """Use a warm fork server per problem instead of a fresh interpreter per test."""
     wall_factor: float = 3.0
     """Wall-clock guard = this x the CPU limit (plus one second)."""
+    cpp_flags: str = "-O2 -std=c++17"
+    """g++ flags for C++ solutions (the source and `-o` are added)."""
+    rust_flags: str = "-O --edition 2021"
+    """rustc flags for Rust solutions (the source and `-o` are added)."""
 
 
 @dataclass

@@ -77,6 +77,8 @@ async def diagnose(out: TextIO, *, probe: bool = True) -> int:
         report(check)
     report(await _ollama_check(settings))
     report(_isolation_check())
+    for check in _toolchain_checks():
+        report(check)
     default_ok = await _default_model_check(settings, probe, report)
     failed = sum(c.status == "fail" for c in checks)
     warnings = sum(c.status == "warn" for c in checks)
@@ -197,6 +199,27 @@ async def _ollama_check(settings: Settings) -> Check:
     return Check(
         "ok" if listed else "warn", "ollama", f"running at {model.host}: {names}{more}", fix
     )
+
+
+def _toolchain_checks() -> list[Check]:
+    """One line per language the judge accepts: its compiler and version, or how to get it
+    (a missing one is a warning: the other languages still work)."""
+    from orps_tui.sandbox.languages import LANGUAGES, Language, toolchain_version
+
+    checks = [Check("ok", "language Python", f"{sys.version.split()[0]} (judge, practice, search)")]
+    for language, spec in LANGUAGES.items():
+        if language is Language.PYTHON:
+            continue
+        topic = f"language {spec.label}"
+        version = toolchain_version(language)
+        if version is None:
+            checks.append(
+                Check("warn", topic, f"{spec.compiler} not found: no {spec.label} solutions",
+                      spec.install_hint)
+            )
+        else:
+            checks.append(Check("ok", topic, f"{version} (judge and practice)"))
+    return checks
 
 
 def _isolation_check() -> Check:

@@ -33,7 +33,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "problem", metavar="PROBLEM", help="problem file or folder, or a starter-set id"
     )
-    parser.add_argument("solution", metavar="SOLUTION.py", help="the Python solution to judge")
+    parser.add_argument(
+        "solution",
+        metavar="SOLUTION",
+        help="the solution to judge: .py (Python), .cpp (C++), .rs (Rust)",
+    )
+    parser.add_argument(
+        "--lang",
+        metavar="LANG",
+        help="the solution's language when its extension does not say (python, cpp, rust)",
+    )
     parser.add_argument("--json", action="store_true", help="print the report as one JSON object")
     parser.add_argument(
         "--tests",
@@ -82,11 +91,18 @@ def _read_solution(path: str) -> str:
 def run(args: argparse.Namespace) -> int:
     from orps_tui.config import ConfigError, load_settings
     from orps_tui.sandbox.judge import Judge
+    from orps_tui.sandbox.languages import Language, UnsupportedLanguage, language_for_path
 
     if args.jobs is not None and args.jobs < 1:
         raise CliError("--jobs must be at least 1")
     code = _read_solution(args.solution)
+    try:
+        language = language_for_path(args.solution, getattr(args, "lang", None))
+    except UnsupportedLanguage as exc:
+        raise CliError(str(exc)) from None
     problem = _load_problem(args.problem)
+    if args.profile and language is not Language.PYTHON:
+        raise CliError("--profile: the profiler is Python's; it cannot profile a compiled solution")
     if args.profile and not any(t.name == args.profile for t in problem.tests):
         names = ", ".join(t.name for t in problem.tests)
         raise CliError(f"--profile: no test named {args.profile!r} (tests: {names})")
@@ -96,7 +112,10 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from None
     jobs = args.jobs or settings.jobs
     with Judge(problem, jobs=jobs, warm=not args.no_warm, settings=settings) as judge:
-        report = judge.run(code, args.tests)
+        try:
+            report = judge.run(code, args.tests, language)
+        except UnsupportedLanguage as exc:
+            raise CliError(str(exc)) from None
         profile = _profile(judge, code, args.profile) if args.profile else None
     if args.json:
         print(json.dumps(report_json(report, profile), indent=2))
@@ -138,6 +157,7 @@ def report_json(report: JudgeReport, profile: Any = None) -> dict[str, Any]:
         "static": data["static"],
         "isolation": data["isolation"],
         "compile_error": data["compile_error"],
+        "language": report.language,
     }
     if profile is not None:
         out["profile"] = _as_dict(profile)
@@ -169,7 +189,8 @@ def _print_human(problem: Problem, report: JudgeReport, profile: Any) -> None:
         e = report.compile_error
         console.print(
             f"[bold red]CE[/] line {e.line}, column {e.column}: {escape(e.message)} "
-            "(nothing was run)"
+            "(nothing was run)",
+            highlight=False,
         )
     table = Table(title=escape(f"{problem.id}: {problem.title}"), title_justify="left")
     table.add_column("test", no_wrap=True)

@@ -16,8 +16,9 @@ if TYPE_CHECKING:
 
 HELP = "stress-test a solution against a brute force with a generator"
 EPILOG = """\
-The generator is run in the sandbox as `GEN.py SEED` and prints one input (for function
-problems: a Python literal tuple of arguments). Exit status: 0 all inputs agreed,
+The generator is run in the sandbox as `GEN SEED` and prints one input (for function
+problems: a Python literal tuple of arguments). Each program's language is its file's
+extension: .py, .cpp, .rs (function problems: the solution and brute force in Python). Exit status: 0 all inputs agreed,
 1 a difference (or a crash or time-out of the solution) was found, 2 usage error,
 3 the generator or the brute force failed (not a bug in the solution)."""
 
@@ -29,10 +30,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("problem", metavar="PROBLEM",
                         help="problem file or folder, or a starter-set id")
-    parser.add_argument("solution", metavar="SOLUTION.py", help="the solution under test")
-    parser.add_argument("--gen", metavar="GEN.py", required=True,
+    parser.add_argument("solution", metavar="SOLUTION", help="the solution under test")
+    parser.add_argument("--gen", metavar="GEN", required=True,
                         help="input generator: gets a seed as its first argument")
-    parser.add_argument("--brute", metavar="BRUTE.py",
+    parser.add_argument("--brute", metavar="BRUTE",
                         help="a slow but correct solution (default: the problem's [reference])")
     parser.add_argument("--n", type=whole_number(1), default=500, metavar="N",
                         help="inputs to try (default 500)")
@@ -51,7 +52,7 @@ def _read(path: str, what: str) -> str:
     except FileNotFoundError:
         raise CliError(f"{what} {path}: no such file") from None
     except UnicodeDecodeError:
-        raise CliError(f"{what} {path}: not UTF-8 text; is it a Python file?") from None
+        raise CliError(f"{what} {path}: not UTF-8 text; is it a source file?") from None
     except OSError as exc:
         raise CliError(f"{what} {path}: cannot read: {exc.strerror or exc}") from None
 
@@ -59,15 +60,25 @@ def _read(path: str, what: str) -> str:
 def run(args: argparse.Namespace) -> int:
     from orps_tui.cli.judge import _load_problem
     from orps_tui.practice.stress import StressRunner, StressSetupError
+    from orps_tui.sandbox.languages import Language, UnsupportedLanguage, language_for_path
 
     problem = _load_problem(args.problem)
     solution = _read(args.solution, "solution")
     generator = _read(args.gen, "--gen")
     brute = _read(args.brute, "--brute") if args.brute else None
+    languages: dict[str, Language] = {}
+    try:
+        for role, path in (("solution", args.solution), ("generator", args.gen),
+                           ("brute", args.brute)):
+            if path:
+                languages[role] = language_for_path(path)
+    except UnsupportedLanguage as exc:
+        raise CliError(str(exc)) from None
     tty = sys.stderr.isatty()
     try:
         runner = StressRunner(problem, solution, generator, brute, n=args.n, seed=args.seed,
-                              warm=not args.no_warm, progress=_progress_line if tty else None)
+                              warm=not args.no_warm, progress=_progress_line if tty else None,
+                              languages=languages)
     except StressSetupError as exc:
         raise CliError(str(exc)) from None
     print(f"stress {problem.id}: {args.n} inputs from seed {runner.seed}", file=sys.stderr)

@@ -36,7 +36,8 @@ CREATE TABLE IF NOT EXISTS attempts (
     max_cpu_s REAL NOT NULL,
     max_rss_mb REAL NOT NULL,
     code_sha256 TEXT NOT NULL,
-    code TEXT NOT NULL
+    code TEXT NOT NULL,
+    language TEXT NOT NULL DEFAULT 'python'
 );
 CREATE INDEX IF NOT EXISTS attempts_problem ON attempts(problem_id, created_at);
 """
@@ -59,6 +60,8 @@ class Attempt:
     max_rss_mb: float
     code_sha256: str
     code: str
+    language: str = "python"
+    """The solution's language (sandbox/languages.py's Language value)."""
 
     @property
     def solved(self) -> bool:
@@ -89,6 +92,12 @@ class History:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(self.path)
         self._db.executescript(SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(attempts)")}
+        if "language" not in columns:  # a history written before languages: all Python
+            with self._db:
+                self._db.execute(
+                    "ALTER TABLE attempts ADD COLUMN language TEXT NOT NULL DEFAULT 'python'"
+                )
 
     def close(self) -> None:
         self._db.close()
@@ -119,12 +128,13 @@ class History:
             report.max_rss_mb,
             hashlib.sha256(code.encode()).hexdigest(),
             code,
+            report.language,
         )
         with self._tx() as db:
             cur = db.execute(
                 "INSERT INTO attempts (problem_id, title, difficulty, tags, created_at, tests,"
-                " verdict, passed, total, max_cpu_s, max_rss_mb, code_sha256, code)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " verdict, passed, total, max_cpu_s, max_rss_mb, code_sha256, code, language)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 row,
             )
         return self._attempt((cur.lastrowid, *row))
@@ -182,9 +192,9 @@ class History:
     @staticmethod
     def _attempt(row: tuple) -> Attempt:
         (id_, pid, title, diff, tags, created, tests, verdict, passed, total, cpu, rss, sha,
-         code) = row
+         code, language) = row
         return Attempt(id_, pid, title, diff, tuple(json.loads(tags)), created, tests, verdict,
-                       passed, total, cpu, rss, sha, code)
+                       passed, total, cpu, rss, sha, code, language)
 
 
 _DIFF_ORDER = {"easy": 0, "medium": 1, "hard": 2}

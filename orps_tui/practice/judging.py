@@ -9,6 +9,7 @@ from orps_tui.practice.custom_tests import CustomTestStore
 from orps_tui.practice.history import Attempt, History
 from orps_tui.problems.model import Problem
 from orps_tui.sandbox.judge import Judge
+from orps_tui.sandbox.languages import Language
 from orps_tui.sandbox.report import JudgeReport
 
 
@@ -23,8 +24,10 @@ class PracticeJudge:
     """Blocking and thread-safe like `Judge`; call `judge` from a worker thread in a UI."""
 
     def __init__(self, problem: Problem, *, history: History | None = None,
-                 store: CustomTestStore | None = None, warm: bool = True):
+                 store: CustomTestStore | None = None, warm: bool = True,
+                 language: Language = Language.PYTHON):
         self.base = problem
+        self.language = language
         self.store = store or CustomTestStore(problem.id)
         self.warm = warm
         self._history = history
@@ -42,7 +45,7 @@ class PracticeJudge:
         """Judge `code` on `public` (samples and custom tests) or `all` tests; record it."""
         if self._judge is None:
             self._judge = Judge(self.problem, warm=self.warm)
-        report = self._judge.run(code, which)
+        report = self._judge.run(code, which, self.language)
         # SQLite handles are per thread: open one for each record from a worker thread.
         if self._history is not None:
             attempt = self._history.record(self.problem, code, report, which)

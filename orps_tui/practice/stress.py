@@ -1,10 +1,12 @@
 """Stress testing: a generator makes inputs, the solution and a brute force both answer,
 and the problem's checker compares them, until the first disagreement.
 
-Every program (generator, brute force, solution) runs in the sandbox. The generator is a
-Python script that gets a seed as its first argument and prints one input; for function
-problems it prints a Python literal tuple of arguments. All runs go through one warm fork
-server, so an iteration costs three forks rather than three interpreter start-ups.
+Every program (generator, brute force, solution) runs in the sandbox, in any language the
+judge accepts (sandbox/languages.py; function problems: the solution and the brute force
+in Python). The generator gets a seed as its first argument and prints one input; for
+function problems it prints a Python literal tuple of arguments. Python runs go through
+one warm fork server, so an iteration costs three forks rather than three interpreter
+start-ups; a compiled program is compiled once, at the start of `run()`.
 
 Who is to blame matters: a generator that crashes or a brute force that fails is reported
 as such (the tools are broken), while a solution that crashes, runs out of time or answers
@@ -25,7 +27,9 @@ from enum import StrEnum
 from typing import Any
 
 from orps_tui.problems.model import Checker, Limits, Problem, ProblemKind, TestCase
+from orps_tui.sandbox.compile import Build, binary_run_spec, compile_solution
 from orps_tui.sandbox.judge import classify
+from orps_tui.sandbox.languages import Language, UnsupportedLanguage, check_language
 from orps_tui.sandbox.report import Verdict
 from orps_tui.sandbox.runner import FRESH, RunOutcome, RunSpec, Spawner, execute, run_isolated
 
@@ -126,7 +130,11 @@ class StressRunner:
         warm: bool = True,
         parallel: bool = True,
         progress: Callable[[Progress], None] | None = None,
+        languages: dict[str, Language] | None = None,
     ):
+        """`languages`: "solution", "brute" and "generator" to a Language (default Python)."""
+        self.languages = {role: Language.PYTHON for role in ("solution", "brute", "generator")}
+        self.languages.update(languages or {})
         if brute is None:
             if not problem.reference:
                 raise StressSetupError(
@@ -138,8 +146,16 @@ class StressRunner:
             raise StressSetupError(f"the iteration count must be at least 1, got {n}")
         if problem.kind is ProblemKind.FUNCTION and problem.function is None:
             raise StressSetupError(f"problem {problem.id} is a function problem with no [function]")
-        for what, code in (("solution", solution), ("brute force", brute),
-                           ("generator", generator)):
+        for role in ("solution", "brute"):
+            try:
+                check_language(problem, self.languages[role])
+            except UnsupportedLanguage as exc:
+                raise StressSetupError(str(exc)) from None
+        for what, code, role in (("solution", solution, "solution"),
+                                 ("brute force", brute, "brute"),
+                                 ("generator", generator, "generator")):
+            if self.languages[role] is not Language.PYTHON:
+                continue  # compiled at the start of run()
             try:
                 compile(code, what, "exec", dont_inherit=True)
             except (SyntaxError, ValueError) as exc:
@@ -159,6 +175,7 @@ class StressRunner:
         self._pool: ThreadPoolExecutor | None = None
         self.progress = progress
         self._cancel = threading.Event()
+        self._builds: dict[str, Build] = {}
         # The brute force is slow by design: give it more time than the solution.
         self._brute_problem = replace(
             problem, limits=replace(problem.limits, time_s=max(problem.limits.time_s * 5, 10.0)))
@@ -166,7 +183,31 @@ class StressRunner:
     def cancel(self) -> None:
         self._cancel.set()
 
+    def _compile(self) -> StressResult | None:
+        """Compile the programs not in Python, once; a failure is the tool's (or, for the
+        solution, a found bug: CE)."""
+        codes = {"solution": self.solution, "brute": self.brute, "generator": self.generator}
+        for role, language in self.languages.items():
+            if language is Language.PYTHON:
+                continue
+            try:
+                build = compile_solution(language, codes[role])
+            except UnsupportedLanguage as exc:
+                build = Build(language, None, str(exc))
+            if not build.ok:
+                first = build.error.splitlines()[0] if build.error else ""
+                message = f"the {role} does not compile ({language.label}): {first}"
+                status = {"solution": StressStatus.FOUND, "brute": StressStatus.BRUTE_FAILED,
+                          "generator": StressStatus.GENERATOR_FAILED}[role]
+                verdict = Verdict.CE if role == "solution" else None
+                return StressResult(status, 0, 0.0, self.seed, verdict=verdict, message=message)
+            self._builds[role] = build
+        return None
+
     def run(self) -> StressResult:
+        failed = self._compile()
+        if failed is not None:
+            return failed
         spawner: Any = FRESH
         server = None
         if self.warm:
@@ -213,9 +254,10 @@ class StressRunner:
             return result(StressStatus.GENERATOR_FAILED, input=generated, message=text)
         # The solution's run starts at once, beside the brute force's; it is compared
         # only once the brute force's answer is known.
-        mine_future = self._pool.submit(self._answer, spawner, self.problem, self.solution, test) \
+        mine_future = self._pool.submit(self._answer, spawner, self.problem, self.solution, test,
+                                        "solution") \
             if self._pool is not None and self.problem.kind is not ProblemKind.FUNCTION else None
-        brute = self._answer(spawner, self._brute_problem, self.brute, test)
+        brute = self._answer(spawner, self._brute_problem, self.brute, test, "brute")
         if brute.verdict is not Verdict.AC:
             return result(StressStatus.BRUTE_FAILED, input=text, brute_output=brute.output,
                           verdict=brute.verdict,
@@ -227,7 +269,7 @@ class StressRunner:
         if mine_future is not None:
             mine = self._recheck(mine_future.result(), test)
         else:
-            mine = self._answer(spawner, self.problem, self.solution, test)
+            mine = self._answer(spawner, self.problem, self.solution, test, "solution")
         if mine.verdict is Verdict.AC and self.problem.kind is ProblemKind.FUNCTION \
                 and mine.output != brute.output:
             mine = replace(mine, verdict=Verdict.WA,
@@ -248,8 +290,14 @@ class StressRunner:
 
     def _generate(self, spawner: Spawner, seed: int) -> str:
         """The generated input, or "\\0" + why the generator failed."""
-        outcome = run_isolated([sys.executable, "gen.py", str(seed)], limits=GENERATOR_LIMITS,
-                               files={"gen.py": self.generator.encode("utf-8")}, spawner=spawner)
+        build = self._builds.get("generator")
+        if build is not None:
+            outcome = execute(binary_run_spec(build, GENERATOR_LIMITS, b"", wall_factor=3.0,
+                                              args=(str(seed),)), FRESH)
+        else:
+            outcome = run_isolated([sys.executable, "gen.py", str(seed)], limits=GENERATOR_LIMITS,
+                                   files={"gen.py": self.generator.encode("utf-8")},
+                                   spawner=spawner)
         where = f"the generator failed on seed {seed}"
         if outcome.timed_out:
             return f"\0{where}: it ran out of time ({GENERATOR_LIMITS.time_s:g} s)"
@@ -281,7 +329,14 @@ class StressRunner:
         code = f"print({RESULT_MARK!r} + repr({call}))\n"
         return literal, TestCase("stress", True, code=code, call=call)
 
-    def _answer(self, spawner: Spawner, problem: Problem, code: str, test: TestCase) -> _Answer:
+    def _answer(self, spawner: Spawner, problem: Problem, code: str, test: TestCase,
+                role: str) -> _Answer:
+        build = self._builds.get(role)
+        if build is not None:  # stdio only (function problems are Python's)
+            spec = binary_run_spec(build, problem.limits, (test.input or "").encode("utf-8"),
+                                   wall_factor=3.0)
+            outcome = execute(spec, FRESH)
+            return self._answered(problem, test, outcome)
         if problem.kind is ProblemKind.FUNCTION:
             fn = problem.function
             job = {"mode": "function", "code": code, "setup": fn.setup if fn else "",
@@ -293,7 +348,9 @@ class StressRunner:
             stdin = (test.input or "").encode("utf-8")
         spec = RunSpec(job=job, limits=problem.limits, stdin=stdin,
                        files={"solution.py": code.encode("utf-8", "surrogatepass")})
-        outcome = _execute(spec, spawner)
+        return self._answered(problem, test, _execute(spec, spawner))
+
+    def _answered(self, problem: Problem, test: TestCase, outcome: RunOutcome) -> _Answer:
         if problem.kind is not ProblemKind.FUNCTION and test.output is None:
             # The brute force: only crashes and limits fail it, whatever the checker.
             problem = replace(problem, checker=Checker())

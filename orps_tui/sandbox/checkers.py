@@ -139,7 +139,9 @@ def custom(
             files=files,
         )
     except (ValueError, UnicodeDecodeError) as exc:
-        return CheckResult(False, f"checker {program.name}: cannot run it as a Python script: {exc}")
+        return CheckResult(
+            False, f"checker {program.name}: cannot run it as a Python script: {exc}"
+        )
     message = outcome.stdout.decode("utf-8", "replace").strip()
     if outcome.timed_out:
         return CheckResult(False, "the checker ran out of time")

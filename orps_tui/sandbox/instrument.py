@@ -445,8 +445,11 @@ def _charge_to_lines(snapshot: Any, filename: str) -> tuple[int, dict[int, list[
         total += size
         key = id(frames)
         known = lines_of.get(key)
-        at = known if known is not None else lines_of.setdefault(
-            key, _innermost_line(frames, filename))
+        at = (
+            known
+            if known is not None
+            else lines_of.setdefault(key, _innermost_line(frames, filename))
+        )
         if at:
             cell = per_line.get(at)
             if cell is None:

@@ -283,6 +283,9 @@ _DENY = (
 )
 # Denied by the per-run filter only: the fork server forks, and a forked child takes its
 # own session and lowers its own limits before it installs this part.
+_EXEC = ("execve", "execveat")
+"""Allowed (`allow_exec`) only for a compiled solution, which the harness execs, and for its
+compiler; Landlock then limits what may be executed (docs/judge.md, Languages)."""
 _DENY_PER_RUN = ("fork", "vfork", "setsid", "setpgid", "setrlimit")
 
 
@@ -436,6 +439,7 @@ def apply_rlimits(
     status_fd: int | None,
     vm_bytes: int | None = None,
     shared: bool = True,
+    stack_bytes: int | None = None,
 ) -> None:
     """CPU (SIGXCPU at the soft limit, SIGKILL one second later), address space
     (`memory_bytes` on top of what the interpreter already maps: `vm_bytes`, else read
@@ -455,6 +459,8 @@ def apply_rlimits(
                 vm_bytes = 64 << 20
         limit = vm_bytes + memory_bytes
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    if stack_bytes:  # a native binary's stack (deep recursion), as judges allow
+        resource.setrlimit(resource.RLIMIT_STACK, (stack_bytes, stack_bytes))
 
 
 # --- Landlock ---------------------------------------------------------------------------------
@@ -506,11 +512,14 @@ def apply_landlock(
     abi: int | None = None,
     *,
     prepared: LandlockPaths | None = None,
+    execute: list[str] | None = None,
 ) -> int:
     """Read-only access beneath `read`, read-write beneath `write`, nothing else; no TCP
     bind/connect (ABI >= 4); no signals to or abstract sockets of processes outside
     this domain (ABI >= 6). Returns the ABI applied (0: not available). With `prepared`
-    (made for the same `read` list) its rules come ready-made."""
+    (made for the same `read` list) its rules come ready-made. `execute`: files (or
+    folders) that may also be executed, read-only (a compiled solution and its loader);
+    nothing else may be."""
     if prepared is not None and prepared.read == read:
         abi = prepared.abi
         write = [path for path in write if path not in prepared.write]
@@ -537,6 +546,8 @@ def apply_landlock(
                 _add_path_rule(ruleset, path, READ_RIGHTS & handled_fs)
         for path in write:
             _add_path_rule(ruleset, path, WRITE_RIGHTS & handled_fs)
+        for path in execute or ():
+            _add_path_rule(ruleset, path, (READ_RIGHTS | FS_EXECUTE) & handled_fs)
         _prctl(_PR_SET_NO_NEW_PRIVS, 1)
         _syscall(_SYS_LANDLOCK_RESTRICT_SELF, ruleset, 0)
     finally:
@@ -611,7 +622,14 @@ class SeccompFilter:
     (stacked filters: the strictest answer wins). A fresh child installs both at once.
     Not a dataclass: see `Applied`."""
 
-    def __init__(self, arch: str | None = None, *, shared: bool = True, per_run: bool = True):
+    def __init__(
+        self,
+        arch: str | None = None,
+        *,
+        shared: bool = True,
+        per_run: bool = True,
+        allow_exec: bool = False,
+    ):
         arch = arch or machine()
         nrs = _SYSCALLS[arch]
         deny = _insn(_RET, 0, 0, _RET_ERRNO | _EPERM)
@@ -641,7 +659,8 @@ class SeccompFilter:
 
         if shared:
             for name in _DENY:
-                rule(name, [deny])
+                if not (allow_exec and name in _EXEC):
+                    rule(name, [deny])
             # Sockets: none at all. Named Unix sockets (docker, dbus) are outside Landlock's
             # reach, and in-process pairs go through socketpair(), which stays allowed.
             rule("socket", [_insn(_RET, 0, 0, _RET_ERRNO | _EACCES)])
@@ -717,19 +736,29 @@ class SeccompFilter:
 
 
 def seccomp_program(
-    pid: int | None, arch: str | None = None, *, shared: bool = True, per_run: bool = True
+    pid: int | None,
+    arch: str | None = None,
+    *,
+    shared: bool = True,
+    per_run: bool = True,
+    allow_exec: bool = False,
 ) -> bytes:
     """The filter (or one part of it, see `SeccompFilter`) for the process `pid`."""
-    return SeccompFilter(arch, shared=shared, per_run=per_run).program(pid)
+    return SeccompFilter(arch, shared=shared, per_run=per_run, allow_exec=allow_exec).program(pid)
 
 
 def apply_seccomp(
-    *, shared: bool = True, per_run: bool = True, prepared: SeccompFilter | None = None
+    *,
+    shared: bool = True,
+    per_run: bool = True,
+    prepared: SeccompFilter | None = None,
+    allow_exec: bool = False,
 ) -> bool:
     """Install the filter (or one part of it, see `SeccompFilter`; `prepared` when it
     was assembled in advance) on this single-threaded process; check
     `seccomp_supported()` first, before Landlock hides /proc."""
-    (prepared or SeccompFilter(shared=shared, per_run=per_run)).install(os.getpid())
+    filt = prepared or SeccompFilter(shared=shared, per_run=per_run, allow_exec=allow_exec)
+    filt.install(os.getpid())
     return True
 
 

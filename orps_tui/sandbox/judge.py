@@ -10,13 +10,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from orps_tui.problems.model import Problem, ProblemKind, TestCase
+from orps_tui.sandbox.compile import Build, binary_run_spec, compile_solution
 from orps_tui.sandbox.isolation import detect, merge_applied
+from orps_tui.sandbox.languages import Language, check_language
 from orps_tui.sandbox.report import (
     JudgeReport,
     StaticMetrics,
@@ -88,21 +91,36 @@ class Judge:
         self._server: Any = None
         self._server_lock = threading.Lock()
         self._closed = False
+        self._builds: dict[tuple[Language, str], Build] = {}
 
     # --- public API --------------------------------------------------------------------------
-    def run(self, code: str, which: str = "all") -> JudgeReport:
-        """Judge `code` on the selected tests (public first); blocking, thread-safe."""
+    def run(
+        self, code: str, which: str = "all", language: Language = Language.PYTHON
+    ) -> JudgeReport:
+        """Judge `code` on the selected tests (public first); blocking, thread-safe.
+        UnsupportedLanguage (one line) when the problem or this machine cannot take
+        `language`."""
         tests = self.problem.select_tests(which)
-        static = static_metrics(code)
+        build: Build | None = None
+        if language is Language.PYTHON:
+            static = static_metrics(code)
+        else:
+            check_language(self.problem, language)
+            static = StaticMetrics(loc=sum(1 for line in code.splitlines() if line.strip()))
+            build = self._build(language, code)
+            if not build.ok:
+                static.syntax_errors.append(compile_issue(build.error))
         isolation = detect()
         if static.syntax_errors:
             error = static.syntax_errors[0]
+            lines = error.message.splitlines()
+            first = next((line for line in lines if "error" in line), lines[0] if lines else "")
             results = [
                 TestResult(
                     name=t.name,
                     public=t.public,
                     verdict=Verdict.SKIPPED,
-                    message=f"not run: line {error.line}, column {error.column}: {error.message}",
+                    message=f"not run: line {error.line}, column {error.column}: {first}",
                     performance=t.performance,
                 )
                 for t in tests
@@ -115,8 +133,9 @@ class Judge:
                 static=static,
                 isolation=isolation,
                 compile_error=error,
+                language=language.value,
             )
-        futures = [self._pool.submit(self._run_test_safely, code, t) for t in tests]
+        futures = [self._pool.submit(self._run_test_safely, code, t, build) for t in tests]
         pairs = [f.result() for f in futures]
         results = [r for r, _ in pairs]
         isolation = merge_applied(
@@ -130,11 +149,27 @@ class Judge:
             tests=results,
             static=static,
             isolation=isolation,
+            language=language.value,
         )
 
-    async def arun(self, code: str, which: str = "public") -> JudgeReport:
+    async def arun(
+        self, code: str, which: str = "public", language: Language = Language.PYTHON
+    ) -> JudgeReport:
         """`run` off the event loop (in a thread)."""
-        return await asyncio.to_thread(self.run, code, which)
+        return await asyncio.to_thread(self.run, code, which, language)
+
+    def _build(self, language: Language, code: str) -> Build:
+        """Compiled once per solution (the last few kept: practice re-judges the same file)."""
+        key = (language, code)
+        with self._server_lock:
+            build = self._builds.get(key)
+        if build is None:
+            build = compile_solution(language, code, self.settings)
+            with self._server_lock:
+                self._builds[key] = build
+                while len(self._builds) > BUILDS_KEPT:
+                    self._builds.pop(next(iter(self._builds)))
+        return build
 
     def profile(self, code: str, test_name: str) -> Any:
         """A profiled re-run of one test (labelled as such), by the profiler module."""
@@ -171,9 +206,20 @@ class Judge:
                 self._server = ForkServer()
             return self._server
 
-    def _run_test_safely(self, code: str, test: TestCase) -> tuple[TestResult, RunOutcome | None]:
+    def _run_test_safely(
+        self, code: str, test: TestCase, build: Build | None = None
+    ) -> tuple[TestResult, RunOutcome | None]:
         try:
-            outcome = self._execute(self._spec(code, test))
+            if build is not None:  # a compiled solution: a fresh exec per test, no warm server
+                spec = binary_run_spec(
+                    build,
+                    self.problem.limits,
+                    (test.input or "").encode("utf-8"),
+                    wall_factor=self.settings.wall_factor,
+                )
+                outcome = execute(spec, FRESH)
+            else:
+                outcome = self._execute(self._spec(code, test))
             return self._classify(test, outcome), outcome
         except Exception as exc:  # noqa: BLE001 - the judge always returns a report
             return (
@@ -221,6 +267,20 @@ class Judge:
         )
 
 
+BUILDS_KEPT = 4
+
+
+_LOCATION = re.compile(r":(\d+):(\d+): (?:fatal )?error")
+
+
+def compile_issue(text: str) -> SyntaxIssue:
+    """A compiler's CE as the report's compile error: the first error's line and column
+    (g++ `file:L:C: error`; rustc ` --> file:L:C`), the compiler's first lines as text."""
+    m = _LOCATION.search(text) or re.search(r"--> [^:\n]+:(\d+):(\d+)", text)
+    line, column = (int(m.group(1)), int(m.group(2))) if m else (1, 1)
+    return SyntaxIssue(line=line, column=column, message=text)
+
+
 def spec_for_test(
     problem: Problem, code: str, test: TestCase, *, wall_factor: float | None = None
 ) -> RunSpec:
@@ -257,10 +317,11 @@ def judge(
     jobs: int = 0,
     warm: bool = False,
     settings: JudgeSettings | None = None,
+    language: Language = Language.PYTHON,
 ) -> JudgeReport:
     """One-shot judging (fresh interpreters unless `warm`)."""
     with Judge(problem, jobs=jobs, warm=warm, settings=settings) as j:
-        return j.run(code, which)
+        return j.run(code, which, language)
 
 
 def with_limits(problem: Problem, **changes: Any) -> Problem:

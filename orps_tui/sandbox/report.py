@@ -141,6 +141,8 @@ class JudgeReport:
     static: StaticMetrics
     isolation: IsolationStatus
     compile_error: SyntaxIssue | None = None
+    language: str = "python"
+    """The solution's language (languages.Language's value)."""
 
     @property
     def pass_rate(self) -> float:

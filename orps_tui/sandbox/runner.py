@@ -67,6 +67,8 @@ STDERR_TAIL = 4096
 EXTRA_READ_FILES = ("/etc/ld.so.cache", "/dev/urandom", "/dev/zero")
 EXTRA_WRITE_FILES = ("/dev/null",)
 SYSTEM_LIB_DIRS = ("/lib", "/lib64", "/usr/lib", "/usr/lib64", "/usr/local/lib")
+EXEC_SAMPLE_S = 0.001
+"""How soon an exec'd program's memory is first sampled (then less and less often)."""
 _FRAME = re.compile(rb"ORPS1 ([0-9a-f]{32}) (\d{1,9})\n")
 
 
@@ -101,6 +103,10 @@ class RunOutcome:
     startup_cpu_s: float = 0.0
     warm: bool = False
     notes: list[str] = field(default_factory=list)
+    stderr_head: bytes = b""
+    """The first few KB of stderr (a compiler's first errors)."""
+    collected: dict[str, bytes] = field(default_factory=dict)
+    """The files `RunSpec.collect` named, read back from the work dir (a compiler's output)."""
 
     @property
     def solution_cpu_s(self) -> float:
@@ -121,6 +127,13 @@ class RunSpec:
     python: str = sys.executable
     landlock: bool = True
     seccomp: bool = True
+    executables: tuple[str, ...] = ()
+    """Files in `files` that get the execute bit and Landlock's execute right (an "exec"
+    job: a compiled solution)."""
+    collect: tuple[str, ...] = ()
+    """Work-dir files to read back into `RunOutcome.collected` before the dir is removed."""
+    oom_markers: tuple[bytes, ...] = ()
+    """An "exec" job: what its runtime prints on stderr when an allocation fails (MLE)."""
 
     @property
     def wall_limit(self) -> float:
@@ -238,6 +251,7 @@ class _SpawnedChild:
         self.pid = pid
         self._start = time.monotonic()
         self._pidfd: int | None = None
+        self.maxrss_kb = 0
         try:
             self._pidfd = os.pidfd_open(pid)
         except (AttributeError, OSError):
@@ -267,6 +281,7 @@ class _SpawnedChild:
     def finish(self) -> tuple[int, float, float]:
         _killpg(self.pid)  # whatever is left of the group; the zombie keeps the pgid reserved
         _, status, usage = os.wait4(self.pid, 0)
+        self.maxrss_kb = usage.ru_maxrss
         wall = time.monotonic() - self._start
         if self._pidfd is not None:
             os.close(self._pidfd)
@@ -326,11 +341,15 @@ def _proc_cpu(pid: int) -> float:
         return 0.0
 
 
-def _proc_hwm_kb(pid: int) -> int:
+def _proc_hwm_kb(pid: int, exec_name: bytes | None = None) -> int:
+    """VmHWM of `pid`; with `exec_name`, only once the process runs that program."""
     try:
         with open(f"/proc/{pid}/status", "rb") as f:
             for line in f:
-                if line.startswith(b"VmHWM:"):
+                if exec_name is not None and line.startswith(b"Name:"):
+                    if line.split()[1:2] != [exec_name]:
+                        return 0
+                elif line.startswith(b"VmHWM:"):
                     return int(line.split()[1])
     except (OSError, ValueError, IndexError):
         pass
@@ -471,6 +490,8 @@ def _execute_in(base: str, spec: RunSpec, spawner: Spawner) -> RunOutcome:
         os.makedirs(os.path.dirname(target), exist_ok=True)
         with open(target, "wb") as f:
             f.write(content)
+        if name in spec.executables:
+            os.chmod(target, 0o500)
     if spec.stdin:
         with open(paths["stdin"], "wb") as f:
             f.write(spec.stdin)
@@ -489,32 +510,59 @@ def _execute_in(base: str, spec: RunSpec, spawner: Spawner) -> RunOutcome:
         cpu_s=limits.time_s + CPU_GRACE_S,
         memory_bytes=int(limits.memory_mb) << 20,
         fsize_bytes=max(output_limit + 1, WORK_FILE_LIMIT),
-        nofile=NOFILE,
+        nofile=int(spec.job.get("nofile", NOFILE)),
         landlock=spec.landlock,
         seccomp=spec.seccomp,
         read_paths=_readable(),
         write_paths=[work, *EXTRA_WRITE_FILES],
     )
+    if job.get("mode") == "exec":
+        job["env"]["TMPDIR"] = work
+    if spec.executables:
+        job["execute_paths"] = [
+            *(os.path.join(work, name) for name in spec.executables),
+            *job.get("execute_paths", []),
+        ]
     if script:
         job["env"]["ORPS_REPORT_FD"] = "5"
+    # posix_spawn's child shares this process's memory until its exec: the kernel's peak
+    # for it starts from this process's own.
+    spawner_hwm_kb = _proc_hwm_kb(os.getpid()) if job.get("mode") == "exec" else 0
     child = spawner.start(spec, paths, job)
 
     cpu_kill = limits.time_s + CPU_GRACE_S
+    exec_name = (
+        os.path.basename(spec.job["argv"][0]).encode()[:15]
+        if spec.job.get("mode") == "exec"
+        else None
+    )
     wall_limit = spec.wall_limit
     started = time.monotonic()
     cpu_timed_out = wall_timed_out = output_exceeded = disk_exceeded = False
     sampled_hwm = 0
-    first = True
+    # Most runs end within the first tick; check nothing before then.
+    next_check = started + min(TICK_S, limits.time_s)
+    # An exec'd program's memory can only be seen from outside, while it runs: sampled
+    # often at first (its kernel peak also counts the launcher's, see below).
+    sample_s = EXEC_SAMPLE_S
     while True:
-        remaining = started + wall_limit - time.monotonic()
+        now = time.monotonic()
+        remaining = started + wall_limit - now
         if remaining <= 0:
             wall_timed_out = True
             child.kill()
             break
-        # Most runs end within the first tick; check nothing before then.
-        if child.wait(min(remaining, TICK_S if not first else min(TICK_S, limits.time_s))):
+        wait_s = min(remaining, max(next_check - now, 0.0))
+        if exec_name is not None:
+            wait_s = min(wait_s, sample_s)
+        if child.wait(wait_s):
             break
-        first = False
+        if exec_name is not None and child.pid:
+            sampled_hwm = max(sampled_hwm, _proc_hwm_kb(child.pid, exec_name))
+            sample_s = min(sample_s * 1.5, TICK_S)
+        if time.monotonic() < next_check:
+            continue
+        next_check = time.monotonic() + TICK_S
         # (A warm child's pid comes once it has run a while: 0 reads as nothing used.)
         if child.pid and _proc_cpu(child.pid) > cpu_kill:
             cpu_timed_out = True
@@ -529,14 +577,20 @@ def _execute_in(base: str, spec: RunSpec, spawner: Spawner) -> RunOutcome:
             child.kill()
             break
         if child.pid:
-            sampled_hwm = max(sampled_hwm, _proc_hwm_kb(child.pid))
+            sampled_hwm = max(sampled_hwm, _proc_hwm_kb(child.pid, exec_name))
     status, cpu, wall = child.finish()
+    ended = time.monotonic()
+    collected = {
+        name: _read_head(os.path.join(work, _check_name(name)), WORK_FILE_LIMIT)
+        for name in spec.collect
+    }
 
     stdout_size = _size(paths["stdout"])
     if output_limit and stdout_size > output_limit:
         output_exceeded = True
     stdout = _read_head(paths["stdout"], output_limit if output_limit else 1 << 20)
     stderr = _read_tail(paths["stderr"], STDERR_TAIL)
+    stderr_head = _read_head(paths["stderr"], STDERR_TAIL)
     record, tampered = parse_record(_read_head(paths["report"], RECORD_LIMIT + 1), nonce)
     side = _read_head(paths["side"], SIDE_LIMIT) if script else b""
 
@@ -552,6 +606,18 @@ def _execute_in(base: str, spec: RunSpec, spawner: Spawner) -> RunOutcome:
     memory = bool(record and record.get("status") == "memory") or (
         record is None and b"MemoryError" in stderr
     )
+    if record and record.get("status") == "exec":
+        # A program the harness exec'd: the kernel's peak counts the harness's own (about
+        # 20 MB) too, so a lower figure sampled from the program alone is preferred; the
+        # wall time runs from its exec on.
+        maxrss_mb = getattr(child, "maxrss_kb", 0) / 1024
+        floor_kb = max(int(record.get("launcher_hwm_kb", 0)), spawner_hwm_kb)
+        floor_mb = floor_kb / 1024 + 1
+        peak_mb = maxrss_mb if maxrss_mb > floor_mb else sampled_hwm / 1024
+        wall = max(ended - float(record.get("exec_monotonic", ended - wall)), 0.0)
+        memory = (limits.memory_mb > 0 and peak_mb > limits.memory_mb) or any(
+            marker in stderr or marker in stderr_head for marker in spec.oom_markers
+        )
     return RunOutcome(
         exit_code=None if sig else exit_code,
         signal=sig,
@@ -572,6 +638,8 @@ def _execute_in(base: str, spec: RunSpec, spawner: Spawner) -> RunOutcome:
         tampered=tampered,
         startup_cpu_s=startup,
         warm=getattr(child, "warm", False),
+        stderr_head=stderr_head,
+        collected=collected,
     )
 
 

@@ -144,3 +144,25 @@ def test_a_bad_problem_file_lists_each_issue_with_file_line_and_field(
     issues = [line.removeprefix("orps: error: ") for line in lines if not line.startswith("(and")]
     assert len(issues) >= 5 and all(line.startswith(f"{bad}:") for line in issues)
     assert any(": id:" in line for line in lines) and any(": title:" in line for line in lines)
+
+
+def test_a_cpp_solution_by_extension_and_by_lang(
+    problem: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from orps_tui.sandbox.languages import Language
+    from tests.support.native_solutions import SOURCES, toolchain
+
+    toolchain(Language.CPP)
+    sol = tmp_path / "sum.cpp"
+    sol.write_text(SOURCES[Language.CPP]["sum"])
+    assert main(["judge", str(problem), str(sol), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["verdict"] == "AC" and data["language"] == "cpp"
+    as_text = tmp_path / "sum.txt"
+    as_text.write_text(SOURCES[Language.CPP]["sum"])
+    assert main(["judge", str(problem), str(as_text), "--lang", "cpp"]) == 0
+    capsys.readouterr()
+    assert main(["judge", str(problem), str(as_text)]) == 2
+    assert "unknown solution language '.txt'" in capsys.readouterr().err
+    assert main(["judge", str(problem), str(sol), "--profile", "sample"]) == 2
+    assert "profiler is Python's" in capsys.readouterr().err

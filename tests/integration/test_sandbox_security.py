@@ -22,8 +22,10 @@ import pytest
 from orps_tui.problems.model import Limits
 from orps_tui.sandbox.isolation import detect
 from orps_tui.sandbox.judge import Judge
+from orps_tui.sandbox.languages import Language
 from orps_tui.sandbox.report import JudgeReport, Verdict
 from orps_tui.sandbox.runner import RunSpec, execute, run_isolated
+from tests.support.native_solutions import toolchain
 from tests.support.sandbox_problems import function_problem, stdio_problem
 
 pytestmark = pytest.mark.skipif(
@@ -426,6 +428,19 @@ def test_the_seccomp_program_is_well_formed(arch: str, part: str) -> None:
     assert last == 0x7FFF0000  # default: allow
 
 
+def test_only_a_compiled_languages_filter_lets_exec_through() -> None:
+    """The filter for a compiled solution differs from Python's by exactly the two exec
+    calls (each a 2-instruction deny rule there)."""
+    from orps_tui.sandbox import isolation
+
+    python = isolation.seccomp_program(4242, "x86_64")
+    native = isolation.seccomp_program(4242, "x86_64", allow_exec=True)
+    assert len(python) - len(native) == 2 * 2 * 8
+    execve_nr = 59
+    jeq_execve = (0x15).to_bytes(2, "little") + bytes((0, 1)) + execve_nr.to_bytes(4, "little")
+    assert jeq_execve in python and jeq_execve not in native
+
+
 def test_a_record_is_only_trusted_with_its_nonce() -> None:
     from orps_tui.sandbox.runner import parse_record
 
@@ -560,3 +575,129 @@ def test_a_run_that_asks_for_fewer_layers_than_the_fork_server_has_starts_fresh(
         outcome = execute(spec, server)
     assert outcome.record is not None and not outcome.warm
     assert outcome.record["layers"]["landlock_abi"] == 0
+
+
+# --- the same attacks from a compiled solution (C++): the harness execs it under every layer ---
+def hostile_cpp(code: str, **limits: float) -> JudgeReport:
+    """Compile and judge C++ `code` on the public test; the report comes back in bounded time."""
+    toolchain(Language.CPP)
+    problem = stdio_problem(**limits)  # type: ignore[arg-type]
+    started = time.monotonic()
+    with Judge(problem, jobs=1) as j:
+        report = j.run(code, "public", Language.CPP)
+    assert time.monotonic() - started < 3 * problem.limits.time_s + 1 + 30  # + the compile
+    assert report.total == 1
+    return report
+
+
+CPP_HEAD = (
+    "#include <cstdio>\n#include <cstdlib>\n#include <cstring>\n#include <cerrno>\n"
+    "#include <unistd.h>\n#include <signal.h>\n#include <fcntl.h>\n#include <sys/socket.h>\n"
+    "#include <netinet/in.h>\n#include <arpa/inet.h>\n#include <sys/wait.h>\n#include <string>\n"
+)
+
+
+@needs_seccomp
+def test_cpp_fork_bomb_and_exec_of_a_shell(tmp_path: Path) -> None:
+    marker = tmp_path / "spawned"
+    code = CPP_HEAD + (
+        "int main(){int made=0;\n"
+        "for(int i=0;i<200;i++){pid_t p=fork(); if(p==0){_exit(0);} if(p>0)made++;}\n"
+        f'const char*m="{marker}";\n'
+        'printf("forked %d\\n", made);\n'
+        'printf("system %d\\n", system((std::string("touch ")+m).c_str()));\n'
+        'execl("/bin/sh","sh","-c",(std::string("touch ")+m).c_str(),(char*)0);\n'
+        'printf("exec sh %s\\n", strerror(errno));\n'
+        'execl("/usr/bin/touch","touch",m,(char*)0);\n'
+        'printf("exec touch %s\\n", strerror(errno));\n'
+        'if(kill(getppid(), SIGKILL)!=0) printf("kill parent %s\\n", strerror(errno));\n'
+        "return 0;}\n"
+    )
+    report = hostile_cpp(code, time_s=0.5)
+    out = report.tests[0].output_head
+    assert "forked 0" in out, out
+    assert "exec sh" in out and "exec touch" in out and "kill parent" in out
+    assert not marker.exists()
+
+
+@needs_seccomp
+def test_cpp_sockets_reach_nothing() -> None:
+    tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        tcp.bind(("127.0.0.1", 0))
+        tcp.listen(8)
+        port = tcp.getsockname()[1]
+        code = CPP_HEAD + (
+            "int main(){int s=socket(AF_INET,SOCK_STREAM,0);\n"
+            'if(s<0){printf("socket %s\\n", strerror(errno));return 0;}\n'
+            "sockaddr_in a{};a.sin_family=AF_INET;"
+            f"a.sin_port=htons({port});a.sin_addr.s_addr=htonl(0x7f000001);\n"
+            'if(connect(s,(sockaddr*)&a,sizeof a)==0){write(s,"leak",4);puts("connected");}\n'
+            "return 0;}\n"
+        )
+        report = hostile_cpp(code)
+        assert "socket" in report.tests[0].output_head
+        tcp.settimeout(0.3)
+        with pytest.raises(TimeoutError):
+            tcp.accept()
+    finally:
+        tcp.close()
+
+
+def test_cpp_no_writes_outside_the_work_dir(tmp_path: Path) -> None:
+    targets = [tmp_path / "pwned.txt", Path("/tmp") / f"orps-pwned-{secrets.token_hex(4)}"]
+    code = CPP_HEAD + (
+        "int main(){\n"
+        + "".join(
+            f'{{FILE*f=fopen("{t}","w"); if(f){{fputs("x",f);fclose(f);}} '
+            'else printf("denied %s\\n", strerror(errno));}\n'
+            for t in targets
+        )
+        + 'FILE*f=fopen("inside.txt","w"); if(!f) return 9; fputs("fine",f); fclose(f);\n'
+        "return 0;}\n"
+    )
+    report = hostile_cpp(code)
+    assert report.tests[0].exit_code == 0  # writing inside the work dir works
+    for target in targets:
+        assert not target.exists(), f"{target} was written"
+
+
+@needs_landlock
+def test_cpp_a_secret_stays_secret_at_run_and_compile_time() -> None:
+    secret_value = f"orps-secret-value-{secrets.token_hex(8)}"
+    secret = Path.home() / f"orps-secret-{secrets.token_hex(4)}"
+    secret.write_text(secret_value)
+    try:
+        run_time = CPP_HEAD + (
+            "int main(){char b[256]={0};\n"
+            f'FILE*f=fopen("{secret}","r"); if(!f){{printf("denied %s\\n", strerror(errno));'
+            "return 0;}\n"
+            'fread(b,1,255,f); printf("%s\\n", b); fprintf(stderr, "%s", b); return 0;}\n'
+        )
+        report = hostile_cpp(run_time)
+        assert "denied" in report.tests[0].output_head
+        assert secret_value not in report_text(report)
+        compile_time = f'#include "{secret}"\nint main(){{}}\n'
+        report = hostile_cpp(compile_time)
+        assert report.verdict is Verdict.CE
+        assert secret_value not in report_text(report)
+    finally:
+        secret.unlink()
+
+
+def test_cpp_memory_bomb_and_output_flood() -> None:
+    bomb = (
+        "#include <vector>\n#include <cstring>\nint main(){std::vector<char*> v;"
+        "for(;;){char*p=new char[10<<20]; std::memset(p,1,10<<20); v.push_back(p);}}\n"
+    )
+    report = hostile_cpp(bomb, memory_mb=64)
+    assert report.verdict is Verdict.MLE
+    assert report.tests[0].peak_rss_mb < 64 + 64
+    flood = (
+        '#include <cstdio>\nint main(){for(;;){fputs("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",stdout);'
+        'fputs("yyyyyyyyyyyyyyyy",stderr);}}\n'
+    )
+    report = hostile_cpp(flood, time_s=2.0, output_kb=64)
+    assert report.verdict is Verdict.OLE
+    assert len(report.tests[0].output_head) <= 64 * 1024
+    assert len(report.tests[0].stderr_tail) <= 4096

@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Markdown, Static, TabbedContent, TabPane, TextArea
 
 from orps_tui.app.keymap import PRACTICE_KEYS, bindings
+from orps_tui.app.widgets.code_editor import code_editor
 from orps_tui.app.widgets.custom_tests_table import CustomTestsTable
 from orps_tui.app.widgets.history_table import HistoryTable
 from orps_tui.app.widgets.practice_coach import PracticeCoach
@@ -30,8 +31,9 @@ from orps_tui.app.widgets.practice_stress import PracticeStress
 from orps_tui.practice.custom_tests import CustomTest
 from orps_tui.practice.file_watch import MtimeWatcher
 from orps_tui.practice.judging import Judged, PracticeJudge
-from orps_tui.practice.workspace import ensure_solution
+from orps_tui.practice.workspace import ensure_solution, solution_language
 from orps_tui.problems.model import Problem, ProblemKind
+from orps_tui.sandbox.languages import Language
 
 if TYPE_CHECKING:
     from orps_tui.app.screens.practice_stress_modal import StressRequest
@@ -91,12 +93,13 @@ class PracticeScreen(Screen[None]):
 
     def __init__(self, problem: Problem, *, solution: Path | None = None,
                  model_factory: Callable[[], ChatModel] | None = None,
-                 warm: bool = True) -> None:
+                 warm: bool = True, language: Language | None = None) -> None:
         super().__init__()
         self.problem = problem
-        self.solution = ensure_solution(problem, solution)
+        self.solution = ensure_solution(problem, solution, language)
+        self.language = solution_language(self.solution)
         self.model_factory = model_factory
-        self.judge = PracticeJudge(problem, warm=warm)
+        self.judge = PracticeJudge(problem, warm=warm, language=self.language)
         self.watcher = MtimeWatcher(self.solution)
         self.watching = False
         self.last: Judged | None = None
@@ -113,7 +116,7 @@ class PracticeScreen(Screen[None]):
         yield Static("", id="practice-header")
         with Horizontal(id="practice-columns"):
             with Vertical(id="practice-editor"):
-                yield TextArea.code_editor("", language="python", id="practice-code")
+                yield code_editor(self.language, "practice-code")
             with TabbedContent(id="practice-tabs", initial="tab-statement"):
                 yield TabPane("statement", VerticalScroll(
                     Markdown(statement_markdown(self.problem), id="practice-statement")),
@@ -149,8 +152,11 @@ class PracticeScreen(Screen[None]):
         verdict = f"  last: {self.last.report.verdict} {self.last.report.passed}/" \
                   f"{self.last.report.total} ({self.last.which})" if self.last else ""
         self.query_one("#practice-header", Static).update(
-            f"practice · {p.id} — {p.title} · {p.kind} · {watch}{verdict}"
+            f"practice · {p.id} — {p.title} · {p.kind}{self._language_note()} · {watch}{verdict}"
             + (f" · {note}" if note else "") + " · alt+1-6 tabs")
+
+    def _language_note(self) -> str:
+        return "" if self.language is Language.PYTHON else f" · {self.language.label}"
 
     @property
     def editor(self) -> TextArea:
@@ -354,6 +360,7 @@ class PracticeScreen(Screen[None]):
 
     def _start_stress(self, request: StressRequest | None) -> None:
         from orps_tui.practice.stress import StressRunner, StressSetupError
+        from orps_tui.sandbox.languages import UnsupportedLanguage, language_for_path
 
         if request is None:
             return
@@ -361,9 +368,14 @@ class PracticeScreen(Screen[None]):
         try:
             generator = request.generator.read_text(encoding="utf-8")
             brute = request.brute.read_text(encoding="utf-8") if request.brute else None
+            languages = {"solution": self.language,
+                         "generator": language_for_path(request.generator)}
+            if request.brute:
+                languages["brute"] = language_for_path(request.brute)
             runner = StressRunner(self.problem, self.editor.text, generator, brute, n=request.n,
-                                  seed=request.seed, progress=self._stress_progress)
-        except (OSError, UnicodeDecodeError, StressSetupError) as exc:
+                                  seed=request.seed, progress=self._stress_progress,
+                                  languages=languages)
+        except (OSError, UnicodeDecodeError, StressSetupError, UnsupportedLanguage) as exc:
             self.notify(f"stress: {exc}", severity="error")
             return
         self.stress_runner = runner

@@ -10,12 +10,14 @@ from textual.app import App
 
 from orps_tui.problems.companion_listener import DEFAULT_PORT, CompanionListener, ListenerError
 from orps_tui.problems.model import Problem
+from orps_tui.sandbox.languages import Language, UnsupportedLanguage
 
 LISTENER_ATTR = "practice_listener"
 
 
-def open_practice(app: App[Any], ref: str | None) -> None:
-    """Open the practice screen for a problem file path or id (notify when there is none)."""
+def open_practice(app: App[Any], ref: str | None, language: Language | None = None) -> None:
+    """Open the practice screen for a problem file path or id (notify when there is none),
+    with the solution file in `language` (default: the one last written, else Python)."""
     from orps_tui.app.screens.practice import PracticeScreen
     from orps_tui.problems.library import ProblemNotFound, find_problem
     from orps_tui.problems.model import ProblemError
@@ -28,7 +30,12 @@ def open_practice(app: App[Any], ref: str | None) -> None:
     except (ProblemError, ProblemNotFound, OSError) as exc:
         app.notify(f"cannot open {ref}: {str(exc).splitlines()[0]}", severity="error")
         return
-    app.push_screen(PracticeScreen(problem))
+    try:
+        screen = PracticeScreen(problem, language=language)
+    except (UnsupportedLanguage, OSError) as exc:
+        app.notify(str(exc), severity="error")
+        return
+    app.push_screen(screen)
 
 
 def listener_of(app: App[Any]) -> CompanionListener | None:

@@ -52,7 +52,8 @@ class PracticeResults(VerticalScroll):
                        f"max memory {report.max_rss_mb:.1f} MB")
         if report.compile_error is not None:
             e = report.compile_error
-            summary.append(f"\nsyntax error line {e.line}, column {e.column}: {e.message}",
+            kind = "syntax error" if report.language == "python" else "compile error"
+            summary.append(f"\n{kind} line {e.line}, column {e.column}: {e.message}",
                            style=palette.error)
         self.query_one("#practice-summary", Static).update(summary)
         self.query_one(PracticeDiff).show(self.first_failing())
