@@ -11,13 +11,11 @@ Both steps run the real `SearchEngine`, started from a tree built here (the engi
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from orps_tui.llm.base import ChatModel
 from orps_tui.problems.model import Problem
 from orps_tui.search import events as ev
-from orps_tui.search.engine import JudgeLike, SearchConfig, SearchEngine
-from orps_tui.search.session import LoadedSession
+from orps_tui.search.engine import JudgeLike, SearchConfig
+from orps_tui.search.launch import rounds_on_tree
 from orps_tui.search.tree import Author, Node, SearchTree
 
 
@@ -64,9 +62,8 @@ class Coach:
         return children
 
     async def _run(self, config: SearchConfig, rounds: list[tuple[int, list[int]]]) -> None:
-        saved = LoadedSession(directory=Path("."), header={}, tree=self.tree, rounds=rounds)
-        engine = SearchEngine(self.problem, self.model, judge=self.judge, config=config,
-                              restore=saved)
+        engine = rounds_on_tree(self.problem, self.tree, rounds, model=self.model,
+                                judge=self.judge, config=config)
         engine.subscribe(self._on_event)
         await engine.run()
 

@@ -1,12 +1,12 @@
-"""Starting a search: the one place that builds a new search or resumes a saved one, for
-every front end (the app's `start_search`, `orps solve`, the bench).
+"""Starting a search: the one place that builds a `SearchEngine`, new or resumed, for every
+front end (the app's `start_search`, `orps solve`, the bench, practice mode's coach).
 
 The rules written once here: a problem reference is a path or an id (`load_problem`); a
 saved session goes on only when `LoadedSession.resumable` says so (it ended cancelled or
 in an error, or never ended: `session.RESUMABLE_REASONS`). A final one is never re-run:
-the app opens it for review, and resuming it (`orps solve --resume`) only reports its
-answer again, with no model call. A resumed search keeps its saved config unless the
-caller overrides parts of it.
+the app opens it as a finished search (its keys continue it), and resuming it (`orps solve
+--resume`) only reports its answer again, with no model call. A resumed search keeps its
+saved config unless the caller overrides parts of it.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from orps_tui.problems.model import Problem
 if TYPE_CHECKING:  # imported on demand, so the app can import LaunchError at start-up
     from orps_tui.search.engine import JudgeLike, SearchConfig, SearchEngine
     from orps_tui.search.session import LoadedSession
+    from orps_tui.search.tree import SearchTree
 
 
 class LaunchError(Exception):
@@ -132,3 +133,15 @@ def resume_search(saved: LoadedSession, problem: Problem, *, model: ChatModel,
         raise LaunchError(str(exc)) from None
     return SearchEngine(problem, model, judge=judge, config=config or resume_config(saved),
                         session=session, restore=saved)
+
+
+def rounds_on_tree(problem: Problem, tree: SearchTree, rounds: list[tuple[int, list[int]]], *,
+                   model: ChatModel, judge: JudgeLike, config: SearchConfig) -> SearchEngine:
+    """A search that goes on from an in-memory tree, unsaved: the engine takes `tree` as a
+    resumed session's and runs the round after the last of `rounds` ((round, kept ids)
+    pairs). Practice mode's coach reviews and expands a person's code this way."""
+    from orps_tui.search.engine import SearchEngine
+    from orps_tui.search.session import LoadedSession
+
+    saved = LoadedSession(directory=Path("."), header={}, tree=tree, rounds=rounds)
+    return SearchEngine(problem, model, judge=judge, config=config, restore=saved)
