@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from orps_tui.problems.model import Limits, Problem, ProblemKind  # noqa: E402
 from orps_tui.sandbox import judge as judge_module  # noqa: E402
-from orps_tui.sandbox.compile import binary_run_spec, compile_solution  # noqa: E402
+from orps_tui.sandbox.compile import binary_run_spec, compile_solution, run_argv  # noqa: E402
 from orps_tui.sandbox.forkserver import ForkServer  # noqa: E402
 from orps_tui.sandbox.judge import Judge  # noqa: E402
 from orps_tui.sandbox.languages import Language, compiler_path  # noqa: E402
@@ -108,11 +108,17 @@ LANGUAGE_SUM = {
         "let t:i64=s.split_whitespace().map(|x|x.parse::<i64>().unwrap()).sum();"
         'println!("{}",t);}\n'
     ),
+    Language.JAVA: (
+        "import java.util.*;\npublic class Main { public static void main(String[] a) {"
+        " var sc = new Scanner(System.in); long s = 0; while (sc.hasNextLong()) s += sc.nextLong();"
+        " System.out.println(s); } }\n"
+    ),
 }
 
 
 def languages(runs: int) -> dict[str, dict[str, float]]:
-    """(e): compile time, and an isolated run of the binary against a bare one."""
+    """(e): compile time, and an isolated run of the binary (Java: the JVM on the classes,
+    with the judge's flags) against a bare one."""
     import tempfile
 
     stdin = b"1 2 3 4 5\n"
@@ -125,14 +131,17 @@ def languages(runs: int) -> dict[str, dict[str, float]]:
         for _ in range(3):
             build = compile_solution(language, source)
             compile_s.append(build.compile_s)
-        assert build is not None and build.binary is not None, build and build.error
+        assert build is not None and build.files is not None, build and build.error
         with tempfile.TemporaryDirectory() as tmp:
-            binary = Path(tmp) / "solution"
-            binary.write_bytes(build.binary)
-            binary.chmod(0o700)
+            for name, data in build.files.items():
+                path = Path(tmp) / name
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+                path.chmod(0o700)
+            argv = run_argv(build, LIMITS)
             bare = _timings_ms(
-                lambda b=binary: subprocess.run(
-                    [str(b)], input=stdin, capture_output=True, check=True
+                lambda argv=argv, tmp=tmp: subprocess.run(
+                    argv, input=stdin, capture_output=True, check=True, cwd=tmp
                 ),
                 runs,
             )

@@ -78,6 +78,8 @@ class JudgeSettings:
     """g++ flags for C++ solutions (the source and `-o` are added)."""
     rust_flags: str = "-O --edition 2021"
     """rustc flags for Rust solutions (the source and `-o` are added)."""
+    java_flags: str = "-encoding UTF-8"
+    """javac flags for Java solutions (`-d classes Main.java` is added)."""
 
 
 @dataclass

@@ -217,9 +217,23 @@ def _toolchain_checks() -> list[Check]:
                 Check("warn", topic, f"{spec.compiler} not found: no {spec.label} solutions",
                       spec.install_hint)
             )
+        elif language is Language.JAVA:
+            checks.append(_java_check(topic, version))
         else:
             checks.append(Check("ok", topic, f"{version} (judge and practice)"))
     return checks
+
+
+def _java_check(topic: str, javac_version: str) -> Check:
+    """Java needs the JVM beside javac too (a JDK, not only a compiler)."""
+    from orps_tui.sandbox.compile import java_runtime
+    from orps_tui.sandbox.languages import Language, UnsupportedLanguage
+
+    try:
+        java = java_runtime().java
+    except UnsupportedLanguage as exc:
+        return Check("warn", topic, str(exc), Language.JAVA.spec.install_hint)
+    return Check("ok", topic, f"{javac_version}, java {java} (judge and practice)")
 
 
 def _isolation_check() -> Check:

@@ -36,12 +36,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "solution",
         metavar="SOLUTION",
-        help="the solution to judge: .py (Python), .cpp (C++), .rs (Rust)",
+        help="the solution to judge: .py (Python), .cpp (C++), .rs (Rust), .java (Java)",
     )
     parser.add_argument(
         "--lang",
         metavar="LANG",
-        help="the solution's language when its extension does not say (python, cpp, rust)",
+        help="the solution's language when its extension does not say (python, cpp, rust, java)",
     )
     parser.add_argument("--json", action="store_true", help="print the report as one JSON object")
     parser.add_argument(

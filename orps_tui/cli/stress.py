@@ -18,7 +18,7 @@ HELP = "stress-test a solution against a brute force with a generator"
 EPILOG = """\
 The generator is run in the sandbox as `GEN SEED` and prints one input (for function
 problems: a Python literal tuple of arguments). Each program's language is its file's
-extension: .py, .cpp, .rs (function problems: the solution and brute force in Python). Exit status: 0 all inputs agreed,
+extension: .py, .cpp, .rs, .java (function problems: the solution and brute force in Python). Exit status: 0 all inputs agreed,
 1 a difference (or a crash or time-out of the solution) was found, 2 usage error,
 3 the generator or the brute force failed (not a bug in the solution)."""
 

@@ -1,6 +1,6 @@
 """The user's solution file for a problem: where it lives and what a new one holds.
 
-Default: `<data dir>/practice/<problem id>/solution.py` (`solution.cpp`, `solution.rs` in
+Default: `<data dir>/practice/<problem id>/solution.py` (`solution.cpp`, `.rs`, `.java` in
 another language), created from a template the first time (the function's signature for
 function problems, a stdin-reading skeleton for stdio). The file's extension is its
 language (sandbox/languages.py).
@@ -51,7 +51,25 @@ fn main() {
 }
 """
 
-STDIO_TEMPLATES = {Language.CPP: CPP_TEMPLATE, Language.RUST: RUST_TEMPLATE}
+JAVA_TEMPLATE = """import java.io.*;
+import java.util.*;
+
+// The judge runs `public class Main` (docs/judge.md, Languages).
+public class Main {
+    public static void main(String[] args) throws IOException {
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
+        StringTokenizer tokens = new StringTokenizer(in.readLine());
+        long n = Long.parseLong(tokens.nextToken());
+        System.out.println(n);
+    }
+}
+"""
+
+STDIO_TEMPLATES = {
+    Language.CPP: CPP_TEMPLATE,
+    Language.RUST: RUST_TEMPLATE,
+    Language.JAVA: JAVA_TEMPLATE,
+}
 
 
 def practice_dir(problem_id: str) -> Path:
@@ -68,7 +86,7 @@ def solution_language(path: Path) -> Language:
 
 
 def last_solution(problem_id: str) -> Path:
-    """The practice file last written among solution.py/.cpp/.rs (solution.py if none)."""
+    """The practice file last written among solution.py/.cpp/.rs/.java (solution.py if none)."""
     found = [p for p in (solution_path(problem_id, lang) for lang in Language) if p.exists()]
     if not found:
         return solution_path(problem_id)

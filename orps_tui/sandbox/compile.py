@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import subprocess
 import time
 from dataclasses import dataclass
@@ -19,11 +20,14 @@ from typing import TYPE_CHECKING, Any
 
 from orps_tui.problems.model import Limits
 from orps_tui.sandbox.languages import (
+    JAVA_CLASS,
+    JAVA_CLASSES,
     SOURCE_NAME,
     Language,
     UnsupportedLanguage,
     compile_argv,
     compiler_path,
+    source_file,
 )
 from orps_tui.sandbox.runner import FRESH, RunSpec, execute
 
@@ -43,7 +47,9 @@ class Build:
     """One solution compiled (or not)."""
 
     language: Language
-    binary: bytes | None
+    files: dict[str, bytes] | None
+    """What the compiler made, by work-dir path (the binary `solution`; Java's
+    `classes/*.class`); None when it failed."""
     error: str = ""
     """The compiler's first lines when it failed (a CE), else empty."""
     compile_s: float = 0.0
@@ -51,7 +57,36 @@ class Build:
 
     @property
     def ok(self) -> bool:
-        return self.binary is not None
+        return self.files is not None
+
+
+@dataclass(frozen=True)
+class JavaRuntime:
+    """The JDK that javac belongs to: its `java` launcher, and the folders outside the
+    JDK that its files link to (Debian keeps `conf/` and `lib/security` in /etc)."""
+
+    java: str
+    home: str
+    linked_dirs: tuple[str, ...]
+
+
+@functools.cache
+def java_runtime() -> JavaRuntime:
+    javac, _extra = _toolchain(Language.JAVA)
+    home = os.path.dirname(os.path.dirname(javac))
+    java = os.path.join(home, "bin", "java")
+    if not os.access(java, os.X_OK):
+        raise UnsupportedLanguage(f"Java solutions need {java} beside {javac}, which is absent")
+    dirs: set[str] = set()
+    for folder, _subdirs, names in os.walk(home):
+        for name in names:
+            path = os.path.join(folder, name)
+            if os.path.islink(path):
+                target = os.path.realpath(path)
+                if not target.startswith(home + os.sep) and os.path.exists(target):
+                    dirs.add(os.path.dirname(target))
+    top = sorted(d for d in dirs if not any(d.startswith(o + os.sep) for o in dirs))
+    return JavaRuntime(java=java, home=home, linked_dirs=tuple(top))
 
 
 @functools.cache
@@ -87,7 +122,10 @@ def compile_solution(
     """Compile `source` in a fresh sandboxed work dir; the binary comes back as bytes."""
     spec = language.spec
     compiler, extra = _toolchain(language)
+    if language is Language.JAVA:
+        extra = (*extra, *java_runtime().linked_dirs)
     argv = compile_argv(language, compiler, settings)
+    java = language is Language.JAVA
     limits = Limits(
         time_s=spec.compile_time_s,
         memory_mb=spec.compile_memory_mb,
@@ -107,17 +145,45 @@ def compile_solution(
         RunSpec(
             job=job,
             limits=limits,
-            files={SOURCE_NAME + spec.extensions[0]: source.encode("utf-8", "surrogatepass")},
+            files={source_file(language): source.encode("utf-8", "surrogatepass")},
             wall_s=2 * spec.compile_time_s,
-            collect=(SOURCE_NAME,),
+            collect=(JAVA_CLASSES + "/",) if java else (SOURCE_NAME,),
         ),
         FRESH,
     )
     elapsed = time.monotonic() - started
-    binary = outcome.collected.get(SOURCE_NAME) or None
-    if outcome.exit_code == 0 and binary and not outcome.output_exceeded:
-        return Build(language, binary, compile_s=elapsed)
-    return Build(language, None, _ce_text(outcome, spec.compile_time_s), elapsed)
+    made = {name: data for name, data in outcome.collected.items() if data}
+    if outcome.exit_code == 0 and made and not outcome.output_exceeded:
+        missing = _missing_entry_point(language, made)
+        if missing:
+            return Build(language, None, missing, elapsed)
+        return Build(language, made, compile_s=elapsed)
+    text = _ce_text(outcome, spec.compile_time_s)
+    return Build(language, None, _explain_java(text) if java else text, elapsed)
+
+
+_JAVA_WRONG_FILE = re.compile(r"class (\w+) is public, should be declared in a file named")
+
+
+def _missing_entry_point(language: Language, made: dict[str, bytes]) -> str:
+    """A Java build without the class the judge runs: the one rule, said as a CE."""
+    if language is not Language.JAVA or f"{JAVA_CLASSES}/{JAVA_CLASS}.class" in made:
+        return ""
+    return (
+        f"Main.java:1: error: no class {JAVA_CLASS}: a Java solution is `public class "
+        f"{JAVA_CLASS}` with `public static void main(String[] args)`, in no package"
+    )
+
+
+def _explain_java(text: str) -> str:
+    """javac's complaint about a public class not named Main, with the rule first."""
+    m = _JAVA_WRONG_FILE.search(text)
+    if not m:
+        return text
+    return (
+        f"Main.java:1: error: the public class is {m.group(1)}: a Java solution's public "
+        f"class must be named {JAVA_CLASS} (`public class {JAVA_CLASS}`)\n{text}"
+    )
 
 
 def _ce_text(outcome: Any, time_s: float) -> str:
@@ -142,27 +208,68 @@ def _existing(paths: tuple[str, ...]) -> list[str]:
     return out
 
 
+JVM_STACK_MB = 64
+"""Each Java thread's stack (-Xss), main's included: deep recursion works (Codeforces' figure)."""
+
+
+def run_argv(build: Build, limits: Limits, args: tuple[str, ...] = ()) -> list[str]:
+    """The command line of one run, in the work dir holding the build's files."""
+    if build.language is not Language.JAVA:
+        return ["./" + SOURCE_NAME, *args]
+    heap = [f"-Xmx{int(limits.memory_mb)}m"] if limits.memory_mb > 0 else []
+    return [
+        java_runtime().java,
+        # one GC thread, no perf-data file in /tmp, no raising of the open-files limit
+        "-XX:+UseSerialGC",
+        "-XX:-UsePerfData",
+        "-XX:-MaxFDLimit",
+        # what the JVM reserves (not uses) besides the heap, kept within its allowance
+        "-XX:CompressedClassSpaceSize=64m",
+        "-XX:ReservedCodeCacheSize=64m",
+        f"-Xss{JVM_STACK_MB}m",
+        *heap,
+        "-cp",
+        JAVA_CLASSES,
+        JAVA_CLASS,
+        *args,
+    ]
+
+
 def binary_run_spec(
     build: Build, limits: Limits, stdin: bytes, *, wall_factor: float, args: tuple[str, ...] = ()
 ) -> RunSpec:
-    """How one test runs a compiled solution: the binary is copied into the run's work
-    dir and exec'd by the harness once every layer is in force."""
-    assert build.binary is not None
+    """How one test runs a compiled solution: the build's files are copied into the run's
+    work dir and the harness execs the binary (Java: the JVM on the classes) once every
+    layer is in force."""
+    assert build.files is not None
     spec = build.language.spec
     job: dict[str, Any] = {
         "mode": "exec",
-        "argv": ["./" + SOURCE_NAME, *args],
+        "argv": run_argv(build, limits, args),
         "allow_exec": True,
         "vm_bytes": spec.memory_allowance_mb << 20,
-        "stack_bytes": max(int(limits.memory_mb), 8) << 20,
         "execute_paths": _existing(LOADERS),
     }
+    env: dict[str, str] = {}
+    executables: tuple[str, ...] = ()
+    if build.language is Language.JAVA:
+        runtime = java_runtime()
+        job["execute_paths"] = [runtime.java, *job["execute_paths"]]
+        job["extra_read_paths"] = list(runtime.linked_dirs)
+        # glibc's per-thread malloc arenas reserve 64 MB of address space each
+        env["MALLOC_ARENA_MAX"] = "1"
+    else:
+        job["stack_bytes"] = max(int(limits.memory_mb), 8) << 20
+        executables = (SOURCE_NAME,)
     return RunSpec(
         job=job,
         limits=limits,
         stdin=stdin,
-        files={SOURCE_NAME: build.binary},
-        executables=(SOURCE_NAME,),
+        files=dict(build.files),
+        env=env,
+        executables=executables,
         wall_factor=wall_factor,
         oom_markers=spec.oom_markers,
+        rss_allowance_mb=spec.rss_allowance_mb,
+        crash_pattern=spec.crash_pattern,
     )

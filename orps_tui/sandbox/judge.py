@@ -270,14 +270,15 @@ class Judge:
 BUILDS_KEPT = 4
 
 
-_LOCATION = re.compile(r":(\d+):(\d+): (?:fatal )?error")
+_LOCATION = re.compile(r":(\d+)(?::(\d+))?: (?:fatal )?error")
 
 
 def compile_issue(text: str) -> SyntaxIssue:
     """A compiler's CE as the report's compile error: the first error's line and column
-    (g++ `file:L:C: error`; rustc ` --> file:L:C`), the compiler's first lines as text."""
+    (g++ `file:L:C: error`; javac `file:L: error`, column 1; rustc ` --> file:L:C`), the
+    compiler's first lines as text."""
     m = _LOCATION.search(text) or re.search(r"--> [^:\n]+:(\d+):(\d+)", text)
-    line, column = (int(m.group(1)), int(m.group(2))) if m else (1, 1)
+    line, column = (int(m.group(1)), int(m.group(2) or 1)) if m else (1, 1)
     return SyntaxIssue(line=line, column=column, message=text)
 
 

@@ -3,9 +3,10 @@
 
 Python is the default: the harness runs its source directly (warm fork server, per-line
 profiler, static metrics). Every other language is "compile once per solution, run the
-binary": the compiler runs in the sandbox with its own limits (compile.py), and each test
-execs the binary under the same layers as Python, plus what a native binary needs (one
-`execve` of that binary, Landlock execute rights on it and the dynamic loader).
+result": the compiler runs in the sandbox with its own limits (compile.py), and each test
+execs the binary (or, for Java, the JVM on the compiled classes) under the same layers as
+Python, plus what that program needs (one `execve`, Landlock execute rights on the binary
+or the JVM's launcher and the dynamic loader; for Java, reading the JDK's configuration).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class Language(StrEnum):
     PYTHON = "python"
     CPP = "cpp"
     RUST = "rust"
+    JAVA = "java"
 
     @property
     def spec(self) -> LanguageSpec:
@@ -59,10 +61,14 @@ class LanguageSpec:
     memory_allowance_mb: int = 32
     """Address space a native binary maps before it allocates anything (libc, the C++
     runtime, its stack): added to the problem's memory limit for RLIMIT_AS, as judges do."""
+    rss_allowance_mb: int = 0
+    """Peak RSS the runtime itself takes (the JVM): MLE is a peak over limit + this."""
     oom_markers: tuple[bytes, ...] = ()
     """What the language's runtime prints on stderr when an allocation fails."""
     install_hint: str = ""
     version_args: tuple[str, ...] = ("--version",)
+    crash_pattern: bytes = b""
+    """A regex on stderr whose group 1 names a runtime error (Java's uncaught exception)."""
 
     @property
     def compiled(self) -> bool:
@@ -71,6 +77,13 @@ class LanguageSpec:
 
 SOURCE_NAME = "solution"
 """A compiled solution's source is `solution<ext>` and its binary `solution` in the work dir."""
+JAVA_CLASS = "Main"
+"""The class a Java solution runs: `public class Main` (AtCoder's rule), in `Main.java`."""
+JAVA_CLASSES = "classes"
+"""Where javac writes the classes (the work dir's folder on the JVM's class path)."""
+JVM_RSS_ALLOWANCE_MB = 64
+"""The JVM's own peak RSS (about 36 MB for an empty Main on JDK 17, more once the JIT
+compiles), allowed on top of the memory limit, which is the heap's -Xmx."""
 
 LANGUAGES: dict[Language, LanguageSpec] = {
     Language.PYTHON: LanguageSpec(label="Python", extensions=(".py",)),
@@ -92,6 +105,21 @@ LANGUAGES: dict[Language, LanguageSpec] = {
         oom_markers=(b"memory allocation of",),
         install_hint="curl https://sh.rustup.rs -sSf | sh (rustup), or apt install rustc",
     ),
+    Language.JAVA: LanguageSpec(
+        label="Java",
+        extensions=(".java",),
+        compiler="javac",
+        flags_setting="java_flags",
+        compile_time_s=60.0,
+        compile_memory_mb=4096,  # address space: javac is a JVM, which reserves a lot
+        memory_allowance_mb=2048,
+        rss_allowance_mb=JVM_RSS_ALLOWANCE_MB,
+        oom_markers=(b"java.lang.OutOfMemoryError",),
+        install_hint="apt install default-jdk-headless (Debian/Ubuntu), dnf install "
+        "java-17-openjdk-devel, brew install openjdk",
+        version_args=("-version",),
+        crash_pattern=rb'Exception in thread "main" ([^\n]+)',
+    ),
 }
 
 
@@ -110,7 +138,14 @@ def language_for_path(path: str | os.PathLike[str], override: str | None = None)
     )
 
 
-_ALIASES = {"py": "python", "python3": "python", "c++": "cpp", "cxx": "cpp", "rs": "rust"}
+_ALIASES = {
+    "py": "python",
+    "python3": "python",
+    "c++": "cpp",
+    "cxx": "cpp",
+    "rs": "rust",
+    "java17": "java",
+}
 
 
 def parse_language(name: str) -> Language:
@@ -163,8 +198,20 @@ def compile_argv(
     language: Language, compiler: str, settings: JudgeSettings | None = None
 ) -> list[str]:
     """The compiler's command line, run in the work dir holding the source."""
-    source = SOURCE_NAME + language.spec.extensions[0]
+    if language is Language.JAVA:
+        # javac is a JVM too: a small heap, no perf-data file in /tmp, one GC thread
+        jvm = ["-J-Xmx1g", "-J-XX:+UseSerialGC", "-J-XX:-UsePerfData"]
+        flags = compile_flags(language, settings)
+        return [compiler, *jvm, *flags, "-d", JAVA_CLASSES, source_file(language)]
+    source = source_file(language)
     return [compiler, *compile_flags(language, settings), source, "-o", SOURCE_NAME]
+
+
+def source_file(language: Language) -> str:
+    """The name a solution's source gets in the compiler's work dir."""
+    if language is Language.JAVA:
+        return JAVA_CLASS + ".java"
+    return SOURCE_NAME + language.spec.extensions[0]
 
 
 def toolchain_version(language: Language) -> str | None:

@@ -107,6 +107,8 @@ class RunOutcome:
     """The first few KB of stderr (a compiler's first errors)."""
     collected: dict[str, bytes] = field(default_factory=dict)
     """The files `RunSpec.collect` named, read back from the work dir (a compiler's output)."""
+    runtime_error: str = ""
+    """An "exec" job: what `RunSpec.crash_pattern` found on stderr (Java's exception)."""
 
     @property
     def solution_cpu_s(self) -> float:
@@ -131,9 +133,14 @@ class RunSpec:
     """Files in `files` that get the execute bit and Landlock's execute right (an "exec"
     job: a compiled solution)."""
     collect: tuple[str, ...] = ()
-    """Work-dir files to read back into `RunOutcome.collected` before the dir is removed."""
+    """Work-dir files to read back into `RunOutcome.collected` before the dir is removed;
+    a name ending in `/` collects every file beneath that folder."""
     oom_markers: tuple[bytes, ...] = ()
     """An "exec" job: what its runtime prints on stderr when an allocation fails (MLE)."""
+    rss_allowance_mb: int = 0
+    """An "exec" job: peak RSS its runtime takes beyond the limit before it is MLE (the JVM)."""
+    crash_pattern: bytes = b""
+    """An "exec" job: a regex on stderr whose group 1 names its runtime error."""
 
     @property
     def wall_limit(self) -> float:
@@ -513,7 +520,7 @@ def _execute_in(base: str, spec: RunSpec, spawner: Spawner) -> RunOutcome:
         nofile=int(spec.job.get("nofile", NOFILE)),
         landlock=spec.landlock,
         seccomp=spec.seccomp,
-        read_paths=_readable(),
+        read_paths=[*_readable(), *spec.job.get("extra_read_paths", ())],
         write_paths=[work, *EXTRA_WRITE_FILES],
     )
     if job.get("mode") == "exec":
@@ -580,10 +587,8 @@ def _execute_in(base: str, spec: RunSpec, spawner: Spawner) -> RunOutcome:
             sampled_hwm = max(sampled_hwm, _proc_hwm_kb(child.pid, exec_name))
     status, cpu, wall = child.finish()
     ended = time.monotonic()
-    collected = {
-        name: _read_head(os.path.join(work, _check_name(name)), WORK_FILE_LIMIT)
-        for name in spec.collect
-    }
+    runtime_error = ""
+    collected = _collect(work, spec.collect)
 
     stdout_size = _size(paths["stdout"])
     if output_limit and stdout_size > output_limit:
@@ -615,9 +620,12 @@ def _execute_in(base: str, spec: RunSpec, spawner: Spawner) -> RunOutcome:
         floor_mb = floor_kb / 1024 + 1
         peak_mb = maxrss_mb if maxrss_mb > floor_mb else sampled_hwm / 1024
         wall = max(ended - float(record.get("exec_monotonic", ended - wall)), 0.0)
-        memory = (limits.memory_mb > 0 and peak_mb > limits.memory_mb) or any(
-            marker in stderr or marker in stderr_head for marker in spec.oom_markers
-        )
+        memory = (
+            limits.memory_mb > 0 and peak_mb > limits.memory_mb + spec.rss_allowance_mb
+        ) or any(marker in stderr or marker in stderr_head for marker in spec.oom_markers)
+        if spec.crash_pattern:
+            m = re.search(spec.crash_pattern, stderr_head) or re.search(spec.crash_pattern, stderr)
+            runtime_error = m.group(1).decode("utf-8", "replace").strip()[:200] if m else ""
     return RunOutcome(
         exit_code=None if sig else exit_code,
         signal=sig,
@@ -640,7 +648,28 @@ def _execute_in(base: str, spec: RunSpec, spawner: Spawner) -> RunOutcome:
         warm=getattr(child, "warm", False),
         stderr_head=stderr_head,
         collected=collected,
+        runtime_error=runtime_error,
     )
+
+
+def _collect(work: str, names: tuple[str, ...]) -> dict[str, bytes]:
+    """The files `names` asked for (a folder's: every file beneath it), by work-dir path."""
+    out: dict[str, bytes] = {}
+    for name in names:
+        path = os.path.join(work, _check_name(name))
+        if not name.endswith("/"):
+            out[name] = _read_head(path, WORK_FILE_LIMIT)
+            continue
+        total = 0
+        for folder, _dirs, files in os.walk(path, followlinks=False):
+            for file in files:
+                full = os.path.join(folder, file)
+                if os.path.islink(full) or total > WORK_DIR_LIMIT:
+                    continue
+                data = _read_head(full, WORK_FILE_LIMIT)
+                total += len(data)
+                out[os.path.relpath(full, work)] = data
+    return out
 
 
 # --- the generic entry point ------------------------------------------------------------------

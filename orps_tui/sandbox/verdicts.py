@@ -65,7 +65,11 @@ def _classify_run(
             return Verdict.UNAVAILABLE, message
         return Verdict.RE, message or how
     if outcome.signal is not None or outcome.exit_code != 0:
-        detail = record.get("message") if status in ("exception", "harness_error") else ""
+        detail = (
+            record.get("message")
+            if status in ("exception", "harness_error")
+            else outcome.runtime_error
+        )
         return Verdict.RE, f"{how}: {detail}" if detail else how
     if test.output is None and problem.checker.type is not CheckerType.CUSTOM:
         return Verdict.AC, "no expected output: any output is accepted"

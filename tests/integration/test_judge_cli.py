@@ -166,3 +166,17 @@ def test_a_cpp_solution_by_extension_and_by_lang(
     assert "unknown solution language '.txt'" in capsys.readouterr().err
     assert main(["judge", str(problem), str(sol), "--profile", "sample"]) == 2
     assert "profiler is Python's" in capsys.readouterr().err
+
+
+def test_a_java_solution_by_extension(
+    problem: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from orps_tui.sandbox.languages import Language
+    from tests.support.native_solutions import SOURCES, toolchain
+
+    toolchain(Language.JAVA)
+    sol = tmp_path / "Sum.java"  # the file's name is free: the class run is Main
+    sol.write_text(SOURCES[Language.JAVA]["sum"])
+    assert main(["judge", str(problem), str(sol), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["verdict"] == "AC" and data["language"] == "java"

@@ -69,8 +69,14 @@ def test_mle(language: Language) -> None:
 
 
 def test_re_names_the_signal_or_exit_code(language: Language) -> None:
-    report = run(stdio_problem(), language, "segfault", "public")
-    assert report.verdict is Verdict.RE and "SIGSEGV" in report.tests[0].message
+    if language is Language.JAVA:  # no segfault in Java: an uncaught exception, named
+        report = run(stdio_problem(), language, "throw", "public")
+        message = report.tests[0].message
+        assert report.verdict is Verdict.RE and "exit code 1" in message
+        assert "java.lang.ArrayIndexOutOfBoundsException" in message, message
+    else:
+        report = run(stdio_problem(), language, "segfault", "public")
+        assert report.verdict is Verdict.RE and "SIGSEGV" in report.tests[0].message
     report = run(stdio_problem(), language, "exit3", "public")
     assert report.verdict is Verdict.RE and report.tests[0].exit_code == 3
     assert "exit code 3" in report.tests[0].message
@@ -91,3 +97,59 @@ def test_ole(language: Language) -> None:
 def test_function_problems_stay_python(language: Language) -> None:
     with Judge(function_problem()) as j, pytest.raises(UnsupportedLanguage, match="Python"):
         j.run(SOURCES[language]["sum"], "all", language)
+
+
+@pytest.fixture
+def java() -> Language:
+    return toolchain(Language.JAVA)
+
+
+def test_java_runs_public_class_main_only(java: Language) -> None:
+    named = "public class Solution { public static void main(String[] a) {} }\n"
+    report = run_code(stdio_problem(), java, named)
+    assert report.verdict is Verdict.CE and report.compile_error is not None
+    assert "must be named Main" in report.compile_error.message
+    hidden = "class Solution { public static void main(String[] a) {} }\n"
+    report = run_code(stdio_problem(), java, hidden)
+    assert report.verdict is Verdict.CE and report.compile_error is not None
+    assert "no class Main" in report.compile_error.message
+
+
+def test_java_inner_classes_travel_with_main(java: Language) -> None:
+    code = (
+        "import java.util.*;\npublic class Main {\n  record P(long v) {}\n"
+        "  public static void main(String[] a) {\n    var sc = new Scanner(System.in);"
+        " List<P> ps = new ArrayList<>();\n    while (sc.hasNextLong()) ps.add(new P(sc.nextLong()));\n"
+        "    Comparator<P> c = new Comparator<>() { public int compare(P x, P y) "
+        "{ return Long.compare(x.v(), y.v()); } };\n    ps.sort(c);\n"
+        "    System.out.println(ps.stream().mapToLong(P::v).sum());\n  }\n}\n"
+    )
+    report = run_code(stdio_problem(), java, code)
+    assert report.verdict is Verdict.AC, report.tests[0].message
+
+
+def test_java_deep_recursion_and_threads(java: Language) -> None:
+    code = (
+        "public class Main {\n  static long depth(long n) { return n == 0 ? 0 : 1 + depth(n - 1); }\n"
+        "  public static void main(String[] a) throws Exception {\n"
+        "    long[] r = new long[1];\n    Thread t = new Thread(() -> r[0] = depth(200_000));\n"
+        "    t.start(); t.join();\n    var sc = new java.util.Scanner(System.in); long s = 0;\n"
+        "    while (sc.hasNextLong()) s += sc.nextLong();\n"
+        "    System.out.println(s + depth(200_000) - r[0]);\n  }\n}\n"
+    )
+    report = run_code(stdio_problem(), java, code)
+    assert report.verdict is Verdict.AC, report.tests[0].message
+
+
+def test_java_stack_overflow_is_named(java: Language) -> None:
+    code = "public class Main { static int f(int n) { return f(n + 1) + 1; }\n" + (
+        "  public static void main(String[] a) { System.out.println(f(0)); } }\n"
+    )
+    # 64 MB of frames, and the JIT's unwinding of them takes some 300 MB of native memory
+    report = run_code(stdio_problem(time_s=10.0, memory_mb=1024), java, code, "public")
+    assert report.verdict is Verdict.RE and "StackOverflowError" in report.tests[0].message
+
+
+def run_code(problem: Problem, language: Language, code: str, which: str = "all") -> JudgeReport:
+    with Judge(problem, jobs=2) as j:
+        return j.run(code, which, language)

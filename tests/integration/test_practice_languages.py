@@ -75,7 +75,7 @@ def test_practice_judges_a_cpp_file_and_records_its_language(tmp_path: Path) -> 
 async def test_the_editor_highlights_the_solutions_language() -> None:
     from textual.app import App, ComposeResult
 
-    from orps_tui.app.widgets.code_editor import code_editor
+    from orps_tui.app.widgets.code_editor import GRAMMARS, code_editor
 
     class Editors(App[None]):
         def compose(self) -> ComposeResult:
@@ -85,8 +85,7 @@ async def test_the_editor_highlights_the_solutions_language() -> None:
     async with Editors().run_test() as pilot:
         for language in Language:
             editor = pilot.app.query_one(f"#e-{language.value}")
-            grammar = {Language.RUST: "tree_sitter_rust", Language.CPP: "tree_sitter_cpp"}
-            module = grammar.get(language)
+            module = GRAMMARS.get(language)
             installed = module is None or _importable(module)
             assert editor.language == (language.value if installed else None)  # type: ignore[attr-defined]
 
@@ -95,3 +94,22 @@ def _importable(module: str) -> bool:
     import importlib.util
 
     return importlib.util.find_spec(module) is not None
+
+
+def test_practice_judges_a_java_file_end_to_end(tmp_path: Path) -> None:
+    java = toolchain(Language.JAVA)
+    problem = find_problem("warm-streak")
+    path = ensure_solution(problem, language=java)
+    assert path.suffix == ".java" and "public class Main" in path.read_text()
+    assert solution_language(path) is Language.JAVA and last_solution(problem.id) == path
+    with History(tmp_path / "h.sqlite3") as history:
+        pj = PracticeJudge(problem, history=history, warm=False, language=java)
+        try:
+            judged = pj.judge(path.read_text())  # the template compiles and runs
+            assert judged.report.verdict.value not in ("CE", "RE"), judged.report.tests[0]
+            judged = pj.judge("public class Main { void main() { int x = ; } }\n")
+            assert judged.report.verdict.value == "CE" and judged.report.language == "java"
+        finally:
+            pj.close()
+        rows = history.attempts(problem.id)
+    assert [r.language for r in rows] == ["java", "java"]

@@ -701,3 +701,196 @@ def test_cpp_memory_bomb_and_output_flood() -> None:
     assert report.verdict is Verdict.OLE
     assert len(report.tests[0].output_head) <= 64 * 1024
     assert len(report.tests[0].stderr_tail) <= 4096
+
+
+# --- the same attacks from Java (the JVM the harness execs) and from Rust ---
+def hostile_compiled(language: Language, code: str, **limits: float) -> JudgeReport:
+    """Compile and judge `code` on the public test; the report comes back in bounded time."""
+    toolchain(language)
+    problem = stdio_problem(**limits)  # type: ignore[arg-type]
+    started = time.monotonic()
+    with Judge(problem, jobs=1) as j:
+        report = j.run(code, "public", language)
+    assert time.monotonic() - started < 3 * problem.limits.time_s + 1 + 60  # + the compile
+    assert report.total == 1
+    assert report.verdict is not Verdict.CE, report.compile_error
+    return report
+
+
+def java_main(body: str, imports: str = "import java.io.*;\nimport java.util.*;\n") -> str:
+    return imports + (
+        "public class Main {\n  public static void main(String[] args) throws Exception {\n"
+        f"{body}\n  }}\n}}\n"
+    )
+
+
+RUST_HEAD = "use std::io::Write;\n"
+
+
+@needs_seccomp
+def test_java_process_builder_bomb_and_shell(tmp_path: Path) -> None:
+    marker = tmp_path / "spawned"
+    code = java_main(
+        "int made = 0; String err = \"\";\n"
+        "for (int i = 0; i < 200; i++) {\n"
+        "  try { new ProcessBuilder(\"java\", \"-cp\", \"classes\", \"Main\").start(); made++; }\n"
+        "  catch (IOException e) { err = e.getMessage(); }\n}\n"
+        'System.out.println("started " + made + " " + err);\n'
+        "try { Runtime.getRuntime().exec(new String[]{\"/bin/sh\", \"-c\", "
+        f'"touch {marker}"}}); System.out.println("shell ran"); }}\n'
+        'catch (IOException e) { System.out.println("shell denied " + e.getMessage()); }\n'
+    )
+    report = hostile_compiled(Language.JAVA, code, time_s=2.0)
+    out = report.tests[0].output_head
+    assert "started 0" in out and "shell denied" in out, out
+    assert not marker.exists()
+
+
+@needs_seccomp
+def test_rust_process_bomb_and_shell(tmp_path: Path) -> None:
+    marker = tmp_path / "spawned"
+    code = (
+        "use std::process::Command;\nfn main(){let mut made=0;\n"
+        "let me=std::env::current_exe().unwrap();\n"
+        "for _ in 0..200 { if Command::new(&me).spawn().is_ok() { made+=1; } }\n"
+        'println!("started {}", made);\n'
+        f'match Command::new("/bin/sh").arg("-c").arg("touch {marker}").status() {{\n'
+        ' Ok(_)=>println!("shell ran"), Err(e)=>println!("shell denied {}", e) }}\n'
+    )
+    report = hostile_compiled(Language.RUST, code, time_s=2.0)
+    out = report.tests[0].output_head
+    assert "started 0" in out and "shell denied" in out, out
+    assert not marker.exists()
+
+
+@needs_seccomp
+@pytest.mark.parametrize("language", [Language.JAVA, Language.RUST], ids=["java", "rust"])
+def test_compiled_sockets_reach_nothing(language: Language) -> None:
+    tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        tcp.bind(("127.0.0.1", 0))
+        tcp.listen(8)
+        port = tcp.getsockname()[1]
+        if language is Language.JAVA:
+            code = java_main(
+                f'try (var s = new java.net.Socket("127.0.0.1", {port})) {{\n'
+                '  s.getOutputStream().write("leak".getBytes()); System.out.println("connected");\n'
+                '} catch (IOException e) { System.out.println("socket " + e); }'
+            )
+        else:
+            code = (
+                RUST_HEAD + "fn main(){match std::net::TcpStream::connect"
+                f'(("127.0.0.1", {port})) {{\n'
+                ' Ok(mut s)=>{let _=s.write_all(b"leak");println!("connected");}\n'
+                ' Err(e)=>println!("socket {}", e)}}\n'
+            )
+        report = hostile_compiled(language, code)
+        assert "socket" in report.tests[0].output_head, report.tests[0]
+        tcp.settimeout(0.3)
+        with pytest.raises(TimeoutError):
+            tcp.accept()
+    finally:
+        tcp.close()
+
+
+@needs_landlock
+@pytest.mark.parametrize("language", [Language.JAVA, Language.RUST], ids=["java", "rust"])
+def test_compiled_no_writes_outside_the_work_dir(language: Language, tmp_path: Path) -> None:
+    targets = [tmp_path / "pwned.txt", Path("/tmp") / f"orps-pwned-{secrets.token_hex(4)}"]
+    if language is Language.JAVA:
+        code = java_main(
+            "".join(
+                f'try (var w = new FileWriter("{t}")) {{ w.write("x"); }} '
+                'catch (IOException e) { System.out.println("denied " + e.getMessage()); }\n'
+                for t in targets
+            )
+            + 'try (var w = new FileWriter("inside.txt")) { w.write("fine"); }\n'
+        )
+    else:
+        code = (
+            "fn main(){\n"
+            + "".join(
+                f'if let Err(e)=std::fs::write("{t}","x"){{println!("denied {{}}",e);}}\n'
+                for t in targets
+            )
+            + 'std::fs::write("inside.txt","fine").unwrap();}\n'
+        )
+    report = hostile_compiled(language, code)
+    assert report.tests[0].exit_code == 0, report.tests[0]  # writing inside works
+    lines = report.tests[0].output_head.splitlines()
+    assert sum(line.startswith("denied") for line in lines) == 2, lines
+    for target in targets:
+        assert not target.exists(), f"{target} was written"
+
+
+@needs_landlock
+@pytest.mark.parametrize("language", [Language.JAVA, Language.RUST], ids=["java", "rust"])
+def test_compiled_a_secret_stays_secret(language: Language) -> None:
+    secret_value = f"orps-secret-value-{secrets.token_hex(8)}"
+    secret = Path.home() / f"orps-secret-{secrets.token_hex(4)}"
+    secret.write_text(secret_value)
+    try:
+        if language is Language.JAVA:
+            code = java_main(
+                f'try {{ String s = new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of("{secret}")));\n'
+                "  System.out.println(s); System.err.println(s); }\n"
+                'catch (IOException e) { System.out.println("denied " + e); }'
+            )
+        else:
+            code = (
+                f'fn main(){{match std::fs::read_to_string("{secret}") {{\n'
+                ' Ok(s)=>{println!("{}",s);eprintln!("{}",s);}\n'
+                ' Err(e)=>println!("denied {}",e)}}\n'
+            )
+        report = hostile_compiled(language, code)
+        assert "denied" in report.tests[0].output_head, report.tests[0]
+        assert secret_value not in report_text(report)
+        if language is Language.RUST:  # read at compile time
+            toolchain(language)
+            with Judge(stdio_problem(), jobs=1) as j:
+                report = j.run(
+                    f'fn main(){{println!("{{}}", include_str!("{secret}"));}}\n', "public", language
+                )
+            assert report.verdict is Verdict.CE
+            assert secret_value not in report_text(report)
+    finally:
+        secret.unlink()
+
+
+@pytest.mark.parametrize("language", [Language.JAVA, Language.RUST], ids=["java", "rust"])
+def test_compiled_memory_bomb_and_output_flood(language: Language) -> None:
+    if language is Language.JAVA:
+        bombs = [
+            java_main(
+                "var v = new ArrayList<byte[]>();\n"
+                "for (;;) { byte[] b = new byte[10 << 20]; Arrays.fill(b, (byte) 1); v.add(b); }"
+            ),
+            java_main(  # off the heap
+                "var v = new ArrayList<java.nio.ByteBuffer>();\n"
+                "for (;;) { var b = java.nio.ByteBuffer.allocateDirect(10 << 20);\n"
+                "  for (int i = 0; i < b.capacity(); i += 4096) b.put(i, (byte) 1); v.add(b); }"
+            ),
+        ]
+        flood = java_main(
+            "var out = new PrintStream(new FileOutputStream(FileDescriptor.out), false);\n"
+            'for (;;) { out.print("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"); '
+            'System.err.print("yyyyyyyyyyyyyyyy"); }'
+        )
+    else:
+        bombs = [
+            "fn main(){let mut v:Vec<Vec<u8>>=Vec::new();loop{v.push(vec![1u8;10<<20]);}}\n"
+        ]
+        flood = (
+            RUST_HEAD + "fn main(){let o=std::io::stdout();let mut o=o.lock();"
+            'loop{let _=o.write_all(b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");'
+            'eprint!("yyyyyyyyyyyyyyyy");}}\n'
+        )
+    allowance = language.spec.rss_allowance_mb
+    for bomb in bombs:
+        report = hostile_compiled(language, bomb, memory_mb=64, time_s=3.0)
+        assert report.verdict is Verdict.MLE, report.tests[0]
+        assert report.tests[0].peak_rss_mb < 64 + allowance + 64
+    report = hostile_compiled(language, flood, time_s=2.0, output_kb=64)
+    assert report.verdict is Verdict.OLE
+    assert len(report.tests[0].output_head) <= 64 * 1024
+    assert len(report.tests[0].stderr_tail) <= 4096

@@ -98,3 +98,25 @@ def test_the_cli_takes_each_programs_language_from_its_extension(
     )
     out = capsys.readouterr().out
     assert code == 1 and "FOUND a difference" in out
+
+
+JAVA_GEN = (
+    "public class Main { public static void main(String[] a) {"
+    " long s = Long.parseLong(a[0]) * 1103515245L + 12345L;"
+    ' System.out.println(((s >> 16) % 6) + " " + ((s >> 8) % 6)); } }\n'
+)
+
+
+def test_java_solution_and_generator_agree_with_a_python_brute() -> None:
+    java = toolchain(Language.JAVA)
+    result = StressRunner(
+        stdio_problem(),
+        SOURCES[java]["sum"],
+        JAVA_GEN,
+        PY_BRUTE,
+        n=5,
+        seed=1,
+        languages={"solution": java, "generator": java},
+    ).run()
+    assert result.status is StressStatus.AGREED, result.message
+    assert result.iterations == 5

@@ -7,7 +7,14 @@ import pytest
 
 from orps_tui.sandbox.languages import Language, compiler_path
 
-COMPILED = [Language.CPP, Language.RUST]
+
+def _java(body: str, *, throws: bool = False) -> str:
+    """`body` as the main method of `public class Main`."""
+    clause = " throws Exception" if throws else ""
+    return f"public class Main {{\n  public static void main(String[] a){clause} {{\n    {body}\n  }}\n}}\n"
+
+
+COMPILED = [Language.CPP, Language.RUST, Language.JAVA]
 
 SOURCES: dict[Language, dict[str, str]] = {
     Language.CPP: {
@@ -53,6 +60,27 @@ SOURCES: dict[Language, dict[str, str]] = {
         "exit3": 'fn main(){println!("6");std::process::exit(3);}\n',
         "syntax": "fn main(){ let x = ; }\n",
         "flood": 'fn main(){loop{println!("yyyyyyyyyyyyyyyy");}}\n',
+    },
+    Language.JAVA: {
+        "sum": _java(
+            "var in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in));"
+            "long s = 0; String line; while ((line = in.readLine()) != null)"
+            ' for (String w : line.trim().split("\\\\s+")) if (!w.isEmpty()) s += Long.parseLong(w);'
+            "System.out.println(s);",
+            throws=True,
+        ),
+        "sum_plus_one": _java(
+            "var sc = new java.util.Scanner(System.in); long s = 0;"
+            "while (sc.hasNextLong()) s += sc.nextLong(); System.out.println(s + 1);"
+        ),
+        "spin": "public class Main { static volatile long x; "
+        "public static void main(String[] a) { for (;;) x++; } }\n",
+        "sleep": _java("Thread.sleep(60_000);", throws=True),
+        "alloc": _java("byte[] v = new byte[300 << 20]; v[12345] = 1; System.out.println(v[12345]);"),
+        "throw": _java("int[] v = new int[1]; v[5] = 1;"),
+        "exit3": _java('System.out.println("6"); System.exit(3);'),
+        "syntax": "public class Main { public static void main(String[] a) { int x = ; } }\n",
+        "flood": _java('for (;;) System.out.println("yyyyyyyyyyyyyyyy");'),
     },
 }
 

@@ -26,8 +26,10 @@ def test_the_extension_decides_unless_overridden() -> None:
     assert language_for_path("main.rs") is Language.RUST
     assert language_for_path("sol.txt", "c++") is Language.CPP
     assert language_for_path("sol.py", "rust") is Language.RUST
+    assert language_for_path("Main.java") is Language.JAVA
+    assert language_for_path("sol.txt", "java") is Language.JAVA
     with pytest.raises(UnsupportedLanguage, match=r"accepted: Python \(\.py\), C\+\+"):
-        language_for_path("sol.java")
+        language_for_path("sol.kt")
     with pytest.raises(UnsupportedLanguage, match="unknown language 'cobol'"):
         language_for_path("sol.py", "cobol")
 
@@ -59,6 +61,8 @@ def test_a_compiler_error_names_its_line_and_column() -> None:
     )
     issue = compile_issue(gcc)
     assert (issue.line, issue.column) == (3, 13) and issue.message == gcc
+    javac = "Main.java:4: error: ';' expected\n        int x = 1\n                 ^\n1 error\n"
+    assert (compile_issue(javac).line, compile_issue(javac).column) == (4, 1)
     rustc = "error: expected expression, found `;`\n --> solution.rs:1:20\n  |\n"
     assert (compile_issue(rustc).line, compile_issue(rustc).column) == (1, 20)
     assert (compile_issue("ld: cannot find -lfoo").line, 1) == (1, 1)
@@ -77,3 +81,22 @@ def test_doctor_lists_toolchains_and_how_to_install_a_missing_one(
     assert missing["language C++"].status == "warn"
     assert "apt install g++" in missing["language C++"].fix
     assert "rustup" in missing["language Rust"].fix
+    assert "jdk" in missing["language Java"].fix
+
+
+def test_java_is_compiled_into_classes_and_run_as_main_with_the_heap_at_the_limit() -> None:
+    argv = compile_argv(Language.JAVA, "/jdk/bin/javac")
+    assert argv[0] == "/jdk/bin/javac" and argv[-3:] == ["-d", "classes", "Main.java"]
+    assert "-encoding" in argv and "-J-XX:-UsePerfData" in argv
+    settings = JudgeSettings(java_flags="-g -Xlint:none")
+    assert compile_argv(Language.JAVA, "javac", settings)[-5:-3] == ["-g", "-Xlint:none"]
+    if shutil.which("javac") is None:
+        pytest.skip("javac is not installed: no Java run command line")
+    from orps_tui.problems.model import Limits
+    from orps_tui.sandbox.compile import Build, java_runtime, run_argv
+
+    build = Build(Language.JAVA, {"classes/Main.class": b""})
+    run = run_argv(build, Limits(time_s=1.0, memory_mb=200), ("x",))
+    assert run[0] == java_runtime().java and run[-4:] == ["-cp", "classes", "Main", "x"]
+    assert "-Xmx200m" in run and "-XX:+UseSerialGC" in run
+    assert not any(arg.startswith("-Xmx") for arg in run_argv(build, Limits(memory_mb=0)))

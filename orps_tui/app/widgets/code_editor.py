@@ -43,9 +43,17 @@ def code_editor(language: Language, editor_id: str) -> TextArea:
     return editor
 
 
+GRAMMARS = {
+    Language.RUST: "tree_sitter_rust",
+    Language.CPP: "tree_sitter_cpp",
+    Language.JAVA: "tree_sitter_java",
+}
+"""The tree-sitter wheel of each language's grammar (the `languages` extra)."""
+
+
 def _register(editor: TextArea, language: Language) -> str | None:
     """Register the grammar of `language` with `editor`; its name, or None if absent."""
-    module_name = {Language.RUST: "tree_sitter_rust", Language.CPP: "tree_sitter_cpp"}.get(language)
+    module_name = GRAMMARS.get(language)
     if module_name is None:
         return None
     try:
