@@ -23,7 +23,9 @@ install: $(VENV)/.installed
 run: install
 	$(BIN)/orps $(ARGS)
 
+# Two workers (pytest-xdist), a test file each at a time: the suite waits on subprocesses,
+# sandboxes and sleeps as much as it computes, so two halve the time on a 2-core machine.
 test: install
 	$(BIN)/ruff check orps_tui tests bench tools
 	$(BIN)/mypy
-	$(BIN)/pytest -q $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n 2 --dist loadfile $(PYTEST_ARGS)

@@ -254,11 +254,6 @@ def run(args: argparse.Namespace) -> int:
         problem, uri, engine = _launch(args, settings)
     except LaunchError as exc:
         raise CliError(str(exc)) from None
-    from orps_tui.problems.statement import missing_statement_note
-
-    note = missing_statement_note(problem)
-    if note is not None:
-        print(f"warning: {note}", file=sys.stderr)
     model, judge, config = engine.model, engine.judge, engine.config
     assert engine.session is not None
     session = engine.session
@@ -301,6 +296,7 @@ def _launch(args: argparse.Namespace, settings: Any) -> tuple[Problem, str, Sear
         saved, problem = launch.load_resumable(args.resume)
         if args.problem and args.problem not in (problem.id, str(saved.problem_file)):
             raise launch.LaunchError(f"--resume continues {problem.id!r}; leave PROBLEM out")
+        _warn_if_no_statement(problem)
         uri = args.model or saved.model
         config = launch.resume_config(saved, config_overrides(args))
         model = open_model_or_fail(uri, settings)
@@ -310,12 +306,22 @@ def _launch(args: argparse.Namespace, settings: Any) -> tuple[Problem, str, Sear
     if not args.problem:
         raise launch.LaunchError("give a PROBLEM (a path or a starter-set id), or --resume SESSION")
     problem = find_problem_or_fail(args.problem)
+    _warn_if_no_statement(problem)
     uri = args.model or settings.model.default
     config = launch.search_config(settings, **config_overrides(args))
     model = open_model_or_fail(uri, settings)
     engine = launch.new_search(problem, config, model=model,
                                judge=make_judge(problem, settings), model_uri=uri)
     return problem, uri, engine
+
+
+def _warn_if_no_statement(problem: Problem) -> None:
+    """Said before anything else starts: the model would read only the tests."""
+    from orps_tui.problems.statement import missing_statement_note
+
+    note = missing_statement_note(problem)
+    if note is not None:
+        print(f"warning: {note}", file=sys.stderr)
 
 
 def answer_passed(result: SearchResult) -> bool:

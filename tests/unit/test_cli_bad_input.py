@@ -143,7 +143,7 @@ def test_stress_with_a_binary_solution(tmp_path: Path, capsys: pytest.CaptureFix
     gen = tmp_path / "gen.py"
     gen.write_text("print(1)\n")
     assert main(["stress", "clock-angle", str(binary), "--gen", str(gen)]) == 2
-    assert "not UTF-8 text; is it a Python file?" in capsys.readouterr().err
+    assert "not UTF-8 text; is it a source file?" in capsys.readouterr().err
 
 
 def test_a_data_dir_that_is_a_file_is_one_line_naming_it(
