@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
 from orps_tui.app.screens.text_dialog import dialog_bindings
+from orps_tui.app.widgets.budget_form import whole_number
 from orps_tui.search.events import SetBudget
 
 
@@ -73,12 +74,9 @@ class BudgetModal(ModalScreen[SetBudget | None]):
             if not raw and name == "max_calls":
                 values[name] = None
                 continue
-            try:
-                value = int(raw)
-            except ValueError:
-                return f"{label}: `{raw}` is not a whole number"
-            if not low <= value <= high:
-                return f"{label}: must be between {low} and {high}"
+            value = whole_number(raw, label, low, high)
+            if isinstance(value, str):
+                return value
             values[name] = value
         return SetBudget(**values)  # type: ignore[arg-type]
 

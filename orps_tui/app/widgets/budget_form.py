@@ -49,12 +49,21 @@ class BudgetForm(Vertical):
         """The budget, or one line saying which field is wrong."""
         values: dict[str, int] = {}
         for name, label, low, high in FIELDS:
-            raw = self.query_one(f"#budget-{name}", Input).value.strip()
-            try:
-                value = int(raw)
-            except ValueError:
-                return f"{label}: `{raw}` is not a whole number"
-            if not low <= value <= high:
-                return f"{label}: must be between {low} and {high}"
+            value = whole_number(self.query_one(f"#budget-{name}", Input).value, label, low, high)
+            if isinstance(value, str):
+                return value
             values[name] = value
         return Budget(**values)
+
+
+def whole_number(raw: str, label: str, low: int, high: int) -> int | str:
+    """A budget field's value, or one line saying what is wrong with it (every budget form
+    reads its fields by this rule)."""
+    raw = raw.strip()
+    try:
+        value = int(raw)
+    except ValueError:
+        return f"{label}: `{raw}` is not a whole number"
+    if not low <= value <= high:
+        return f"{label}: must be between {low} and {high}"
+    return value
