@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
+from orps_tui.app.screens.form_dialog import FormDialog
 from orps_tui.app.screens.text_dialog import dialog_bindings
 from orps_tui.app.widgets.budget_form import whole_number
 from orps_tui.search.events import SetBudget
@@ -36,7 +36,7 @@ _FIELDS = (
 )
 
 
-class BudgetModal(ModalScreen[SetBudget | None]):
+class BudgetModal(FormDialog[SetBudget]):
     BINDINGS = dialog_bindings("Apply")
 
     def __init__(self, now: BudgetNow) -> None:
@@ -66,7 +66,7 @@ class BudgetModal(ModalScreen[SetBudget | None]):
     def on_mount(self) -> None:
         self.query_one("#budget-rounds", Input).focus()
 
-    def budget(self) -> SetBudget | str:
+    def value(self) -> SetBudget | str:
         """The command, or one line saying which field is wrong."""
         values: dict[str, int | None] = {}
         for name, label, low, high in _FIELDS:
@@ -80,21 +80,5 @@ class BudgetModal(ModalScreen[SetBudget | None]):
             values[name] = value
         return SetBudget(**values)  # type: ignore[arg-type]
 
-    def action_submit(self) -> None:
-        result = self.budget()
-        if isinstance(result, str):
-            self.notify(result, severity="warning")
-            return
-        self.dismiss(result)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_submit()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "ok":
-            self.action_submit()
-        else:
-            self.action_cancel()

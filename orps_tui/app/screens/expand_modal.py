@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, TextArea
 
+from orps_tui.app.screens.form_dialog import FormDialog
 from orps_tui.app.screens.text_dialog import dialog_bindings
 from orps_tui.config import SETTING_BOUNDS
 from orps_tui.search.events import ExpandNow
 from orps_tui.search.steering import expand_settings_problem
 
 
-class ExpandModal(ModalScreen[ExpandNow | None]):
+class ExpandModal(FormDialog[ExpandNow]):
     BINDINGS = dialog_bindings("Expand")
 
     def __init__(self, node_id: int, samples: int, temperature: float) -> None:
@@ -42,7 +42,7 @@ class ExpandModal(ModalScreen[ExpandNow | None]):
     def on_mount(self) -> None:
         self.query_one("#expand-samples", Input).focus()
 
-    def command(self) -> ExpandNow | str:
+    def value(self) -> ExpandNow | str:
         """The command, or one line saying which field is wrong."""
         raw_k = self.query_one("#expand-samples", Input).value.strip()
         raw_t = self.query_one("#expand-temperature", Input).value.strip()
@@ -60,19 +60,3 @@ class ExpandModal(ModalScreen[ExpandNow | None]):
                             instruction=instruction)
         why = expand_settings_problem(command)
         return why if why is not None else command
-
-    def action_submit(self) -> None:
-        result = self.command()
-        if isinstance(result, str):
-            self.notify(result, severity="warning")
-            return
-        self.dismiss(result)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "ok":
-            self.action_submit()
-        else:
-            self.action_cancel()
