@@ -408,6 +408,11 @@ class SearchEngine(SteeringMixin):
         settled = self._settled_round == self.stats.round
         current = self.stats.round + 1 if settled else self.stats.round
         self._round_cap = None if more else current
+        if self.session is not None:
+            from orps_tui.search.session import Continuation
+
+            self.session.continued(Continuation(current, self._round_cap,
+                                                max(self.tree.nodes, default=-1) + 1))
         if settled:
             self._round_ids = []
             parents = self._last_kept if more and current <= self.config.rounds else []
@@ -919,10 +924,19 @@ class SearchEngine(SteeringMixin):
         self.stats.round = current
         in_round = [n for n in self.tree.nodes.values() if n.round == current]
         self._round_ids = [n.id for n in in_round]
-        if current > self.config.rounds and not in_round:
+        went_on = saved.continuation
+        last_allowed = self.config.rounds
+        if went_on is not None:  # it was continued by a person: keep to what was asked
+            self._round_cap = went_on.round_cap
+            if went_on.round_cap is not None:
+                last_allowed = min(last_allowed, went_on.round_cap - 1)
+            if went_on.round == current:  # a Stop had cancelled these before: they stay so
+                in_round = [n for n in in_round if n.id >= went_on.first_node
+                            or n.state is not NodeState.CANCELLED]
+        if current > last_allowed and not in_round:
             self._stop_reason = StopReason.BUDGET
             return True
-        if current > self.config.rounds:
+        if current > last_allowed:
             pass  # a continued search's extra round: only the nodes a person asked for
         elif current == 0:
             missing = self.config.samples - len([n for n in in_round if n.parent_id is None])

@@ -281,6 +281,12 @@ class SessionWriter:
     def round(self, round_no: int, kept: list[int]) -> None:
         self._write({"type": "round", "round": round_no, "kept": kept})
 
+    def continued(self, continuation: Continuation) -> None:
+        """A finished search goes on (see `Continuation`)."""
+        self._write({"type": "continued", "round": continuation.round,
+                     "round_cap": continuation.round_cap,
+                     "first_node": continuation.first_node})
+
     def finished(self, answer_id: int | None, reason: str, hidden: JudgeReport | None,
                  stats: SearchStats, message: str) -> None:
         self._write({"type": "finished", "answer_id": answer_id, "reason": reason,
@@ -317,6 +323,19 @@ def _copy_problem(problem: Problem, directory: Path) -> str | None:
 # ---- reading --------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Continuation:
+    """A finished search continued by a person (a second `run()`): it works in `round`,
+    ends after `round_cap` unless that is None (more rounds or calls were given), and the
+    nodes from `first_node` on are its own. A resume of a continuation killed part-way
+    keeps to what was asked: no beam of its own in a capped round, and the nodes a Stop
+    had cancelled before it stay cancelled."""
+
+    round: int
+    round_cap: int | None
+    first_node: int
+
+
 @dataclass
 class LoadedSession:
     """A session read back: the tree (nodes in flight at the end are left busy), the
@@ -333,6 +352,8 @@ class LoadedSession:
     last_wall_s: float = 0.0
     """The search's running time in its last `finished` record (even one a resume
     followed); 0 when it never wrote one."""
+    continuation: Continuation | None = None
+    """The continuation it was in when it stopped without an end record, if any."""
 
     @property
     def elapsed_s(self) -> float:
@@ -445,8 +466,15 @@ def load_session(path: Path | str) -> LoadedSession:
                 command = command_from_dict(record)
                 if command is not None:
                     loaded.commands.append(command)
+            elif kind == "continued":
+                cap = record.get("round_cap")
+                loaded.continuation = Continuation(int(record["round"]),
+                                                   None if cap is None else int(cap),
+                                                   int(record["first_node"]))
             elif kind == "finished":
                 loaded.finished = record
+                if not resumable(record):
+                    loaded.continuation = None
                 loaded.last_wall_s = float((record.get("stats") or {}).get("wall_s", 0.0))
             elif kind == "resumed":
                 loaded.finished = None

@@ -226,6 +226,44 @@ async def test_home_lists_sessions_by_what_opening_them_does(saved_session: Path
         assert labels[str(saved_session)].startswith("review")
 
 
+async def test_v_opens_a_resumable_session_read_only(tmp_path: Path) -> None:
+    """Enter resumes a session quit mid-search; `v` in the home list only reads it: review
+    state, no engine, and the session file is left as it was."""
+    from textual.widgets import OptionList
+
+    from orps_tui.problems.load import load_problem
+
+    problem = load_problem(write_problem(sample_problem(), tmp_path / "add-two-c.toml"))
+    quit_midway = build_link(problem, "scripted:test", Budget(2, 1, 1, 1), Settings(),
+                             model=scripted(delay_s=0.05), judge=real_judge(problem))
+    task = asyncio.create_task(quit_midway.engine.run())
+    while not quit_midway.engine.tree.nodes:
+        await asyncio.sleep(0.01)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert quit_midway.session_path is not None
+    files = {f: f.read_bytes() for f in quit_midway.session_path.iterdir() if f.is_file()}
+
+    app = OrpsApp(Settings())
+    async with app.run_test(size=SIZE) as pilot:
+        sessions = app.screen.query_one("#session-list", OptionList)
+        await wait_for(pilot, lambda: sessions.option_count == 1
+                       and sessions.get_option_at_index(0).id is not None, what="the session")
+        assert str(sessions.get_option_at_index(0).prompt).startswith("resume")
+        sessions.focus()
+        sessions.highlighted = 0
+        await pilot.press("v")
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen), what="review")
+        screen = app.screen
+        assert isinstance(screen, SearchScreen)
+        assert screen.link.read_only and screen.link.engine is None
+        assert screen.state is ScreenState.REVIEW
+        await pilot.pause()
+    assert {f: f.read_bytes() for f in quit_midway.session_path.iterdir()
+            if f.is_file()} == files
+
+
 async def test_live_and_review_headers_give_the_same_figures(tmp_path: Path) -> None:
     """warm-streak: live `8/8 calls`, saved `llm_calls: 8`, review `4 calls` (failed and
     cancelled calls were counted live but not recorded). Every figure has one source."""

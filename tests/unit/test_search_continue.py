@@ -4,6 +4,8 @@ them, in the same session file, and the session reloads with the new nodes."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 
 from orps_tui.search import events as ev
@@ -148,3 +150,50 @@ async def test_a_finished_session_reopened_continues_like_the_engine_that_wrote_
     reloaded = load_session(directory)
     assert len(reloaded.tree) == 3 and not reloaded.resumable
     assert reloaded.tree[2].parent_id == (first.answer_id or 0)
+
+
+async def test_a_continuation_cut_short_resumes_only_what_was_asked() -> None:
+    """A search stopped in round 1 of 5, continued with one expansion and quit during it:
+    resumed, it finishes that expansion and ends; it neither runs rounds 2-5 nor brings
+    back the nodes the Stop had cancelled."""
+    model = ScriptedModel(programmer=WRONG, critic=critic_json(3), chunk_delay_s=0.002)
+    engine = _engine(model, samples=2, beam=1, rounds=5)
+
+    def stop_in_round_one(e: ev.Event) -> None:
+        if isinstance(e, ev.NodeAdded) and engine.tree[e.node_id].round == 1:
+            engine.send(ev.Stop())
+
+    unsubscribe = engine.subscribe(stop_in_round_one)
+    assert (await engine.run()).reason == "stopped"
+    unsubscribe()
+    stopped = {n.id for n in engine.tree.nodes.values() if n.state is NodeState.CANCELLED}
+    assert stopped  # the Stop cut round 1 short
+    before = len(engine.tree)
+    engine.send(ev.ExpandNow(0, samples=1))
+    task = asyncio.create_task(engine.run())
+
+    def quit_when_generating(e: ev.Event) -> None:
+        if isinstance(e, ev.TextStreamed) and e.node_id >= before:
+            task.cancel()
+
+    engine.subscribe(quit_when_generating)
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    assert engine.session is not None
+    saved = load_session(engine.session.directory)
+    assert saved.resumable and saved.continuation is not None
+    assert (saved.continuation.round, saved.continuation.round_cap) == (1, 1)
+    assert saved.continuation.first_node == before
+
+    problem = sample_problem()
+    resumed = SearchEngine(problem, model, judge=FakeJudge(problem), config=saved.config,
+                           session=SessionWriter.append_to(saved.directory), restore=saved)
+    result = await resumed.run()
+    assert result.stats.round == 1 and result.reason == "budget"
+    assert max(n.round for n in resumed.tree.nodes.values()) == 1
+    assert len(resumed.tree) == before + 1
+    new = resumed.tree[before]
+    assert new.parent_id == 0 and new.state not in (NodeState.PENDING, NodeState.CANCELLED)
+    assert {n.id for n in resumed.tree.nodes.values()
+            if n.state is NodeState.CANCELLED} == stopped
+    assert load_session(saved.directory).continuation is None

@@ -95,7 +95,7 @@ class HomeScreen(Screen[None]):
     def on_session_list_chosen(self, event: SessionList.Chosen) -> None:
         from orps_tui.app.screens.starting import StartingScreen
 
-        self.app.push_screen(StartingScreen(Launch(resume=Path(event.path))))
+        self.app.push_screen(StartingScreen(Launch(resume=Path(event.path), review=event.review)))
 
     def action_start(self) -> None:
         from orps_tui.app.screens.starting import StartingScreen

@@ -1,7 +1,8 @@
 """Recent sessions, each labelled by what opening it does: `resume` (quit or cut short
 mid-search: it goes on), `review` (finished: read-only), `in use` (a process is writing
-it now: it cannot be opened to resume). `c` on one session, then `c` on another, compares
-the two."""
+it now: it cannot be opened to resume). Enter opens a session as its label says; `v` opens
+it read-only whatever it is (`orps --resume DIR --review`). `c` on one session, then `c` on
+another, compares the two."""
 
 from __future__ import annotations
 
@@ -15,14 +16,19 @@ from textual.widgets.option_list import Option
 
 
 class SessionList(OptionList):
-    BINDINGS = [Binding("c", "compare", "Compare two", id="sessions.compare", show=True)]
+    BINDINGS = [
+        Binding("c", "compare", "Compare two", id="sessions.compare", show=True),
+        Binding("v", "review", "Open read-only", id="sessions.review", show=True),
+    ]
 
     compare_first: str | None = None
     """The session `c` picked first; `c` on another compares the two."""
 
     class Chosen(Message):
-        def __init__(self, path: str) -> None:
+        def __init__(self, path: str, *, review: bool = False) -> None:
             self.path = path
+            self.review = review
+            """Open it read-only, even a session that would resume."""
             super().__init__()
 
     def on_mount(self) -> None:
@@ -53,17 +59,26 @@ class SessionList(OptionList):
         if event.option.id:
             self.post_message(self.Chosen(event.option.id))
 
+    def _highlighted_session(self) -> str | None:
+        index = self.highlighted
+        option = self.get_option_at_index(index) if index is not None else None
+        return option.id if option is not None and option.id else None
+
+    def action_review(self) -> None:
+        path = self._highlighted_session()
+        if path is not None:
+            self.post_message(self.Chosen(path, review=True))
+
     def action_compare(self) -> None:
         from orps_tui.app.screens.compare_sessions import CompareScreen
 
-        index = self.highlighted
-        option = self.get_option_at_index(index) if index is not None else None
-        if option is None or not option.id:
+        chosen = self._highlighted_session()
+        if chosen is None:
             return
-        if self.compare_first is None or self.compare_first == option.id:
-            self.compare_first = option.id
-            self.notify(f"compare {Path(option.id).name} with…: c on another session",
+        if self.compare_first is None or self.compare_first == chosen:
+            self.compare_first = chosen
+            self.notify(f"compare {Path(chosen).name} with…: c on another session",
                         timeout=5)
             return
         first, self.compare_first = self.compare_first, None
-        self.app.push_screen(CompareScreen([Path(first), Path(option.id)]))
+        self.app.push_screen(CompareScreen([Path(first), Path(chosen)]))
