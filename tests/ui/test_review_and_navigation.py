@@ -10,6 +10,7 @@ import pytest
 from orps_tui.app.app import OrpsApp
 from orps_tui.app.launch import Budget, Launch
 from orps_tui.app.screens.search import ScreenState, SearchScreen
+from orps_tui.app.search_link import SearchLink
 from orps_tui.app.start_search import build_link
 from orps_tui.app.widgets.detail_pane import DetailPane
 from orps_tui.app.widgets.line_heat import LineHeat
@@ -195,26 +196,30 @@ async def test_detail_streams_reasoning_while_generating() -> None:
         assert screen.query_one(ReasoningView).shown == link.engine.tree[0].reasoning
 
 
+async def _quit_midway(problem_file: Path) -> SearchLink:
+    """A search on a copy of the sample problem, quit as soon as it has a node: its
+    session is left resumable."""
+    from orps_tui.problems.load import load_problem
+
+    problem = load_problem(write_problem(sample_problem(), problem_file))
+    link = build_link(problem, "scripted:test", Budget(2, 1, 1, 1), Settings(),
+                      model=scripted(delay_s=0.05), judge=real_judge(problem))
+    assert link.engine is not None
+    task = asyncio.create_task(link.engine.run())
+    while not link.engine.tree.nodes:
+        await asyncio.sleep(0.01)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    return link
+
+
 async def test_home_lists_sessions_by_what_opening_them_does(saved_session: Path,
                                                                tmp_path: Path) -> None:
     """A session quit mid-search was listed as `review` though opening it resumed it."""
     from textual.widgets import OptionList
 
-    from orps_tui.problems.load import load_problem
-
-    problem = load_problem(write_problem(sample_problem(), tmp_path / "add-two-b.toml"))
-    quit_midway = build_link(problem, "scripted:test", Budget(2, 1, 1, 1), Settings(),
-                             model=scripted(delay_s=0.05), judge=real_judge(problem))
-
-    async def run_then_quit() -> None:
-        task = asyncio.create_task(quit_midway.engine.run())
-        while not quit_midway.engine.tree.nodes:
-            await asyncio.sleep(0.01)
-        task.cancel()
-        with pytest.raises(asyncio.CancelledError):
-            await task
-
-    await run_then_quit()
+    quit_midway = await _quit_midway(tmp_path / "add-two-b.toml")
     app = OrpsApp(Settings())
     async with app.run_test(size=SIZE) as pilot:
         sessions = app.screen.query_one("#session-list", OptionList)
@@ -231,17 +236,7 @@ async def test_v_opens_a_resumable_session_read_only(tmp_path: Path) -> None:
     state, no engine, and the session file is left as it was."""
     from textual.widgets import OptionList
 
-    from orps_tui.problems.load import load_problem
-
-    problem = load_problem(write_problem(sample_problem(), tmp_path / "add-two-c.toml"))
-    quit_midway = build_link(problem, "scripted:test", Budget(2, 1, 1, 1), Settings(),
-                             model=scripted(delay_s=0.05), judge=real_judge(problem))
-    task = asyncio.create_task(quit_midway.engine.run())
-    while not quit_midway.engine.tree.nodes:
-        await asyncio.sleep(0.01)
-    task.cancel()
-    with pytest.raises(asyncio.CancelledError):
-        await task
+    quit_midway = await _quit_midway(tmp_path / "add-two-c.toml")
     assert quit_midway.session_path is not None
     files = {f: f.read_bytes() for f in quit_midway.session_path.iterdir() if f.is_file()}
 

@@ -32,6 +32,21 @@ def _engine(model: ScriptedModel, **config: object) -> SearchEngine:
     return SearchEngine(problem, model, judge=FakeJudge(problem), config=cfg, session=session)
 
 
+async def _stopped_in_round_one(model: ScriptedModel) -> SearchEngine:
+    """A K2 B1 R5 search that a Stop ended early in round 1 (its round-1 nodes cancelled)."""
+    engine = _engine(model, samples=2, beam=1, rounds=5)
+
+    def stop_in_round_one(e: ev.Event) -> None:
+        if isinstance(e, ev.NodeAdded) and engine.tree[e.node_id].round == 1:
+            engine.send(ev.Stop())
+
+    unsubscribe = engine.subscribe(stop_in_round_one)
+    first = await engine.run()
+    unsubscribe()
+    assert first.reason == "stopped"
+    return engine
+
+
 def _records(engine: SearchEngine) -> list[dict]:
     assert engine.session is not None
     lines = (engine.session.directory / "session.jsonl").read_text().splitlines()
@@ -110,17 +125,8 @@ async def test_a_hint_to_a_finished_search_is_saved_and_it_stays_finished() -> N
 
 
 async def test_a_stopped_search_continues_only_with_what_was_asked() -> None:
-    model = ScriptedModel(programmer=WRONG, critic=critic_json(3), chunk_delay_s=0.002)
-    engine = _engine(model, samples=2, beam=1, rounds=5)
-
-    def stop_in_round_one(e: ev.Event) -> None:
-        if isinstance(e, ev.NodeAdded) and engine.tree[e.node_id].round == 1:
-            engine.send(ev.Stop())
-
-    unsubscribe = engine.subscribe(stop_in_round_one)
-    first = await engine.run()
-    unsubscribe()
-    assert first.reason == "stopped"
+    engine = await _stopped_in_round_one(
+        ScriptedModel(programmer=WRONG, critic=critic_json(3), chunk_delay_s=0.002))
     before = len(engine.tree)
     engine.send(ev.AddHandWritten(0, "def add(a, b):\n    return b + a\n"))
     result = await engine.run()
@@ -157,15 +163,7 @@ async def test_a_continuation_cut_short_resumes_only_what_was_asked() -> None:
     resumed, it finishes that expansion and ends; it neither runs rounds 2-5 nor brings
     back the nodes the Stop had cancelled."""
     model = ScriptedModel(programmer=WRONG, critic=critic_json(3), chunk_delay_s=0.002)
-    engine = _engine(model, samples=2, beam=1, rounds=5)
-
-    def stop_in_round_one(e: ev.Event) -> None:
-        if isinstance(e, ev.NodeAdded) and engine.tree[e.node_id].round == 1:
-            engine.send(ev.Stop())
-
-    unsubscribe = engine.subscribe(stop_in_round_one)
-    assert (await engine.run()).reason == "stopped"
-    unsubscribe()
+    engine = await _stopped_in_round_one(model)
     stopped = {n.id for n in engine.tree.nodes.values() if n.state is NodeState.CANCELLED}
     assert stopped  # the Stop cut round 1 short
     before = len(engine.tree)
