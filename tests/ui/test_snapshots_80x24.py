@@ -18,7 +18,7 @@ from orps_tui.app.app import OrpsApp
 from orps_tui.app.launch import Budget, Launch
 from orps_tui.config import Settings
 from tests.ui.snapshot_search import frozen_search_app
-from tests.ui.test_snapshots import _fixed_starter_set, _then, steady_cursors
+from tests.ui.test_snapshots import _fixed_starter_set, _then, settled, steady_cursors
 
 SIZE = (80, 24)
 DEAD_HOST = "http://127.0.0.1:9"
@@ -234,6 +234,11 @@ def _practice(*keys: str) -> Callable[[Pilot], Awaitable[None]]:
                 break
             await pilot.pause(0.05)
         await pilot.pause(0.3)
+        if keys:
+            # The dialog's dimmed background keeps the editor's cursor in whichever blink
+            # phase it had when the dialog covered it: stop it blinking (shown) first.
+            screen.editor.cursor_blink = False
+            await settled(pilot)
         for key in keys:
             await pilot.press(key)
             for _ in range(100):  # until the dialog is up
