@@ -62,7 +62,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                              "records already there are skipped (resume)")
     parser.add_argument("--sessions", type=Path, metavar="DIR",
                         help="save every search as a session under DIR/RUN/seedS/ (open "
-                             "one with `orps --resume`)")
+                             "one with `orps --resume`); a run cut short goes on from its "
+                             "session when the bench is run again")
     parser.add_argument("--compare", nargs="+", metavar="RESULTS[:LABEL]",
                         help="merge earlier --out files (shards) and print the tables; "
                              ":LABEL renames that file's methods (e.g. old.jsonl:orps-before)")

@@ -20,7 +20,7 @@ from orps_tui.sandbox.report import JudgeReport
 from orps_tui.search.baselines import Run, config_for
 from orps_tui.search.bench import Key, RunInfo, error_record, pool_record, search_record
 from orps_tui.search.engine import JudgeLike, SearchConfig, StopReason
-from orps_tui.search.launch import new_search
+from orps_tui.search.launch import new_search, resume_search, unfinished_session
 from orps_tui.search.steering_policy import SteeringPolicy
 from orps_tui.search.tree import SearchTree
 
@@ -95,10 +95,16 @@ async def run_one(problem: Problem, model: ChatModel, judge: JudgeLike, plan: Be
     """One engine search and its record. `graded` caches hidden grades by code (the same
     program found twice is judged once)."""
     config = plan.config(run, seed)
-    engine = new_search(problem, config, model=model, judge=judge,
-                        save=plan.sessions is not None,
-                        sessions_root=plan.sessions / str(run) / f"seed{seed}"
-                        if plan.sessions is not None else None)
+    root = plan.sessions / str(run) / f"seed{seed}" if plan.sessions is not None else None
+    # a run cut short (killed, the machine gone) goes on from its session; a steered run
+    # starts again, as its policy's actions are not in the session
+    saved = unfinished_session(root, problem.id, config) \
+        if root is not None and run is not Run.ORPS_STEERED else None
+    if saved is not None:
+        engine = resume_search(saved, problem, model=model, judge=judge, config=config)
+    else:
+        engine = new_search(problem, config, model=model, judge=judge,
+                            save=root is not None, sessions_root=root)
     policy = SteeringPolicy(engine) if run is Run.ORPS_STEERED else None
     if policy is not None:
         policy.attach()

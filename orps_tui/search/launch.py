@@ -135,6 +135,27 @@ def resume_search(saved: LoadedSession, problem: Problem, *, model: ChatModel,
                         session=session, restore=saved)
 
 
+def unfinished_session(root: Path, problem_id: str,
+                       config: SearchConfig) -> LoadedSession | None:
+    """The newest session directly under `root` of this problem and config that a run cut
+    short left resumable and no process writes now (None: none). `orps bench --sessions`
+    resumes a (problem, method, seed) run from it rather than start it again."""
+    from orps_tui.search.session import SessionError, in_use, load_session
+
+    if not root.is_dir():
+        return None
+    for directory in sorted(root.iterdir(), reverse=True):
+        if not directory.is_dir() or in_use(directory):
+            continue
+        try:
+            saved = load_session(directory)
+        except (SessionError, OSError):
+            continue
+        if saved.problem_id == problem_id and saved.resumable and saved.config == config:
+            return saved
+    return None
+
+
 def rounds_on_tree(problem: Problem, tree: SearchTree, rounds: list[tuple[int, list[int]]], *,
                    model: ChatModel, judge: JudgeLike, config: SearchConfig) -> SearchEngine:
     """A search that goes on from an in-memory tree, unsaved: the engine takes `tree` as a

@@ -104,6 +104,41 @@ def test_a_resumed_run_gives_the_same_records_as_one_run(
     assert len(read_records(resumed)) == 18  # nothing run twice
 
 
+def test_a_run_cut_short_goes_on_from_its_session(
+        world: dict, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """With --sessions, a run cut short (here the model server died: an error record) is
+    resumed from its session when the bench runs again: its saved calls are not made
+    again and it ends on its budget. (Its record may differ from an uninterrupted
+    run's: a node the dead server failed stays failed, by the engine's resume rule; a
+    killed run's nodes in flight are run again.)"""
+    resumed, sessions = tmp_path / "resumed.jsonl", tmp_path / "sessions"
+    one = ["bench", "p-one", *ARGS, "--seeds", "1", "--method", "orps"]
+
+    def dies_after_three() -> ScriptedModel:
+        model = ScriptedModel(programmer=by_seed, critic=critic_by_code)
+        model.fault_when = lambda c: Fault(ModelErrorKind.UNREACHABLE) \
+            if len(model.calls) > 3 else None
+        return model
+
+    world["model"] = dies_after_three
+    assert main([*one, "--out", str(resumed), "--sessions", str(sessions)]) == 0
+    assert ["error" in r for r in read_records(resumed)] == [True]
+    [cut] = list((sessions / "orps" / "seed1").iterdir())
+    models: list[ScriptedModel] = []
+
+    def fresh() -> ScriptedModel:
+        models.append(ScriptedModel(programmer=by_seed, critic=critic_by_code))
+        return models[-1]
+
+    world["model"] = fresh
+    assert main([*one, "--out", str(resumed), "--sessions", str(sessions)]) == 0
+    [record] = merge([read_records(resumed)])[0]
+    assert record["session"] == str(cut)  # no second session: the first one went on
+    assert list((sessions / "orps" / "seed1").iterdir()) == [cut]
+    assert len(models[0].calls) < record["llm_calls"]  # the saved calls were not redone
+    assert "error" not in record and record["reason"] == "budget"
+
+
 def test_shards_split_and_compare_merges_them_back(
         world: dict, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     whole = tmp_path / "whole.jsonl"
