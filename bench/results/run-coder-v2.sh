@@ -57,10 +57,17 @@ for i in "${!problems[@]}"; do
   if [ $(( i / 2 % part_n )) -eq $(( part_i - 1 )) ]; then mine+=("${problems[$i]}"); fi
 done
 problems=("${mine[@]}")
+sessions=${SESSIONS:-$here/../benchset/sessions-v2}
+# the sessions of runs cut short when a machine went away, committed at the end of a
+# session (bench/results/in-progress-sessions.tar.xz): `orps bench --sessions` resumes them
+if [ ! -d "$sessions" ] && [ -f "$here/bench/results/in-progress-sessions.tar.xz" ]; then
+  mkdir -p "$sessions"
+  tar -xJf "$here/bench/results/in-progress-sessions.tar.xz" -C "$sessions"
+fi
 export ORPS_CONFIG=${ORPS_CONFIG:-$here/bench/results/coder-bench.toml}
 if [ "$mode" = before ]; then
   exec "$here/bench/run_before.sh" "$out" embedded:coder 2 2 2 1 "${problems[@]}"
 fi
 "$here/.venv/bin/orps" bench "${problems[@]}" --model embedded:coder \
   --method "$methods" -k 2 -b 2 -r 3 -c 1 --calls 16 --seeds 1 --out "$out" \
-  --sessions "${SESSIONS:-$here/../benchset/sessions-v2}"
+  --sessions "$sessions"
