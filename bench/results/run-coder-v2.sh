@@ -11,6 +11,8 @@
 #   bench/results/run-coder-v2.sh steered [OUT]   ORPS steered by the scripted policy
 #       (issue 14), same problems, seed and budget (default OUT:
 #       bench/results/coder-v2-steered-seed1.jsonl)
+#   METHODS=orps,oneshot,bestofn bench/results/run-coder-v2.sh   only those methods (the
+#       others run later into the same file: records are keyed by problem, method, seed)
 #   PART=2/2 bench/results/run-coder-v2.sh [before|steered] [OUT]   one of N parts, to run N at once
 #       (one llama.cpp thread each): the list below is cut into pairs (one LBPP task, one
 #       starter problem) and part I takes pairs I, I+N, ...; part 1 writes the default OUT,
@@ -31,7 +33,7 @@ if [ "${1:-}" = before ] || [ "${1:-}" = steered ]; then mode=$1; shift; fi
 out=${1:-$here/bench/results/coder-v2-seed1.jsonl}
 [ "$mode" = before ] && out=${1:-$here/bench/results/coder-v2-before-seed1.jsonl}
 [ "$mode" = steered ] && out=${1:-$here/bench/results/coder-v2-steered-seed1.jsonl}
-methods=orps,oneshot,bestofn,reflexion
+methods=${METHODS:-orps,oneshot,bestofn,reflexion}
 [ "$mode" = steered ] && methods=orps-steered
 lbpp=${LBPP:-$here/../benchset/lbpp}
 if [ ! -d "$lbpp" ]; then
