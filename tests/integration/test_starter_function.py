@@ -13,7 +13,6 @@ import pytest
 
 from orps_tui.problems.load import load_problem
 from orps_tui.problems.model import Difficulty, Problem, ProblemKind
-from tests.support.machine_speed import skip_if_slow_host
 from tests.support.starter import COMMON_TAGS, load_tool
 
 REPO = Path(__file__).resolve().parents[2]
@@ -107,7 +106,6 @@ def test_reference_agrees_with_brute_force(generator: ModuleType, path: Path) ->
 
 @pytest.mark.parametrize("path", FN_FILES, ids=_problem_id)
 def test_reference_is_accepted_by_the_judge(path: Path) -> None:
-    skip_if_slow_host()
     judge_module = pytest.importorskip(
         "orps_tui.sandbox.judge", reason="the judge (orps_tui.sandbox.judge) is not available"
     )

@@ -19,7 +19,6 @@ from orps_tui.problems.load import load_problem
 from orps_tui.problems.model import CheckerType, Difficulty, Problem, ProblemKind
 from orps_tui.sandbox.judge import judge
 from orps_tui.sandbox.report import Verdict
-from tests.support.machine_speed import skip_if_slow_host
 from tests.support.starter import COMMON_TAGS, load_tool
 
 REPO = Path(__file__).resolve().parents[2]
@@ -115,7 +114,6 @@ def test_set_mix(problems: dict[str, Problem]) -> None:
 
 @pytest.mark.parametrize("pid", STDIO_IDS)
 def test_reference_is_accepted(pid: str, problems: dict[str, Problem]) -> None:
-    skip_if_slow_host()
     problem = problems[pid]
     assert problem.reference is not None
     report = judge(problem, problem.reference, which="all", jobs=0)
