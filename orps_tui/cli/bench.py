@@ -62,8 +62,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                              "records already there are skipped (resume)")
     parser.add_argument("--sessions", type=Path, metavar="DIR",
                         help="save every search as a session under DIR/RUN/seedS/ (open "
-                             "one with `orps --resume`); a run cut short goes on from its "
-                             "session when the bench is run again")
+                             "one with `orps --resume`); run again, a run cut short goes on "
+                             "from its session, and a run whose session finished but whose "
+                             "record is missing from --out is concluded from it")
     parser.add_argument("--compare", nargs="+", metavar="RESULTS[:LABEL]",
                         help="merge earlier --out files (shards) and print the tables; "
                              ":LABEL renames that file's methods (e.g. old.jsonl:orps-before)")

@@ -96,9 +96,10 @@ async def run_one(problem: Problem, model: ChatModel, judge: JudgeLike, plan: Be
     program found twice is judged once)."""
     config = plan.config(run, seed)
     root = plan.sessions / str(run) / f"seed{seed}" if plan.sessions is not None else None
-    # a run cut short (killed, the machine gone) goes on from its session; a steered run
-    # starts again, as its policy's actions are not in the session
-    saved = unfinished_session(root, problem.id, config) \
+    # a run cut short (killed, the machine gone) goes on from its session, and one whose
+    # record was lost is concluded again from it; a steered run starts again, as its
+    # policy's actions are not in the session
+    saved = unfinished_session(root, problem.id, config, finished_too=True) \
         if root is not None and run is not Run.ORPS_STEERED else None
     if saved is not None:
         engine = resume_search(saved, problem, model=model, judge=judge, config=config)

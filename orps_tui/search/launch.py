@@ -135,11 +135,13 @@ def resume_search(saved: LoadedSession, problem: Problem, *, model: ChatModel,
                         session=session, restore=saved)
 
 
-def unfinished_session(root: Path, problem_id: str,
-                       config: SearchConfig) -> LoadedSession | None:
+def unfinished_session(root: Path, problem_id: str, config: SearchConfig, *,
+                       finished_too: bool = False) -> LoadedSession | None:
     """The newest session directly under `root` of this problem and config that a run cut
     short left resumable and no process writes now (None: none). `orps bench --sessions`
-    resumes a (problem, method, seed) run from it rather than start it again."""
+    resumes a (problem, method, seed) run from it rather than start it again.
+    `finished_too`: a finished one counts too (its run's record was lost: resuming it
+    only concludes again, with no model call)."""
     from orps_tui.search.session import SessionError, in_use, load_session
 
     if not root.is_dir():
@@ -151,7 +153,8 @@ def unfinished_session(root: Path, problem_id: str,
             saved = load_session(directory)
         except (SessionError, OSError):
             continue
-        if saved.problem_id == problem_id and saved.resumable and saved.config == config:
+        if saved.problem_id == problem_id and saved.config == config \
+                and (saved.resumable or finished_too):
             return saved
     return None
 

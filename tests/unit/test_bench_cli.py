@@ -139,6 +139,30 @@ def test_a_run_cut_short_goes_on_from_its_session(
     assert "error" not in record and record["reason"] == "budget"
 
 
+def test_a_lost_record_is_rebuilt_from_its_finished_session(
+        world: dict, tmp_path: Path) -> None:
+    """A run whose session finished but whose record is not in --out (the file was
+    overwritten) is concluded again from the session: the same record, no model call."""
+    out, sessions = tmp_path / "r.jsonl", tmp_path / "sessions"
+    one = ["bench", "p-one", *ARGS, "--seeds", "1", "--method", "orps",
+           "--out", str(out), "--sessions", str(sessions)]
+    assert main(one) == 0
+    [first] = read_records(out)
+    out.unlink()
+    models: list[ScriptedModel] = []
+
+    def counted() -> ScriptedModel:
+        models.append(ScriptedModel(programmer=by_seed, critic=critic_by_code))
+        return models[-1]
+
+    world["model"] = counted
+    assert main(one) == 0
+    [again] = read_records(out)
+    assert models[0].calls == []
+    assert {k: v for k, v in again.items() if k not in _TIMING} == \
+        {k: v for k, v in first.items() if k not in _TIMING}
+
+
 def test_shards_split_and_compare_merges_them_back(
         world: dict, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     whole = tmp_path / "whole.jsonl"
