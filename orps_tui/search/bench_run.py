@@ -101,15 +101,17 @@ async def run_one(problem: Problem, model: ChatModel, judge: JudgeLike, plan: Be
     # policy's actions are not in the session
     saved = unfinished_session(root, problem.id, config, finished_too=True) \
         if root is not None and run is not Run.ORPS_STEERED else None
-    if saved is not None:
-        engine = resume_search(saved, problem, model=model, judge=judge, config=config)
+    concluded = saved is not None and not saved.resumable
+    if saved is not None:  # a finished one opens as it ended, and nothing is written to it
+        engine = resume_search(saved, problem, model=model, judge=judge, config=config,
+                               hold_final=concluded)
     else:
         engine = new_search(problem, config, model=model, judge=judge,
                             save=root is not None, sessions_root=root)
     policy = SteeringPolicy(engine) if run is Run.ORPS_STEERED else None
     if policy is not None:
         policy.attach()
-    result = await engine.run()
+    result = engine.result if concluded and engine.result is not None else await engine.run()
     if policy is not None and policy.failure is not None:
         return error_record(problem.id, run, seed, plan.info,
                             f"the steering policy failed: {policy.failure}",
@@ -129,8 +131,10 @@ async def run_one(problem: Problem, model: ChatModel, judge: JudgeLike, plan: Be
         record["policy"] = policy.name
         record["steering"] = [a.to_dict() for a in policy.actions]
         record["diagnostics"]["steering"] = policy.counts()
-    if engine.session is not None:
-        record["session"] = str(engine.session.directory)
+    if engine.session_directory is not None:
+        record["session"] = str(engine.session_directory)
+    elif saved is not None:
+        record["session"] = str(saved.directory)
     return record
 
 

@@ -13,6 +13,7 @@ import pytest
 from orps_tui.cli import main
 from orps_tui.llm.base import ModelErrorKind
 from orps_tui.search.bench import key_of, merge, read_records
+from orps_tui.search.session import load_session
 from tests.support.scripted_model import FakeJudge, Fault, ScriptedModel, sample_problem
 from tests.unit.test_search_baselines import by_seed, critic_by_code
 
@@ -161,6 +162,7 @@ def test_a_lost_record_is_rebuilt_from_its_finished_session(
     assert models[0].calls == []
     assert {k: v for k, v in again.items() if k not in _TIMING} == \
         {k: v for k, v in first.items() if k not in _TIMING}
+    assert not load_session(first["session"]).resumable  # left finished, as it was
 
 
 def test_shards_split_and_compare_merges_them_back(
