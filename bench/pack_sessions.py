@@ -16,19 +16,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from orps_tui.search.session import LOCK_NAME, SessionError, load_session  # noqa: E402
+from orps_tui.search.session import LOCK_NAME, read_sessions  # noqa: E402
 
 
 def unfinished(root: Path) -> list[Path]:
-    found = []
-    for log in sorted(root.glob("*/seed*/*/session.jsonl")):
-        try:
-            saved = load_session(log.parent)
-        except (SessionError, OSError):
-            continue
-        if saved.resumable:
-            found.append(log.parent)
-    return found
+    """The resumable sessions of every method and seed (`root/RUN/seedS/SESSION`)."""
+    return [saved.directory for seeds in sorted(root.glob("*/seed*"))
+            for saved in read_sessions(seeds) if saved.resumable]
 
 
 def main(argv: list[str] | None = None) -> int:

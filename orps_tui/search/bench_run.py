@@ -20,7 +20,7 @@ from orps_tui.sandbox.report import JudgeReport
 from orps_tui.search.baselines import Run, config_for
 from orps_tui.search.bench import Key, RunInfo, error_record, pool_record, search_record
 from orps_tui.search.engine import JudgeLike, SearchConfig, StopReason
-from orps_tui.search.launch import new_search, resume_search, unfinished_session
+from orps_tui.search.launch import new_search, resume_search, saved_run
 from orps_tui.search.steering_policy import SteeringPolicy
 from orps_tui.search.tree import SearchTree
 
@@ -99,19 +99,19 @@ async def run_one(problem: Problem, model: ChatModel, judge: JudgeLike, plan: Be
     # a run cut short (killed, the machine gone) goes on from its session, and one whose
     # record was lost is concluded again from it; a steered run starts again, as its
     # policy's actions are not in the session
-    saved = unfinished_session(root, problem.id, config, finished_too=True) \
+    saved = saved_run(root, problem.id, config) \
         if root is not None and run is not Run.ORPS_STEERED else None
-    concluded = saved is not None and not saved.resumable
     if saved is not None:  # a finished one opens as it ended, and nothing is written to it
         engine = resume_search(saved, problem, model=model, judge=judge, config=config,
-                               hold_final=concluded)
+                               hold_final=True)
     else:
         engine = new_search(problem, config, model=model, judge=judge,
                             save=root is not None, sessions_root=root)
     policy = SteeringPolicy(engine) if run is Run.ORPS_STEERED else None
     if policy is not None:
         policy.attach()
-    result = engine.result if concluded and engine.result is not None else await engine.run()
+    result = engine.result if engine.finished and engine.result is not None \
+        else await engine.run()
     if policy is not None and policy.failure is not None:
         return error_record(problem.id, run, seed, plan.info,
                             f"the steering policy failed: {policy.failure}",

@@ -135,26 +135,16 @@ def resume_search(saved: LoadedSession, problem: Problem, *, model: ChatModel,
                         session=session, restore=saved)
 
 
-def unfinished_session(root: Path, problem_id: str, config: SearchConfig, *,
-                       finished_too: bool = False) -> LoadedSession | None:
-    """The newest session directly under `root` of this problem and config that a run cut
-    short left resumable and no process writes now (None: none). `orps bench --sessions`
-    resumes a (problem, method, seed) run from it rather than start it again.
-    `finished_too`: a finished one counts too (its run's record was lost: resuming it
-    only concludes again, with no model call)."""
-    from orps_tui.search.session import SessionError, in_use, load_session
+def saved_run(root: Path, problem_id: str, config: SearchConfig) -> LoadedSession | None:
+    """The newest session directly under `root` of this problem and config that no process
+    writes now (None: none), finished or not. `orps bench --sessions` takes a (problem,
+    method, seed) run from it rather than start it again: a run cut short goes on, a
+    finished one whose record was lost only concludes again, with no model call."""
+    from orps_tui.search.session import in_use, read_sessions
 
-    if not root.is_dir():
-        return None
-    for directory in sorted(root.iterdir(), reverse=True):
-        if not directory.is_dir() or in_use(directory):
-            continue
-        try:
-            saved = load_session(directory)
-        except (SessionError, OSError):
-            continue
+    for saved in read_sessions(root):
         if saved.problem_id == problem_id and saved.config == config \
-                and (saved.resumable or finished_too):
+                and not in_use(saved.directory):
             return saved
     return None
 

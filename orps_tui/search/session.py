@@ -17,6 +17,7 @@ import os
 import shutil
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -506,19 +507,25 @@ class SessionSummary:
         return "resume" if self.resumable else "review"
 
 
-def list_sessions(root: Path | None = None) -> list[SessionSummary]:
-    """Every readable session under `root` (default: the sessions dir), newest first."""
-    root = root or locations.sessions_dir()
+def read_sessions(root: Path) -> Iterator[LoadedSession]:
+    """Every readable session directly under `root`, newest first (unreadable ones are
+    passed over)."""
     if not root.is_dir():
-        return []
-    out = []
+        return
     for directory in sorted(root.iterdir(), reverse=True):
         if not (directory / LOG_NAME).is_file():
             continue
         try:
-            s = load_session(directory)
+            yield load_session(directory)
         except (SessionError, OSError):
             continue
+
+
+def list_sessions(root: Path | None = None) -> list[SessionSummary]:
+    """Every readable session under `root` (default: the sessions dir), newest first."""
+    out = []
+    for s in read_sessions(root or locations.sessions_dir()):
+        directory = s.directory
         out.append(SessionSummary(directory, s.problem_id, s.model,
                                   str(s.header.get("created", "")), len(s.tree),
                                   s.finished is not None,
