@@ -11,7 +11,6 @@ import argparse
 import asyncio
 import json
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from orps_tui.cli import CliError
@@ -254,11 +253,30 @@ def run(args: argparse.Namespace) -> int:
         problem, uri, engine = _launch(args, settings)
     except LaunchError as exc:
         raise CliError(str(exc)) from None
+    if engine.finished and engine.result is not None:
+        # a finished session (`--resume`) is reported again as it ended: no model call,
+        # nothing written to it
+        result = engine.result
+        asyncio.run(close_quietly(engine.model, engine.judge))
+    else:
+        result_or_code = _search(args, problem, uri, engine)
+        if isinstance(result_or_code, int):
+            return result_or_code
+        result = result_or_code
+    if args.json:
+        print(json.dumps(result_json(problem.id, uri, result), indent=None))
+    else:
+        print_result(result, sys.stdout)
+    return 0 if answer_passed(result) else 1
+
+
+def _search(args: argparse.Namespace, problem: Problem, uri: str,
+            engine: SearchEngine) -> SearchResult | int:
+    """Runs the search with progress on stderr; the exit code 130 when Ctrl-C cancels it."""
     model, judge, config = engine.model, engine.judge, engine.config
     assert engine.session is not None
     session = engine.session
-    live = sys.stderr.isatty()
-    progress = Progress(engine, sys.stderr, live)
+    progress = Progress(engine, sys.stderr, sys.stderr.isatty())
     engine.subscribe(progress)
     if not args.json:
         print(f"solving {problem.id} with {uri}: K={config.samples} B={config.beam} "
@@ -281,11 +299,7 @@ def run(args: argparse.Namespace) -> int:
               f"continue with: orps solve --resume {session.directory}", file=sys.stderr)
         return 130
     session.close()
-    if args.json:
-        print(json.dumps(result_json(problem.id, uri, result), indent=None))
-    else:
-        print_result(result, sys.stdout)
-    return 0 if answer_passed(result) else 1
+    return result
 
 
 def _launch(args: argparse.Namespace, settings: Any) -> tuple[Problem, str, SearchEngine]:
@@ -301,7 +315,8 @@ def _launch(args: argparse.Namespace, settings: Any) -> tuple[Problem, str, Sear
         config = launch.resume_config(saved, config_overrides(args))
         model = open_model_or_fail(uri, settings)
         engine = launch.resume_search(saved, problem, model=model,
-                                      judge=make_judge(problem, settings), config=config)
+                                      judge=make_judge(problem, settings), config=config,
+                                      hold_final=True)
         return problem, uri, engine
     if not args.problem:
         raise launch.LaunchError("give a PROBLEM (a path or a starter-set id), or --resume SESSION")
@@ -353,7 +368,7 @@ def result_json(problem_id: str, uri: str, result: SearchResult) -> dict[str, An
         "problem": problem_id, "model": uri, "answer": body,
         "stats": result.stats.to_dict(),
         "reason": result.reason, "message": result.message,
-        "session": str(Path(result.session_path).parent) if result.session_path else None,
+        "session": result.session_path,
     }
 
 
@@ -378,4 +393,4 @@ def print_result(result: SearchResult, out: TextIO) -> None:
     else:
         out.write("hidden tests: none\n")
     if result.session_path:
-        out.write(f"session: {Path(result.session_path).parent}\n")
+        out.write(f"session: {result.session_path}\n")

@@ -575,7 +575,7 @@ class SearchEngine(SteeringMixin):
             self.session.finished(answer_id, reason, hidden, self.stats, self._stop_message)
         self.result = SearchResult(answer_id, answer, hidden, self.stats, reason,
                                    self._stop_message,
-                                   str(self.session.path) if self.session else None)
+                                   str(self.session.directory) if self.session else None)
         self._emit(ev.SearchFinished(answer_id, reason))
         return self.result
 

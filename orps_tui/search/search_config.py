@@ -236,3 +236,4 @@ class SearchResult:
     message: str = ""
     """For reason `error`: what went wrong, in words for the user."""
     session_path: str | None = None
+    """The session's directory (None: not saved)."""

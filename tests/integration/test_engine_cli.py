@@ -60,6 +60,9 @@ def test_solve_json(server: FakeOllama, capsys: pytest.CaptureFixture[str]) -> N
     again = json.loads(capsys.readouterr().out)
     assert again["answer"] == answer and again["reason"] == result["reason"]
     assert len(server.requests_to("/api/chat")) == calls  # a finished search is not re-run
+    reread = load_session(result["session"])  # and it is still finished, with the same answer
+    assert reread.finished is not None and not reread.resumable
+    assert reread.finished["answer_id"] == session.finished["answer_id"]
 
 
 def test_solve_text_output(server: FakeOllama, capsys: pytest.CaptureFixture[str]) -> None:
