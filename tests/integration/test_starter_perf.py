@@ -1,6 +1,7 @@
 """The performance inputs of the starter set: every medium and hard problem has one (`perf-max`,
 public, generated from its own seed), and in the real judge its reference passes it within
 half the time limit while its naive solution (tools/naive/<id>.py) runs out of time on it.
+The limits are scaled by this host's measured slowdown (`tests.support.host_speed`).
 
 `tools/gen_stdio_tests.py --measure` and `tools/gen_function_tests.py --measure` print the
 same figures for every test; this file checks only the performance inputs.
@@ -18,7 +19,8 @@ import pytest
 from orps_tui.problems.load import load_problem
 from orps_tui.problems.model import Difficulty, Problem, ProblemKind
 from orps_tui.sandbox.judge import judge
-from orps_tui.sandbox.report import Verdict
+from orps_tui.sandbox.report import TestResult, Verdict
+from tests.support.host_speed import scaled, timed
 
 REPO = Path(__file__).resolve().parents[2]
 PROBLEMS = REPO / "problems"
@@ -82,12 +84,22 @@ def test_reference_passes_and_naive_times_out(pid: str) -> None:
     trial = replace(problem, tests=problem.performance_tests)
     limit = problem.limits.time_s
 
-    reference = judge(trial, problem.reference, which="public", jobs=1).tests[0]
+    def run(factor: float) -> list[TestResult]:
+        return judge(scaled(trial, factor), problem.reference or "", which="public",
+                     jobs=1).tests
+
+    def ok(results: list[TestResult], factor: float) -> bool:
+        return results[0].verdict is Verdict.AC \
+            and results[0].cpu_s <= REFERENCE_CPU_SHARE * limit * factor
+
+    (reference,), factor = timed(run, ok)
     assert reference.performance and reference.verdict is Verdict.AC, reference.message
-    assert reference.cpu_s <= REFERENCE_CPU_SHARE * limit, (
-        f"{pid}: reference took {reference.cpu_s:.2f} s of CPU on {PERF_NAME} (limit {limit:g} s)"
+    assert reference.cpu_s <= REFERENCE_CPU_SHARE * limit * factor, (
+        f"{pid}: reference took {reference.cpu_s:.2f} s of CPU on {PERF_NAME} (limit {limit:g} s"
+        f" x {factor:.2f}, this host's slowdown)"
     )
 
+    # the limit as written: a slow host only makes the naive solution slower
     naive = judge(trial, (NAIVE / f"{pid}.py").read_text(), which="public", jobs=1).tests[0]
     assert naive.verdict is Verdict.TLE, f"{pid}: naive got {naive.verdict} in {naive.cpu_s:.2f} s"
     print(

@@ -110,6 +110,10 @@ class ScriptedModel:
         self.in_flight = 0
         self.max_in_flight = 0
         self.closed = False
+        # A test that must see a reply mid-stream sets `pause_after` (a chunk count): every
+        # reply stops there until `resume` is set.
+        self.pause_after: int | None = None
+        self.resume = asyncio.Event()
 
     def _reply(self, role: str, messages: Sequence[Message], options: GenOptions) -> str:
         source = self._programmer if role == "programmer" else self._critic
@@ -150,6 +154,8 @@ class ScriptedModel:
                 if fault is not None and k == fault.after_chunks:
                     record.failed = fault.kind
                     raise ModelError(fault.kind, f"injected {fault.kind} on call {record.index}")
+                if k == self.pause_after:
+                    await self.resume.wait()
                 if self.chunk_delay_s:
                     await asyncio.sleep(self.chunk_delay_s)
                 yield Chunk(text=piece)

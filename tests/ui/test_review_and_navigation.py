@@ -180,17 +180,22 @@ async def test_P_profiles_a_test_and_shows_line_heat() -> None:
 
 
 async def test_detail_streams_reasoning_while_generating() -> None:
-    app, link = live_app(scripted(delay_s=0.05), Budget(1, 1, 0, 1))
+    model = scripted(delay_s=0.01)
+    model.pause_after = 3  # the reply stops mid-stream until the test has looked
+    app, link = live_app(model, Budget(1, 1, 0, 1))
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         await wait_for(pilot, lambda: 0 in link.engine.tree
                        and link.engine.tree[0].state is NodeState.GENERATING
                        and len(link.engine.tree[0].raw_output) > 12, what="streaming")
-        await pilot.pause(0.2)
         from orps_tui.app.widgets.reasoning_view import ReasoningView
 
+        await wait_for(pilot, lambda: bool(screen.query_one(ReasoningView).shown),
+                       what="the reasoning pane to show the stream")
         shown = screen.query_one(ReasoningView).shown
-        assert shown and link.engine.tree[0].raw_output.startswith(shown[:12])
+        assert link.engine.tree[0].state is NodeState.GENERATING
+        assert link.engine.tree[0].raw_output.startswith(shown[:12])
+        model.resume.set()
         await wait_for(pilot, lambda: link.engine.result is not None)
         await pilot.pause(0.2)
         assert screen.query_one(ReasoningView).shown == link.engine.tree[0].reasoning
