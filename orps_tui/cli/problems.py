@@ -373,27 +373,33 @@ def _judge_references(problems: Sequence[Problem]) -> int:
     """Judge each reference on all its tests, print every failing test (problem, test,
     verdict, why) and return how many problems have one."""
     from orps_tui.cli.import_ import progress_counter
-    from orps_tui.problems.importers.vetting import check_reference, failures, unavailable_message
+    from orps_tui.problems.importers.vetting import (
+        check_reference,
+        failures,
+        shared_server,
+        unavailable_message,
+    )
 
     progress = progress_counter("judging references")
     failing = unavailable = unjudged = 0
     ordered = sorted(problems, key=lambda p: str(p.path))
-    for done, problem in enumerate(ordered, start=1):
-        where = f"{problem.path}: {problem.id}"
-        if not problem.reference:
-            unjudged += 1
-        else:
-            report = check_reference(problem)
-            failed = failures(report)
-            for test in failed:
-                print(f"{where}: test {test.name}: {test.verdict.value}: {test.message}")
-            failing += bool(failed)
-            needs = unavailable_message(report)
-            if needs:
-                unavailable += 1
-                print(f"{where}: UNAVAILABLE, not judged: {needs}")
-        if progress is not None:
-            progress(done, len(ordered), problem.id)
+    with shared_server() as server:
+        for done, problem in enumerate(ordered, start=1):
+            where = f"{problem.path}: {problem.id}"
+            if not problem.reference:
+                unjudged += 1
+            else:
+                report = check_reference(problem, server)
+                failed = failures(report)
+                for test in failed:
+                    print(f"{where}: test {test.name}: {test.verdict.value}: {test.message}")
+                failing += bool(failed)
+                needs = unavailable_message(report)
+                if needs:
+                    unavailable += 1
+                    print(f"{where}: UNAVAILABLE, not judged: {needs}")
+            if progress is not None:
+                progress(done, len(ordered), problem.id)
     judged = len(ordered) - unjudged
     print(
         f"references: {judged} judged, {failing} fail a test, {unavailable} need a module the "

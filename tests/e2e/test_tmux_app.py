@@ -95,14 +95,14 @@ def test_embedded_model_runs_a_search_end_to_end(terminal_factory) -> None:
     config.parent.mkdir(parents=True, exist_ok=True)
     config.write_text("[model]\nmax_tokens = 160\n", encoding="utf-8")  # keep calls short
     problem = REPO / "problems" / "fn-run-length-encode.toml"
-    term = terminal_factory([str(ORPS), str(problem), "--model", "embedded", "--samples", "2",
+    term = terminal_factory([str(ORPS), str(problem), "--model", "embedded", "--samples", "1",
                              "--beam", "1", "--rounds", "0", "--concurrency", "1"])
     term.wait_for("RUNNING", 60)
     screen = term.wait_for("FINISHED", 240)
-    assert "embedded" in screen and "#0" in screen and "#1" in screen
-    # two programmer calls, and a critic call for each node that wrote code (SmolLM2 may
-    # loop and be cut off with no code, which ends that node without a review)
-    assert re.search(r"\b[34]/4 calls", screen), screen
+    assert "embedded" in screen and "#0" in screen
+    # a programmer call, and a critic call if it wrote code (SmolLM2 may loop and be cut
+    # off with no code, which ends the node without a review)
+    assert re.search(r"\b[12]/2 calls", screen), screen
     term.keys("C-q")
     term.wait_for("ORPS-EXIT=0", 15)
 

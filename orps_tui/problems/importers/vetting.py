@@ -19,14 +19,19 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from orps_tui.problems.importers.layout import FixedLayout, fix_layout
 from orps_tui.problems.model import LIMIT_MAX, Problem
 from orps_tui.sandbox.judge import Judge, with_limits
 from orps_tui.sandbox.report import JudgeReport, TestResult, Verdict
+
+if TYPE_CHECKING:
+    from orps_tui.sandbox.forkserver import ForkServer
 
 SLOW_FACTOR = 3.0
 """A raised limit leaves the reference this much room over its measured CPU time."""
@@ -83,12 +88,25 @@ class Vetted:
     left_out: LeftOut | None = None
 
 
-def check_reference(problem: Problem) -> JudgeReport:
-    """The problem's reference judged on all its tests in the sandbox."""
+def check_reference(problem: Problem, server: ForkServer | None = None) -> JudgeReport:
+    """The problem's reference judged on all its tests in the sandbox (on `server`, a warm
+    fork server shared by many such checks, when given)."""
     if not problem.reference:
         raise ValueError(f"{problem.id} has no reference solution")
-    with Judge(problem) as judge:
+    with Judge(problem, server=server) as judge:
         return judge.run(problem.reference, "all")
+
+
+@contextmanager
+def shared_server() -> Iterator[ForkServer]:
+    """One warm fork server for a run of reference checks, stopped at the end."""
+    from orps_tui.sandbox.forkserver import ForkServer
+
+    server = ForkServer()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def failures(report: JudgeReport) -> list[TestResult]:
@@ -101,17 +119,18 @@ def unavailable_message(report: JudgeReport) -> str | None:
     return next((t.message for t in report.tests if t.verdict is Verdict.UNAVAILABLE), None)
 
 
-def vet(problem: Problem, *, skip_unavailable: bool = False) -> Vetted:
+def vet(problem: Problem, *, skip_unavailable: bool = False,
+        server: ForkServer | None = None) -> Vetted:
     """Repair, judge and trim one problem (see the module's docstring)."""
     if not problem.reference:
         return Vetted(problem, judged=False)
     fixed, fixes = fix_layout(problem)
-    report = check_reference(fixed)
+    report = check_reference(fixed, server)
     vetted = Vetted(fixed, fixes=fixes, unavailable=unavailable_message(report))
     failed = failures(report)
     slow = [t.name for t in failed if t.verdict is Verdict.TLE]
     if slow:
-        raised, measured = _measure(fixed, slow)
+        raised, measured = _measure(fixed, slow, server)
         # A test still failing under the generous limit is reported as that run saw it.
         failed = [measured.get(t.name, t) for t in failed]
         failed = [t for t in failed if t.verdict not in (Verdict.AC, Verdict.UNAVAILABLE)]
@@ -129,7 +148,7 @@ def vet(problem: Problem, *, skip_unavailable: bool = False) -> Vetted:
 
 
 def _measure(
-    problem: Problem, names: list[str]
+    problem: Problem, names: list[str], server: ForkServer | None
 ) -> tuple[RaisedLimit | None, dict[str, TestResult]]:
     """Re-run the tests `names` under MEASURE_FACTOR x the limit: (the raised limit if one
     is needed, each test's result in that run)."""
@@ -139,7 +158,7 @@ def _measure(
         with_limits(problem, time_s=generous),
         tests=tuple(t for t in problem.tests if t.name in names),
     )
-    report = check_reference(trial)
+    report = check_reference(trial, server)
     results = {t.name: t for t in report.tests}
     passed = [t for t in report.tests if t.verdict is Verdict.AC]
     if not passed:
@@ -226,10 +245,11 @@ def vet_all(
 ) -> VetSummary:
     problems = list(problems)
     summary = VetSummary()
-    for done, problem in enumerate(problems, start=1):
-        summary.vetted.append(vet(problem, skip_unavailable=skip_unavailable))
-        if progress is not None:
-            progress(done, len(problems), problem.id)
+    with shared_server() as server:
+        for done, problem in enumerate(problems, start=1):
+            summary.vetted.append(vet(problem, skip_unavailable=skip_unavailable, server=server))
+            if progress is not None:
+                progress(done, len(problems), problem.id)
     return summary
 
 
