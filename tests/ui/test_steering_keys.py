@@ -197,13 +197,15 @@ async def test_space_toggles_engine_pause() -> None:
 
 
 async def test_escape_cancels_in_flight_calls() -> None:
-    model = scripted(delay_s=0.2)
+    model = scripted()
+    model.pause_after = 1  # every reply stops after its first chunk until resumed
     app, link = live_app(model, Budget(samples=2, beam=1, rounds=1, concurrency=2))
     async with app.run_test(size=SIZE) as pilot:
         engine = link.engine
         await wait_for(pilot, lambda: model.in_flight == 2, what="two calls in flight")
         await pilot.press("escape")
         await wait_for(pilot, lambda: model.in_flight == 0, what="calls cancelled")
+        model.resume.set()
         assert sum(c.cancelled for c in model.calls) == 2
         cancelled = [n for n in engine.tree.nodes.values() if n.state is NodeState.CANCELLED]
         assert {n.id for n in cancelled} == {0, 1}
@@ -213,15 +215,18 @@ async def test_escape_cancels_in_flight_calls() -> None:
 async def test_escape_with_a_boosted_node_queued_goes_on_with_it() -> None:
     """esc cancelled the queued, boosted node too and the search ended; it must cancel
     only the call in flight, and the boosted node is kept in the next beam."""
-    model = scripted(delay_s=0.3)
+    model = scripted()
+    model.pause_after = 1  # every reply stops after its first chunk until resumed
     app, link = live_app(model, SERIAL)
     async with app.run_test(size=SIZE) as pilot:
         engine = link.engine
         await wait_for(pilot, lambda: 2 in engine.tree and model.in_flight == 1,
                        what="a call in flight, two nodes queued")
         await select(pilot, 2)
-        await pilot.press("b")
-        await pilot.press("escape")
+        await pilot.press("b", "escape")
+        await wait_for(pilot, lambda: any(c.cancelled for c in model.calls),
+                       what="the call cancelled")
+        model.resume.set()
         await wait_finished(pilot, link)
         cancelled = {n.id for n in engine.tree.nodes.values() if n.state is NodeState.CANCELLED}
         assert len(cancelled) == 1 and cancelled <= {0, 1}  # the queued node 2 goes on
@@ -231,7 +236,8 @@ async def test_escape_with_a_boosted_node_queued_goes_on_with_it() -> None:
 
 
 async def test_p_twice_on_a_queued_node_queues_it_again() -> None:
-    model = scripted(delay_s=0.1)
+    model = scripted()
+    model.pause_after = 1  # every reply stops after its first chunk until resumed
     app, link = live_app(model, SERIAL)
     async with app.run_test(size=SIZE) as pilot:
         engine = link.engine
@@ -242,6 +248,7 @@ async def test_p_twice_on_a_queued_node_queues_it_again() -> None:
         await wait_for(pilot, lambda: engine.tree[2].state is NodeState.PRUNED, what="pruned")
         await pilot.press("p")
         await wait_for(pilot, lambda: engine.tree[2].state is NodeState.PENDING, what="queued")
+        model.resume.set()
         await wait_finished(pilot, link)
         assert engine.tree[2].report is not None  # generated and judged after all
 
@@ -352,7 +359,9 @@ async def test_ctrl_q_asks_only_while_a_search_runs_unsaved() -> None:
 
 
 async def test_palette_runs_steering_commands_by_name() -> None:
-    app, link = live_app(scripted(delay_s=0.3), SERIAL)
+    model = scripted()
+    model.pause_after = 1  # the search waits in its first call while the palette is used
+    app, link = live_app(model, SERIAL)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: link.engine.running)
         await pilot.press("ctrl+p")
@@ -363,7 +372,8 @@ async def test_palette_runs_steering_commands_by_name() -> None:
         await wait_for(pilot, lambda: link.engine.paused, what="paused from the palette")
         await pilot.press("space")
         assert not link.engine.paused
-        link.engine.send(Stop())  # the rest of this slow search proves nothing more
+        link.engine.send(Stop())  # the rest of the search proves nothing more
+        model.resume.set()
         await wait_finished(pilot, link)
 
 
