@@ -97,13 +97,16 @@ async def test_e_expands_a_node_now() -> None:
 
 
 async def test_h_adds_a_hint_the_next_programmer_prompt_contains() -> None:
-    model = scripted(delay_s=0.05)
+    model = scripted()
+    model.pause_after = 1  # the first call waits until the engine is paused
     app, link = live_app(model, SERIAL)
     hint = "Mind the sign."
     async with app.run_test(size=SIZE) as pilot:
         engine = link.engine
-        await wait_for(pilot, lambda: 0 in engine.tree, what="node 0")
+        await wait_for(pilot, lambda: 0 in engine.tree and model.in_flight == 1,
+                       what="node 0's call")
         await pilot.press("space")  # hold round 0 while the person types
+        model.resume.set()
         await select(pilot, 0)
         await pilot.press("h")
         await wait_for(pilot, lambda: app.screen.__class__.__name__ == "HintModal")
@@ -124,11 +127,15 @@ async def test_h_adds_a_hint_the_next_programmer_prompt_contains() -> None:
 
 async def test_a_hint_shows_on_the_live_tree_at_once() -> None:
     """The `+1 hint` marker showed in review only: the live tree was not relabelled."""
-    app, link = live_app(scripted(delay_s=0.03), SERIAL)
+    model = scripted()
+    model.pause_after = 1  # the first call waits until the engine is paused
+    app, link = live_app(model, SERIAL)
     async with app.run_test(size=SIZE) as pilot:
         engine = link.engine
-        await wait_for(pilot, lambda: 0 in engine.tree, what="node 0")
+        await wait_for(pilot, lambda: 0 in engine.tree and model.in_flight == 1,
+                       what="node 0's call")
         await pilot.press("space")  # nothing else changes while paused
+        model.resume.set()
         await select(pilot, 0)
         await pilot.press("h")
         await wait_for(pilot, lambda: app.screen.__class__.__name__ == "HintModal")
