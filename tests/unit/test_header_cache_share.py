@@ -27,3 +27,11 @@ def test_the_header_shows_it_and_drops_it_first_when_narrow() -> None:
     assert "cached" not in narrow and "15/16 calls" in narrow and len(narrow) <= 80
     unknown = header_text(HeaderInfo("p", "m", tokens=10, state="running"), width=200).plain
     assert "cached" not in unknown
+
+
+def test_calls_a_person_spent_beyond_the_budget_read_as_steered() -> None:
+    """A person's expansions are not bound by the call budget: the header said "7/2 calls"."""
+    info = HeaderInfo("p", "m", llm_calls=7, max_calls=2, tokens=10, state="review")
+    assert "2 + 5 steered calls" in header_text(info, width=200).plain
+    within = HeaderInfo("p", "m", llm_calls=2, max_calls=2, tokens=10, state="review")
+    assert "2/2 calls" in header_text(within, width=200).plain

@@ -51,6 +51,9 @@ def header_text(info: HeaderInfo, palette: Palette = DEFAULT, width: int | None 
     node count, the model and the problem give way, so calls, tokens, time and the hidden
     grade stay in view."""
     calls = f"{info.llm_calls}/{info.max_calls}" if info.max_calls else str(info.llm_calls)
+    if info.max_calls and info.llm_calls > info.max_calls:
+        # a person's expansions are not bound by the budget: say so rather than "7/2"
+        calls = f"{info.max_calls} + {info.llm_calls - info.max_calls} steered"
     parts: list[tuple[str, str, str]] = [  # (key, text, style)
         ("problem", info.problem, "bold"),
         ("model", info.model, ""),
