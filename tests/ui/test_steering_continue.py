@@ -39,10 +39,13 @@ async def _open_modal(pilot, key: str, kind: type) -> object:
 
 
 async def test_B_gives_a_running_search_more_rounds_and_it_is_saved() -> None:
-    app, link = live_app(scripted(delay_s=0.03), SERIAL, save_session=True)
+    model = scripted()
+    model.pause_after = 1  # the search waits in its first call while the budget is changed
+    app, link = live_app(model, SERIAL, save_session=True)
     async with app.run_test(size=SIZE) as pilot:
         engine = link.engine
-        await wait_for(pilot, lambda: len(engine.tree) >= 1, what="a node")
+        await wait_for(pilot, lambda: len(engine.tree) >= 1 and model.in_flight == 1,
+                       what="a node's call")
         modal = await _open_modal(pilot, "B", BudgetModal)
         rounds = modal.query_one("#budget-rounds", Input)
         assert rounds.value == "1"  # prefilled with the current budget
@@ -51,6 +54,7 @@ async def test_B_gives_a_running_search_more_rounds_and_it_is_saved() -> None:
         rounds.value = "2"
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: engine.config.rounds == 2, 5, "rounds raised")
+        model.resume.set()
         await wait_finished(pilot, link)
         assert engine.stats.round == 2
         assert engine.stats.budget == engine.config.budget == 2 * 2 * (1 + 2 * 1)

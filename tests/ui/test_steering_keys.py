@@ -187,16 +187,21 @@ async def test_E_edits_code_into_a_judged_person_written_child() -> None:
 
 
 async def test_space_toggles_engine_pause() -> None:
-    app, link = live_app(scripted(delay_s=0.05), SERIAL)
+    model = scripted()
+    model.pause_after = 1  # node 0's first call is mid-stream when the person pauses
+    app, link = live_app(model, SERIAL)
     async with app.run_test(size=SIZE) as pilot:
         engine = link.engine
-        await wait_for(pilot, lambda: engine.running)
+        await wait_for(pilot, lambda: model.in_flight == 1, what="a call in flight")
         await pilot.press("space")
         assert engine.paused is True
-        calls = len(engine.model.calls)
+        calls = len(model.calls)
+        model.resume.set()
         await pilot.pause(0.6)
-        # Paused: at most the call that was already in flight completed; none started.
-        assert len(engine.model.calls) <= calls + 0
+        # Paused: the call in flight completed, and its node's critic call (which keeps the
+        # node's model slot, for the server's cache) may follow; no other node's call starts.
+        assert len(model.calls) <= calls + 1
+        assert {c.role for c in model.calls[calls:]} <= {"critic"}
         await wait_for(pilot, lambda: app.screen.state == "paused")
         await pilot.press("space")
         assert engine.paused is False
