@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -150,6 +151,47 @@ def first_frame_s(reps: int) -> list[float]:
     return out
 
 
+async def idle_cpu_s(seconds: float, redraw_always: bool) -> tuple[float, float]:
+    """CPU seconds this process spends over `seconds` of a running search (a model that
+    never answers, so nothing changes) on the search screen, then with the hint dialog
+    open over it. `redraw_always`: the header is drawn again on every flush even when its
+    line is unchanged, as before 2026-12-02 (the baseline of the same run)."""
+    from textual.widgets import TextArea
+
+    from orps_tui.app.widgets.status_header import StatusHeader
+    from tests.ui.snapshot_search import frozen_search_app, select_node, wait_frozen
+
+    def cpu() -> float:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+
+    show = StatusHeader.show
+    if redraw_always:
+        def always(self: StatusHeader, info: object) -> None:
+            self._shown = None
+            show(self, info)  # type: ignore[arg-type]
+        StatusHeader.show = always  # type: ignore[method-assign]
+    try:
+        app = frozen_search_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_frozen(pilot)
+            await select_node(pilot, 0)
+            start = cpu()
+            await asyncio.sleep(seconds)
+            screen = cpu() - start
+            await pilot.press("h")
+            for _ in range(200):
+                if isinstance(app.focused, TextArea):
+                    break
+                await pilot.pause(0.05)
+            start = cpu()
+            await asyncio.sleep(seconds)
+            dialog = cpu() - start
+    finally:
+        StatusHeader.show = show  # type: ignore[method-assign]
+    return screen, dialog
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", type=int, default=2000)
@@ -172,6 +214,11 @@ def main() -> int:
     work, total, idle = stream
     print(f"streaming: one batched refresh of the streaming node: {work:.1f} ms of work, "
           f"{total:.1f} ms with the repaint (an idle repaint-wait: {idle:.1f} ms)")
+    before = asyncio.run(idle_cpu_s(5.0, redraw_always=True))
+    now = asyncio.run(idle_cpu_s(5.0, redraw_always=False))
+    for i, where in enumerate(("search screen", "hint dialog open")):
+        print(f"idle CPU, running search, {where}: {now[i]:.2f} s per 5 s; header redrawn on "
+              f"every flush {before[i]:.2f} s ({before[i] / max(now[i], 1e-3):.1f}x)")
     if not args.no_tmux:
         frames = first_frame_s(5)
         if frames:

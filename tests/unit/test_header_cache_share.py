@@ -35,3 +35,30 @@ def test_calls_a_person_spent_beyond_the_budget_read_as_steered() -> None:
     assert "2 + 5 steered calls" in header_text(info, width=200).plain
     within = HeaderInfo("p", "m", llm_calls=2, max_calls=2, tokens=10, state="review")
     assert "2/2 calls" in header_text(within, width=200).plain
+
+
+async def test_an_unchanged_header_is_not_drawn_again() -> None:
+    """The search screen sends the header ~13 times a second; under a dialog each redraw
+    repainted the whole dimmed screen (half a core while the person typed a hint)."""
+    from textual.app import App, ComposeResult
+
+    from orps_tui.app.widgets.status_header import StatusHeader
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield StatusHeader()
+
+    app = One()
+    async with app.run_test(size=(100, 5)) as pilot:
+        header = app.query_one(StatusHeader)
+        drawn: list[object] = []
+        update = header.update
+        header.update = lambda *a, **k: (drawn.append(a), update(*a, **k))[1]  # type: ignore
+        info = HeaderInfo("p", "m", llm_calls=3, max_calls=8, tokens=10, state="running",
+                          elapsed_s=61.2)
+        header.show(info)
+        header.show(HeaderInfo(**{**info.__dict__, "elapsed_s": 61.9}))  # same second
+        await pilot.pause()
+        assert len(drawn) == 1
+        header.show(HeaderInfo(**{**info.__dict__, "elapsed_s": 62.1}))
+        assert len(drawn) == 2 and "01:02" in str(drawn[-1][0])

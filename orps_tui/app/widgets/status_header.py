@@ -101,10 +101,18 @@ class StatusHeader(Static):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.info: HeaderInfo | None = None
+        self._shown: Text | None = None
 
     def show(self, info: HeaderInfo) -> None:
+        """Called ~13 times a second while a search runs; the line changes about once a
+        second. An unchanged line is not drawn again: under a dialog every redraw repaints
+        the whole dimmed screen behind it (half a core, measured)."""
         self.info = info
-        self.update(header_text(info, Palette.of(self.app), self.size.width or None))
+        text = header_text(info, Palette.of(self.app), self.size.width or None)
+        if text == self._shown:
+            return
+        self._shown = text
+        self.update(text)
 
     def on_resize(self) -> None:
         if self.info is not None:
