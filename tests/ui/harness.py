@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -53,7 +54,7 @@ def live_app(model: ScriptedModel, budget: Budget, *, settings: Settings | None 
     settings = settings or Settings()
     link = build_link(problem, model.uri, budget, settings, model=model,
                       judge=real_judge(problem), save_session=save_session)
-    return OrpsApp(settings, link=link, frozen_clock=True), link
+    return keep_notices(OrpsApp(settings, link=link, frozen_clock=True)), link
 
 
 async def wait_for(pilot: Pilot, predicate: Callable[[], bool], timeout: float = 20.0,
@@ -82,5 +83,22 @@ async def select(pilot: Pilot, node_id: int) -> None:
                    what=f"node #{node_id} selected")
 
 
+def keep_notices(app: OrpsApp) -> OrpsApp:
+    """Record every notice the app is told: on a loaded machine a toast can time out
+    before a test reads it from the screen."""
+    told: list[str] = []
+    notify = app.notify
+
+    def keep(message: str, *args: Any, **kwargs: Any) -> None:
+        told.append(str(message))
+        notify(message, *args, **kwargs)
+
+    app.notify = keep  # type: ignore[method-assign]
+    app._told_notices = told  # type: ignore[attr-defined]
+    return app
+
+
 def notifications(app: OrpsApp) -> list[str]:
-    return [n.message for n in app._notifications]
+    """Every notice so far (`keep_notices`), else those still on the screen."""
+    told = getattr(app, "_told_notices", None)
+    return list(told) if told is not None else [n.message for n in app._notifications]

@@ -6,7 +6,6 @@ import asyncio
 import io
 import json
 from pathlib import Path
-from typing import Any
 
 from rich.console import Console
 from textual.widgets import DataTable, Input, TextArea
@@ -24,7 +23,7 @@ from orps_tui.practice.history import History
 from orps_tui.practice.workspace import solution_path
 from orps_tui.problems.library import find_problem
 from tests.support.scripted_model import ScriptedModel, code_reply, critic_json, sample_problem
-from tests.ui.harness import wait_for
+from tests.ui.harness import keep_notices, notifications, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 PLANTED = ROOT / "tools" / "stress" / "warm_streak_planted_bug.py"
@@ -172,15 +171,7 @@ async def test_listener_toggle_puts_a_received_problem_in_the_list() -> None:
     payload = {"name": "Z. Zebra Count", "group": "Judge", "url": "https://judge.example/z",
                "interactive": False, "memoryLimit": 64, "timeLimit": 1000,
                "tests": [{"input": "1\n", "output": "1\n"}]}
-    app = OrpsApp(Settings())
-    told: list[str] = []
-    notify = app.notify
-
-    def keep(message: str, *args: Any, **kwargs: Any) -> None:
-        told.append(str(message))
-        notify(message, *args, **kwargs)
-
-    app.notify = keep  # type: ignore[method-assign]
+    app = keep_notices(OrpsApp(Settings()))
     async with app.run_test(size=SIZE) as pilot:
         picker = app.screen.query_one(ProblemPicker)
         await wait_for(pilot, lambda: bool(picker.rows), what="the problem list")
@@ -197,8 +188,7 @@ async def test_listener_toggle_puts_a_received_problem_in_the_list() -> None:
         assert await asyncio.to_thread(post) == 200
         await wait_for(pilot, lambda: any(r.title == "Z. Zebra Count" for r in picker.rows),
                        what="the received problem in the list")
-        # every notice, kept: on a loaded machine a toast can time out before it is read
-        assert any("received Z. Zebra Count" in n for n in told)
+        assert any("received Z. Zebra Count" in n for n in notifications(app))
         assert not toggle_listener(app)
         assert listener_of(app) is None
 

@@ -199,9 +199,17 @@ class SearchScreen(Screen[None]):
     # ---- selection -------------------------------------------------------------------
 
     def on_search_tree_node_focused(self, message: SearchTree.NodeFocused) -> None:
+        had_code = self._selected_has_code()
         self.selected_id = message.node_id
         self.show_selected()
-        self.refresh_bindings()
+        # Of the keys offered, only those that need code depend on the node (check_action);
+        # refreshing the bindings rebuilds the footer, most of a key's cost in review.
+        if self._selected_has_code() != had_code:
+            self.refresh_bindings()
+
+    def _selected_has_code(self) -> bool:
+        node = self.link.node(self.selected_id)
+        return node is not None and bool(node.code.strip())
 
     def show_selected(self) -> None:
         node = self.link.node(self.selected_id)
@@ -238,8 +246,7 @@ class SearchScreen(Screen[None]):
             spec = BY_ID.get(str(parameters[0])) if parameters else None
             return self.link.refusal(continues=spec is not None and spec.continues) is not None
         if action in _NEEDS_CODE:
-            node = self.link.node(self.selected_id)
-            return node is not None and bool(node.code.strip())
+            return self._selected_has_code()
         return True
 
     def action_refused(self, binding_id: str) -> None:
