@@ -37,8 +37,9 @@ class DetailPane(Vertical):
         super().__init__(**kwargs)
         self.border_title = "detail"
         self.node_id: int | None = None
-        self._static_key: tuple[object, ...] | None = None
+        self._static_key: dict[str, tuple[object, ...]] = {}
         self._summary = ""
+        self._shown: tuple[Node, Node | None, str, str] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("Select a node in the tree.", id="detail-summary")
@@ -74,17 +75,38 @@ class DetailPane(Vertical):
         if summary != self._summary:
             self._summary = summary
             self.query_one("#detail-summary", Static).update(summary)
-        self.query_one(ReasoningView).show(reasoning_markdown(node, programmer_stream))
-        self.query_one(CodeView).show(node.code)
-        self.query_one(CritiqueView).show(critique_markdown(node, critic_stream))
-        # Diff and prompt change only with the code and the prompt: skip them while streaming.
-        palette = Palette.of(self.app)
-        key = (node.id, node.code, id(node.prompt), len(node.prompt),
-               parent.code if parent else None, palette)
-        if key == self._static_key:
+        self._shown = (node, parent, programmer_stream, critic_stream)
+        # Only the tab in view is drawn now; another is drawn when it is opened. Loading
+        # the code view (highlighting) on every move cost most of a key in review.
+        self._draw_tab(self.active_tab)
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id is not None:
+            self._draw_tab(event.pane.id)
+
+    def _draw_tab(self, tab: str) -> None:
+        if self._shown is None:
             return
-        self._static_key = key
-        parent_code = parent.code if parent is not None else None
-        parent_label = f"#{parent.id}" if parent is not None else "parent"
-        self.query_one(DiffView).show(diff_text(parent_code, node.code, parent_label, palette))
-        self.query_one(PromptView).show(prompt_text(node.prompt))
+        node, parent, programmer_stream, critic_stream = self._shown
+        if tab == "reasoning":
+            self.query_one(ReasoningView).show(reasoning_markdown(node, programmer_stream))
+        elif tab == "code":
+            self.query_one(CodeView).show(node.code)
+        elif tab == "critique":
+            self.query_one(CritiqueView).show(critique_markdown(node, critic_stream))
+        elif tab in ("diff", "prompt"):
+            # Diff and prompt change only with the code and the prompt: skip them while
+            # streaming.
+            palette = Palette.of(self.app)
+            key = (tab, node.id, node.code, id(node.prompt), len(node.prompt),
+                   parent.code if parent else None, palette)
+            if key == self._static_key.get(tab):
+                return
+            self._static_key[tab] = key
+            if tab == "diff":
+                parent_code = parent.code if parent is not None else None
+                parent_label = f"#{parent.id}" if parent is not None else "parent"
+                self.query_one(DiffView).show(diff_text(parent_code, node.code, parent_label,
+                                                        palette))
+            else:
+                self.query_one(PromptView).show(prompt_text(node.prompt))
