@@ -368,9 +368,9 @@ async def test_judging_runs_beside_generation_and_never_blocks_the_loop() -> Non
         and any(n.state is NodeState.GENERATING for n in engine.tree.nodes.values())))
     await engine.run()
     beat.cancel()
-    # a judge run on the loop would stall it for a whole JUDGE_BLOCKS_S; scheduling on a
-    # loaded machine may stall it for a few tens of ms, never that long
-    assert max(gaps) < JUDGE_BLOCKS_S / 2
+    # a judge run on the loop would stall it for a whole JUDGE_BLOCKS_S (six times); a
+    # loaded 2-core machine has stalled it for 0.21 s once, never for that long
+    assert max(gaps) < JUDGE_BLOCKS_S * 0.9
     assert any(judging_while_generating)
 
 
