@@ -13,6 +13,7 @@ from orps_tui.problems.importers.vetting import check_reference, failures, share
 from orps_tui.problems.library import scan
 from orps_tui.problems.load import load_problem
 from orps_tui.problems.model import ProblemKind
+from orps_tui.sandbox.report import Verdict
 
 # The round trip compares what was written with what was read, so the reference check
 # (which repairs and trims) is off here; test_importers_reference_check covers it.
@@ -128,7 +129,14 @@ def test_no_imported_reference_fails_a_test(
     if case == "lbpp-dev":
         kept, thrown = vetting.counts(public=True)
         assert thrown > 0 and kept + thrown == 1380
-        assert vetting.counts(public=False) == (817, 0)
+        kept, thrown = vetting.counts(public=False)
+        assert kept + thrown == 817
+        # none of the hidden asserts fails its reference; on a loaded machine one near the
+        # time limit has run out of time even under the raised limit (seen once in a full
+        # run), so a dropped hidden test may only be a time-out
+        hidden_drops = [(v.problem.id, d.name, d.verdict) for v in vetting.vetted
+                        for d in v.dropped if not d.public]
+        assert all(verdict is Verdict.TLE for _, _, verdict in hidden_drops), hidden_drops
     if case == "humaneval":
         assert ("humaneval-47", "example-2") in dropped
     if case == "mbpp-dev":
