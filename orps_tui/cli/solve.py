@@ -253,10 +253,9 @@ def run(args: argparse.Namespace) -> int:
         problem, uri, engine = _launch(args, settings)
     except LaunchError as exc:
         raise CliError(str(exc)) from None
-    if engine.finished and engine.result is not None:
-        # a finished session (`--resume`) is reported again as it ended: no model call,
-        # nothing written to it
-        result = engine.result
+    if engine.concluded is not None:
+        # a finished session (`--resume`): no model call, nothing written to it
+        result = engine.concluded
         asyncio.run(close_quietly(engine.model, engine.judge))
     else:
         result_or_code = _search(args, problem, uri, engine)

@@ -110,8 +110,7 @@ async def run_one(problem: Problem, model: ChatModel, judge: JudgeLike, plan: Be
     policy = SteeringPolicy(engine) if run is Run.ORPS_STEERED else None
     if policy is not None:
         policy.attach()
-    result = engine.result if engine.finished and engine.result is not None \
-        else await engine.run()
+    result = engine.concluded or await engine.run()
     if policy is not None and policy.failure is not None:
         return error_record(problem.id, run, seed, plan.info,
                             f"the steering policy failed: {policy.failure}",

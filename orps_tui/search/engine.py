@@ -248,6 +248,12 @@ class SearchEngine(SteeringMixin):
         return self.result is not None and not self.running
 
     @property
+    def concluded(self) -> SearchResult | None:
+        """The result of a search that has ended (a finished session opened again is
+        reported as it ended and never run); None while it has still to run."""
+        return self.result if self.finished else None
+
+    @property
     def session_directory(self) -> Path | None:
         """The session folder this search writes to (also while finished, between runs)."""
         return self._session_dir
