@@ -19,6 +19,12 @@
 #       part I > 1 writes it with "-partI" before ".jsonl". `orps bench --compare` merges
 #       the files.
 #
+# Concurrency (model calls in flight, one llama.cpp server slot each): 1 for the records
+# written before 2026-12-02 17:40 UTC, 4 after (each record's `concurrency` field; older
+# records lack it and ran at 1). Four calls in flight on one thread give about 1.9x the
+# tokens/s of one (bench/README.md); the pace changes nothing a run may do, and a run cut
+# short at one pace goes on at another (SearchConfig.same_search).
+#
 # The problem set: the 22 medium and hard starter problems (each with a performance input)
 # and 18 LBPP tasks, imported with the dev asserts as public tests:
 #   orps import lbpp ../shared/datasets/lbpp/test.csv \
@@ -71,5 +77,5 @@ if [ "$mode" = before ]; then
   exec "$here/bench/run_before.sh" "$out" embedded:coder 2 2 2 1 "${problems[@]}"
 fi
 "$here/.venv/bin/orps" bench "${problems[@]}" --model embedded:coder \
-  --method "$methods" -k 2 -b 2 -r 3 -c 1 --calls 16 --seeds 1 --out "$out" \
+  --method "$methods" -k 2 -b 2 -r 3 -c "${CONCURRENCY:-4}" --calls 16 --seeds 1 --out "$out" \
   --sessions "$sessions"

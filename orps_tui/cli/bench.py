@@ -164,7 +164,8 @@ def run(args: argparse.Namespace) -> int:
     if shard_of is not None:
         problems = shard(problems, *shard_of)
     uri = args.model or settings.model.default
-    info = RunInfo(calls, base.samples, base.beam, base.rounds, uri, engine_commit())
+    info = RunInfo(calls, base.samples, base.beam, base.rounds, uri, engine_commit(),
+                   base.concurrency)
     plan = BenchPlan(runs, seeds, base, info, args.sessions)
     earlier: list[dict[str, Any]] = []
     if args.out is not None:

@@ -40,10 +40,13 @@ class RunInfo:
     rounds: int
     model: str
     commit: str | None
+    concurrency: int = 1
+    """Model calls in flight at once: it changes wall time, never what a run may do."""
 
     def fields(self) -> dict[str, Any]:
         return {"calls": self.calls, "samples": self.samples, "beam": self.beam,
-                "rounds": self.rounds, "model": self.model, "commit": self.commit}
+                "rounds": self.rounds, "model": self.model, "commit": self.commit,
+                "concurrency": self.concurrency}
 
 
 def engine_commit() -> str | None:

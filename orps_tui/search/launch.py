@@ -136,14 +136,15 @@ def resume_search(saved: LoadedSession, problem: Problem, *, model: ChatModel,
 
 
 def saved_run(root: Path, problem_id: str, config: SearchConfig) -> LoadedSession | None:
-    """The newest session directly under `root` of this problem and config that no process
-    writes now (None: none), finished or not. `orps bench --sessions` takes a (problem,
-    method, seed) run from it rather than start it again: a run cut short goes on, a
-    finished one whose record was lost only concludes again, with no model call."""
+    """The newest session directly under `root` of this problem and config (up to its
+    pace: `SearchConfig.same_search`) that no process writes now (None: none), finished or
+    not. `orps bench --sessions` takes a (problem, method, seed) run from it rather than
+    start it again: a run cut short goes on, a finished one whose record was lost only
+    concludes again, with no model call."""
     from orps_tui.search.session import in_use, read_sessions
 
     for saved in read_sessions(root):
-        if saved.problem_id == problem_id and saved.config == config \
+        if saved.problem_id == problem_id and saved.config.same_search(config) \
                 and not in_use(saved.directory):
             return saved
     return None

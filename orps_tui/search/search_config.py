@@ -27,6 +27,9 @@ _BOUNDED = {
 }
 _MAX_CALLS_LIMIT = 100_000
 
+PACE_ONLY = frozenset({"concurrency", "timeout_s"})
+"""SearchConfig fields that change how fast a search runs, never what it may do."""
+
 
 class StopReason(StrEnum):
     """Why a search ended: the one list every front end reads."""
@@ -150,6 +153,12 @@ class SearchConfig:
         if self.max_calls is not None and not 1 <= self.max_calls <= _MAX_CALLS_LIMIT:
             raise ValueError(f"max_calls must be between 1 and {_MAX_CALLS_LIMIT}, "
                              f"got {self.max_calls}")
+
+    def same_search(self, other: SearchConfig) -> bool:
+        """Equal but for the fields that set only its pace (`PACE_ONLY`): a saved run of
+        this config may be continued under the other."""
+        mine, theirs = asdict(self), asdict(other)
+        return all(mine[k] == theirs[k] for k in mine if k not in PACE_ONLY)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

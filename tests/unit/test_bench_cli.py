@@ -111,7 +111,8 @@ def test_a_run_cut_short_goes_on_from_its_session(
     resumed from its session when the bench runs again: its saved calls are not made
     again and it ends on its budget. (Its record may differ from an uninterrupted
     run's: a node the dead server failed stays failed, by the engine's resume rule; a
-    killed run's nodes in flight are run again.)"""
+    killed run's nodes in flight are run again.) It goes on under another pace (more calls
+    in flight), which changes nothing a run may do; the record says which."""
     resumed, sessions = tmp_path / "resumed.jsonl", tmp_path / "sessions"
     one = ["bench", "p-one", *ARGS, "--seeds", "1", "--method", "orps"]
 
@@ -132,8 +133,9 @@ def test_a_run_cut_short_goes_on_from_its_session(
         return models[-1]
 
     world["model"] = fresh
-    assert main([*one, "--out", str(resumed), "--sessions", str(sessions)]) == 0
+    assert main([*one, "-c", "3", "--out", str(resumed), "--sessions", str(sessions)]) == 0
     [record] = merge([read_records(resumed)])[0]
+    assert record["concurrency"] == 3
     assert record["session"] == str(cut)  # no second session: the first one went on
     assert list((sessions / "orps" / "seed1").iterdir()) == [cut]
     assert len(models[0].calls) < record["llm_calls"]  # the saved calls were not redone

@@ -332,6 +332,13 @@ def test_config_validation_and_settings() -> None:
     assert SearchConfig.from_dict(config.to_dict()) == config
 
 
+def test_a_search_is_the_same_search_at_another_pace_only() -> None:
+    base = SearchConfig(samples=2, beam=2, rounds=3, max_calls=16)
+    assert base.same_search(base.with_overrides(concurrency=4, timeout_s=1800.0))
+    for other in ({"samples": 3}, {"seed": 2}, {"max_calls": 20}, {"temperature": 0.2}):
+        assert not base.same_search(base.with_overrides(**other)), other
+
+
 class _ThreadJudge(FakeJudge):
     """Blocks a worker thread for a while per call, as the real judge does."""
 
