@@ -37,6 +37,7 @@ from orps_tui.search.parsing import (
     parse_critique,
     parse_program,
     repetition_detected,
+    same_program,
 )
 from orps_tui.search.prompts import LAYOUT, PromptLayout, Role, strategy_for
 from orps_tui.search.scoring import outcome_parts, select_beam
@@ -649,7 +650,24 @@ class SearchEngine(SteeringMixin):
             self._set_state(node, NodeState.ERROR)
             return False
         node.reasoning, node.code = parsed.reasoning, parsed.code
+        if (earlier := self._repeated(node)) is not None:
+            # Small models often copy their last answer; judging and reviewing it again
+            # would only spend the critic call, which the budget keeps for another node.
+            node.fate = NodeFate.REPEATED
+            node.error = f"the same program as #{earlier.id}, on its branch: not judged or " \
+                         "reviewed again"
+            self._set_state(node, NodeState.ERROR)
+            return False
         return True
+
+    def _repeated(self, node: Node) -> Node | None:
+        """The nearest ancestor whose program the model-written `node` repeats, if any."""
+        if node.parent_id is None:
+            return None
+        for earlier in reversed(self.tree.path_to(node.parent_id)):
+            if earlier.code and same_program(node.code, earlier.code):
+                return earlier
+        return None
 
     async def _judge_node(self, node: Node) -> bool:
         self._set_state(node, NodeState.JUDGING)

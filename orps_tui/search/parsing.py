@@ -104,6 +104,19 @@ def _parses(code: str) -> bool:
     return True
 
 
+def same_program(a: str, b: str) -> bool:
+    """Whether two programs are the same up to comments, blank lines and layout (the
+    same syntax tree; as text, trailing spaces and blank lines aside, when either does
+    not parse)."""
+    try:
+        return ast.dump(ast.parse(a)) == ast.dump(ast.parse(b))
+    except (SyntaxError, ValueError):
+        def lines(code: str) -> list[str]:
+            return [line.rstrip() for line in code.splitlines() if line.strip()]
+
+        return lines(a) == lines(b)
+
+
 def _defines(code: str, name: str) -> bool:
     try:
         tree = ast.parse(code)

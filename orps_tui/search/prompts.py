@@ -86,14 +86,15 @@ _FIRST_TASK = _WRITE_HEADING + "\n" + _REASONING.format(
 )
 
 _NEXT_TASK = _NEXT_HEADING + "\n" + (
-    "The execution results and the review above are about your last attempt.\n"
+    "The execution results and the review above are about your last attempt. Your next "
+    "attempt must change its code: the same program would get the same results.\n"
 ) + _REASONING.format(
-    approach="What the last attempt did.",
+    approach="What you change in the last attempt, or the approach that replaces it.",
     evidence="What the failing tests, the timings and the review show. Public tests are "
              "machine-made and occasionally wrong: weigh them as evidence.",
-    decision="Keep the approach and fix it, or change it; say why. If everything passed, "
-             "make it faster or simpler only where the limits call for it.",
-) + " Give the whole program again."
+    decision="Fix the approach or replace it; say why. If everything passed, make it "
+             "faster or simpler where the limits call for it.",
+) + " Write the whole changed program, never the last one unchanged."
 
 _RUBRIC = (
     "Score from 1 to 5:\n"
@@ -247,8 +248,8 @@ def review_text(node: Node, full: bool = True) -> str:
     return "(no review)"
 
 
-def _task(first: bool, strategy: str, problem: Problem) -> str:
-    task = _FIRST_TASK if first else _NEXT_TASK
+def _task(first: bool, strategy: str, problem: Problem, next_task: str = _NEXT_TASK) -> str:
+    task = _FIRST_TASK if first else next_task
     if problem.kind is ProblemKind.FUNCTION and problem.function is not None:
         task += f" Define `{problem.function.name}` exactly as in the signature."
     if strategy:
@@ -277,7 +278,12 @@ def _review_task(json_output: bool) -> str:
 
 
 class BranchConversation:
-    """The layout described in the module docstring."""
+    """The layout described in the module docstring. `next_task`: the text that asks for a
+    child (`bench/repeats.py` passes the one from before children were told to change
+    the code)."""
+
+    def __init__(self, next_task: str = _NEXT_TASK) -> None:
+        self.next_task = next_task
 
     def programmer(self, problem: Problem, branch: Sequence[Node], strategy: str,
                    instruction: str = "") -> list[Message]:
@@ -286,7 +292,7 @@ class BranchConversation:
             head = problem_message(problem)
             messages.append(Message("user", f"{head}\n\n{_task(True, strategy, problem)}"))
             return messages
-        task = _task(False, strategy, problem)
+        task = _task(False, strategy, problem, self.next_task)
         messages.append(Message("user", _opening(branch[-1], instruction, task)))
         return messages
 
@@ -303,7 +309,7 @@ class BranchConversation:
         for i, node in enumerate(branch):
             full = i >= shorten_before
             # an older attempt keeps only the headings of its tasks
-            task = _task(i == 0, node.strategy, problem) if full else \
+            task = _task(i == 0, node.strategy, problem, self.next_task) if full else \
                 (_WRITE_HEADING if i == 0 else _NEXT_HEADING)
             review = _review_task(json_output) if full else REVIEW_HEADING
             if i == 0:

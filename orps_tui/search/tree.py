@@ -38,6 +38,7 @@ class NodeFate(StrEnum):
     RETIRED_PASSED_AND_DONE = "retired-passed-and-done"  # passes every public test, critic done
     PRUNED = "pruned"  # a Prune command named it (a person, or a policy in their place)
     PRUNED_WITH_ANCESTOR = "pruned-with-ancestor"  # an ancestor was pruned
+    REPEATED = "repeated"  # the same program as an ancestor's: not judged, reviewed or expanded
 
 
 class Author(StrEnum):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import asyncio
 import json
+import re
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -56,6 +57,20 @@ def code_reply(code: str, reasoning: str = "Plan: do it directly.") -> str:
     return f"{reasoning}\n\n```python\n{code.strip()}\n```\n"
 
 
+def made_new(reply: str, n: int) -> str:
+    """`reply` with a trailing `ATTEMPT = n` line in its last code block, so that it is a
+    program no earlier answer had (the engine stops a child that repeats an ancestor)."""
+    fence = reply.rfind("\n```")
+    if fence < 0 or "```python" not in reply[:fence]:
+        return reply
+    return f"{reply[:fence]}\n\nATTEMPT = {n}{reply[fence:]}"
+
+
+def program_of(code: str) -> str:
+    """`code` without the lines `made_new` added: the program as the script wrote it."""
+    return re.sub(r"(\n\nATTEMPT = \d+)+$", "", code.rstrip("\n"))
+
+
 @dataclass(frozen=True)
 class Fault:
     kind: ModelErrorKind
@@ -94,7 +109,10 @@ class ScriptedModel:
         reject_json_schema: bool = False,
         uri: str = "scripted:test",
         retries: int = 3,
+        new_programs: bool = False,
     ) -> None:
+        """`new_programs`: every programmer answer is made a new program (`made_new`), as a
+        working model's would be, however often the script repeats a reply."""
         self.uri = uri
         self.policy = RetryPolicy(retries=retries, backoff_s=0.001)
         self._limit = LoopSemaphore(1_000)
@@ -105,6 +123,7 @@ class ScriptedModel:
         self.faults = dict(faults or {})
         self.fault_when = fault_when
         self.reject_json_schema = reject_json_schema
+        self.new_programs = new_programs
         self.calls: list[CallRecord] = []
         self._counts = {"programmer": 0, "critic": 0}
         self.in_flight = 0
@@ -120,10 +139,12 @@ class ScriptedModel:
         n = self._counts[role]
         self._counts[role] += 1
         if isinstance(source, str):
-            return source
-        if callable(source):
-            return source(messages, options)
-        return source[min(n, len(source) - 1)]
+            reply = source
+        elif callable(source):
+            reply = source(messages, options)
+        else:
+            reply = source[min(n, len(source) - 1)]
+        return made_new(reply, n + 1) if self.new_programs and role == "programmer" else reply
 
     def stream_chat(self, messages: Sequence[Message], options: GenOptions, *,
                     json_schema: dict[str, Any] | None = None) -> AsyncIterator[Chunk]:

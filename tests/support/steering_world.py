@@ -22,7 +22,13 @@ from orps_tui.sandbox.report import JudgeReport, Verdict
 from orps_tui.search.prompts import strategy_for
 from orps_tui.search.steering_policy import INPUT_LIMITS_HINT
 from tests.support.sandbox_problems import function_problem
-from tests.support.scripted_model import FakeJudge, ScriptedModel, code_reply, critic_json
+from tests.support.scripted_model import (
+    FakeJudge,
+    ScriptedModel,
+    code_reply,
+    critic_json,
+    made_new,
+)
 
 RIGHT = "def add(a, b):\n    return a + b"
 WRONG = "def add(a, b):\n    return a - b"
@@ -78,9 +84,10 @@ def world_model(roots: Sequence[str], **kwargs: object) -> ScriptedModel:
         if any(INPUT_LIMITS_HINT in m.content for m in messages):
             return code_reply(RIGHT)
         parent = _CODE.findall(answers[-1])[-1]
-        if parent == BROKEN and j == 1:
+        if parent.startswith(BROKEN) and j == 1:
             return code_reply(RAISES)
-        return code_reply(parent)
+        # the parent's program again, as a new program (the engine stops exact repeats)
+        return made_new(code_reply(parent), len(answers))
 
     def critic(messages: Sequence[Message], options: GenOptions) -> str:
         attempt = messages[-2].content

@@ -54,7 +54,7 @@ def _records(engine: SearchEngine) -> list[dict]:
 
 
 async def test_expand_with_settings_continues_a_finished_search_in_its_session() -> None:
-    model = ScriptedModel(programmer=[WRONG, RIGHT], critic=critic_json(3))
+    model = ScriptedModel(new_programs=True, programmer=[WRONG, RIGHT], critic=critic_json(3))
     engine = _engine(model, samples=2, beam=1, rounds=1, concurrency=1)
     first = await engine.run()
     assert engine.finished and first.reason == "budget"
@@ -86,7 +86,7 @@ async def test_expand_with_settings_continues_a_finished_search_in_its_session()
 
 
 async def test_more_rounds_continue_from_the_last_beam() -> None:
-    model = ScriptedModel(programmer=WRONG, critic=critic_json(3))
+    model = ScriptedModel(new_programs=True, programmer=WRONG, critic=critic_json(3))
     engine = _engine(model, samples=2, beam=1, rounds=1)
     await engine.run()
     kept = next(n.id for n in engine.tree.nodes.values()
@@ -103,7 +103,7 @@ async def test_more_rounds_continue_from_the_last_beam() -> None:
 
 
 async def test_more_calls_continue_a_search_that_spent_its_call_budget() -> None:
-    model = ScriptedModel(programmer=WRONG, critic=critic_json(3))
+    model = ScriptedModel(new_programs=True, programmer=WRONG, critic=critic_json(3))
     engine = _engine(model, samples=2, beam=1, rounds=3, max_calls=4)
     first = await engine.run()
     assert first.stats.llm_calls == 4 and first.stats.round == 0
@@ -114,7 +114,7 @@ async def test_more_calls_continue_a_search_that_spent_its_call_budget() -> None
 
 
 async def test_a_hint_to_a_finished_search_is_saved_and_it_stays_finished() -> None:
-    model = ScriptedModel(programmer=RIGHT, critic=critic_json(4))
+    model = ScriptedModel(new_programs=True, programmer=RIGHT, critic=critic_json(4))
     engine = _engine(model, samples=1, beam=1, rounds=0)
     await engine.run()
     engine.send(ev.AddHint(0, "mind the input limits"))
@@ -126,7 +126,7 @@ async def test_a_hint_to_a_finished_search_is_saved_and_it_stays_finished() -> N
 
 async def test_a_stopped_search_continues_only_with_what_was_asked() -> None:
     engine = await _stopped_in_round_one(
-        ScriptedModel(programmer=WRONG, critic=critic_json(3), chunk_delay_s=0.002))
+        ScriptedModel(new_programs=True, programmer=WRONG, critic=critic_json(3), chunk_delay_s=0.002))
     before = len(engine.tree)
     engine.send(ev.AddHandWritten(0, "def add(a, b):\n    return b + a\n"))
     result = await engine.run()
@@ -137,7 +137,7 @@ async def test_a_stopped_search_continues_only_with_what_was_asked() -> None:
 
 
 async def test_a_finished_session_reopened_continues_like_the_engine_that_wrote_it() -> None:
-    model = ScriptedModel(programmer=[WRONG, RIGHT], critic=critic_json(3))
+    model = ScriptedModel(new_programs=True, programmer=[WRONG, RIGHT], critic=critic_json(3))
     engine = _engine(model, samples=2, beam=1, rounds=0)
     first = await engine.run()
     calls = first.stats.llm_calls
@@ -162,7 +162,7 @@ async def test_a_continuation_cut_short_resumes_only_what_was_asked() -> None:
     """A search stopped in round 1 of 5, continued with one expansion and quit during it:
     resumed, it finishes that expansion and ends; it neither runs rounds 2-5 nor brings
     back the nodes the Stop had cancelled."""
-    model = ScriptedModel(programmer=WRONG, critic=critic_json(3), chunk_delay_s=0.002)
+    model = ScriptedModel(new_programs=True, programmer=WRONG, critic=critic_json(3), chunk_delay_s=0.002)
     engine = await _stopped_in_round_one(model)
     stopped = {n.id for n in engine.tree.nodes.values() if n.state is NodeState.CANCELLED}
     assert stopped  # the Stop cut round 1 short

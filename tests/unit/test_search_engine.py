@@ -13,7 +13,7 @@ from orps_tui.search import events as ev
 from orps_tui.search.engine import SearchConfig, SearchEngine
 from orps_tui.search.prompts import STRATEGIES
 from orps_tui.search.session import node_to_dict
-from orps_tui.search.tree import NodeState
+from orps_tui.search.tree import NodeFate, NodeState
 from tests.support.scripted_model import (
     CallRecord,
     FakeJudge,
@@ -39,7 +39,7 @@ def engine_for(model: ScriptedModel, **config: object) -> tuple[SearchEngine, Fa
 
 
 async def test_rounds_beam_and_budget() -> None:
-    model = ScriptedModel(programmer=WRONG, critic=critic_json(3))
+    model = ScriptedModel(programmer=WRONG, new_programs=True, critic=critic_json(3))
     engine, judge, events = engine_for(model, samples=3, beam=2, rounds=2)
     result = await engine.run()
     assert result.reason == "budget"
@@ -68,7 +68,7 @@ async def test_siblings_get_different_seeds_and_strategies() -> None:
 
 
 async def test_a_retired_node_is_not_expanded_and_the_beam_fills_from_the_rest() -> None:
-    model = ScriptedModel(programmer=[WRONG, RIGHT, WRONG],
+    model = ScriptedModel(programmer=[WRONG, RIGHT, WRONG], new_programs=True,
                           critic=lambda m, o: critic_json(4, finished="a + b" in m[-2].content))
     engine, _, _ = engine_for(model, samples=3, beam=2, rounds=1, concurrency=1)
     result = await engine.run()
@@ -82,7 +82,8 @@ async def test_a_retired_node_is_not_expanded_and_the_beam_fills_from_the_rest()
 
 
 async def test_a_failing_node_is_never_retired_by_the_critic() -> None:
-    model = ScriptedModel(programmer=WRONG, critic=critic_json(5, finished=True))
+    model = ScriptedModel(programmer=WRONG, critic=critic_json(5, finished=True),
+                          new_programs=True)
     engine, _, _ = engine_for(model, samples=2, beam=1, rounds=1)
     result = await engine.run()
     assert not any(n.state is NodeState.FINISHED for n in engine.tree.nodes.values())
@@ -90,7 +91,7 @@ async def test_a_failing_node_is_never_retired_by_the_critic() -> None:
 
 
 async def test_a_top_score_on_a_passing_root_does_not_end_the_search() -> None:
-    model = ScriptedModel(programmer=RIGHT, critic=critic_json(5))
+    model = ScriptedModel(programmer=RIGHT, new_programs=True, critic=critic_json(5))
     engine, _, _ = engine_for(model, samples=2, beam=1, rounds=2)
     result = await engine.run()
     assert result.reason == "budget" and len(engine.tree) == 2 + 2 + 2
@@ -104,7 +105,7 @@ async def test_stop_when_solved_is_an_explicit_option() -> None:
 
 
 async def test_the_call_budget_is_fixed_in_advance() -> None:
-    model = ScriptedModel(programmer=WRONG, critic=critic_json(3))
+    model = ScriptedModel(programmer=WRONG, new_programs=True, critic=critic_json(3))
     engine, _, _ = engine_for(model, samples=3, beam=2, rounds=5, max_calls=16)
     assert engine.stats.budget == 16
     result = await engine.run()
@@ -453,7 +454,9 @@ async def test_a_round_whose_every_answer_had_no_code_is_written_once_more() -> 
 
     right = code_reply("def add(a, b):\n    return a + b")
     problem = sample_problem()
-    model = ScriptedModel(programmer=[NO_CODE, right, right], critic=critic_json(4))
+    model = ScriptedModel(programmer=[NO_CODE, right, code_reply("def add(a, b):\n"
+                                                                 "    return b + a")],
+                          critic=critic_json(4))
     engine = SearchEngine(problem, model, judge=FakeJudge(problem),
                           config=SearchConfig(samples=1, beam=1, rounds=1, seed=2))
     result = await engine.run()
@@ -480,3 +483,34 @@ async def test_a_round_whose_every_answer_had_no_code_is_written_once_more() -> 
     result = await engine.run()
     assert len(engine.tree) == 3 and result.stats.llm_calls == 4
     assert engine.tree[2].state is NodeState.KEPT
+
+
+async def test_a_child_that_repeats_a_program_of_its_branch_is_stopped_unreviewed() -> None:
+    """A small model often copies its last answer. Such a child is not judged, reviewed
+    or expanded (its critic call is left to the budget); a round of nothing but repeats
+    is written once more, like a round without code."""
+    same_again = code_reply("# a comment and new layout\ndef add(a,  b):\n\n    return a - b")
+    model = ScriptedModel(programmer=[WRONG, WRONG, same_again], critic=critic_json(3))
+    engine, judge, _ = engine_for(model, samples=2, beam=1, rounds=1)
+    result = await engine.run()
+    tree = engine.tree
+    children = [tree[i] for i in tree[0].children]  # two, and each written once more
+    assert len(children) == 4 and len(tree) == 2 + 4
+    for child in children:
+        assert child.state is NodeState.ERROR and child.fate is NodeFate.REPEATED
+        assert "#0" in child.error and child.report is None
+        assert [c.role for c in child.calls] == ["programmer"]
+    assert result.reason == "budget" and result.stats.llm_calls == 4 + 4
+    assert len([w for _, w in judge.calls if w == "public"]) == 2  # the roots alone
+
+    # the critic call a repeat did not spend pays, with the rest, for a node more later
+    a, b = (code_reply(f"def add(a, b):\n    return {e}") for e in ("a - b", "b - a"))
+    new = [code_reply(f"def add(a, b):\n    return a - b + {k}") for k in range(3)]
+    model = ScriptedModel(programmer=[a, b, a, *new], critic=critic_json(3))
+    engine, _, _ = engine_for(model, samples=2, beam=1, rounds=2, max_calls=11,
+                              concurrency=1)
+    result = await engine.run()
+    tree = engine.tree
+    assert tree[2].fate is NodeFate.REPEATED and tree[3].state is NodeState.KEPT
+    assert len(tree[3].children) == 2  # 11 - (4 + 1 + 2) calls pay for two nodes
+    assert result.stats.llm_calls == 11 and result.reason == "budget"

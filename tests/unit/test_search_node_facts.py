@@ -44,7 +44,7 @@ def _on_round_settled(engine: SearchEngine, round_no: int, command: ev.Command) 
 async def test_fates_follow_the_beam_and_score_parts_add_up() -> None:
     # Roots 0 and 1 wrong (critic 3 and 2 by order), root 2 right and retired by the critic.
     critics = iter([critic_json(3), critic_json(2), critic_json(5, finished=True)])
-    model = ScriptedModel(programmer=[WRONG, WRONG, RIGHT], critic=lambda m, o: next(critics),
+    model = ScriptedModel(new_programs=True, programmer=[WRONG, WRONG, RIGHT], critic=lambda m, o: next(critics),
                           chunk_delay_s=0)
     engine = _engine(model, samples=3, beam=1, rounds=0, concurrency=1)
     await engine.run()
@@ -65,7 +65,7 @@ async def test_fates_follow_the_beam_and_score_parts_add_up() -> None:
 
 
 async def test_boost_prune_and_hint_leave_marks_and_fates_that_reload() -> None:
-    model = ScriptedModel(programmer=WRONG, critic=critic_json(3))
+    model = ScriptedModel(new_programs=True, programmer=WRONG, critic=critic_json(3))
     engine = _engine(model, samples=3, beam=1, rounds=1)
     # Round 0: node 0 would be kept by rank (ties go to the older node); boost node 2
     # instead, prune node 1, hint node 2 - all before the beam is chosen.
@@ -91,7 +91,7 @@ async def test_boost_prune_and_hint_leave_marks_and_fates_that_reload() -> None:
 
 
 async def test_pruning_marks_the_subtree_and_unpruning_restores_the_fates() -> None:
-    model = ScriptedModel(programmer=WRONG, critic=critic_json(3))
+    model = ScriptedModel(new_programs=True, programmer=WRONG, critic=critic_json(3))
     engine = _engine(model, samples=2, beam=1, rounds=1)
     await engine.run()
     tree = engine.tree
@@ -107,7 +107,7 @@ async def test_pruning_marks_the_subtree_and_unpruning_restores_the_fates() -> N
 
 
 async def test_a_prune_of_a_busy_node_is_saved_with_its_fate() -> None:
-    model = ScriptedModel(programmer=WRONG, critic=critic_json(3), chunk_delay_s=0.002)
+    model = ScriptedModel(new_programs=True, programmer=WRONG, critic=critic_json(3), chunk_delay_s=0.002)
     engine = _engine(model, samples=2, beam=2, rounds=0)
 
     def prune_while_streaming(event: ev.Event) -> None:

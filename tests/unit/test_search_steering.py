@@ -48,7 +48,7 @@ def round_done(n: int):
 
 
 async def test_prune_removes_node_and_subtree_from_the_search() -> None:
-    model = ScriptedModel(programmer=WRONG, critic=critic_json(3), chunk_delay_s=0.002)
+    model = ScriptedModel(new_programs=True, programmer=WRONG, critic=critic_json(3), chunk_delay_s=0.002)
     engine, _ = make(model, samples=2, beam=2, rounds=2)
     pruned: list[int] = []
 
@@ -65,7 +65,7 @@ async def test_prune_removes_node_and_subtree_from_the_search() -> None:
 
 
 async def test_prune_cancels_in_flight_descendants_and_unprune_restores() -> None:
-    model = ScriptedModel(programmer=WRONG, critic=critic_json(3), chunk_delay_s=0.005)
+    model = ScriptedModel(new_programs=True, programmer=WRONG, critic=critic_json(3), chunk_delay_s=0.005)
     engine, _ = make(model, samples=2, beam=1, rounds=1)
     on(engine, lambda e: isinstance(e, ev.TextStreamed) and engine.tree[e.node_id].round == 1,
        lambda e: engine.send(ev.Prune(engine.tree[e.node_id].parent_id)))
@@ -82,7 +82,7 @@ async def test_prune_cancels_in_flight_descendants_and_unprune_restores() -> Non
 
 
 async def test_boost_keeps_a_low_ranked_node_and_ranks_it_first() -> None:
-    model = ScriptedModel(programmer=[RIGHT, RIGHT, WRONG],
+    model = ScriptedModel(new_programs=True, programmer=[RIGHT, RIGHT, WRONG],
                           critic=lambda m, o: critic_json(5 if "a + b" in m[-1].content else 1),
                           chunk_delay_s=0.001)
     engine, _ = make(model, samples=3, beam=1, rounds=1, concurrency=1)
@@ -97,7 +97,7 @@ async def test_boost_keeps_a_low_ranked_node_and_ranks_it_first() -> None:
 
 
 async def test_expand_now_adds_k_children_in_the_current_round() -> None:
-    model = ScriptedModel(programmer=WRONG, critic=critic_json(3), chunk_delay_s=0.002)
+    model = ScriptedModel(new_programs=True, programmer=WRONG, critic=critic_json(3), chunk_delay_s=0.002)
     engine, _ = make(model, samples=2, beam=1, rounds=0)
     on(engine, lambda e: isinstance(e, ev.NodeStateChanged) and e.node_id == 0
        and e.new is NodeState.ACTIVE, lambda e: engine.send(ev.ExpandNow(0)))
@@ -108,7 +108,7 @@ async def test_expand_now_adds_k_children_in_the_current_round() -> None:
 
 
 async def test_hint_reaches_the_next_programmer_call_as_feedback() -> None:
-    model = ScriptedModel(programmer=WRONG, critic=critic_json(3))
+    model = ScriptedModel(new_programs=True, programmer=WRONG, critic=critic_json(3))
     engine, _ = make(model, samples=2, beam=1, rounds=1)
     on(engine, round_done(0), lambda e: engine.send(ev.AddHint(e.kept[0], "USE ADDITION")))
     await engine.run()
@@ -121,7 +121,7 @@ async def test_hint_reaches_the_next_programmer_call_as_feedback() -> None:
 
 
 async def test_hand_written_child_is_judged_and_critiqued() -> None:
-    model = ScriptedModel(programmer=WRONG, critic=critic_json(4), chunk_delay_s=0.002)
+    model = ScriptedModel(new_programs=True, programmer=WRONG, critic=critic_json(4), chunk_delay_s=0.002)
     engine, _ = make(model, samples=1, beam=1, rounds=0)
     code = "def add(a, b):\n    return sum((a, b))"
     on(engine, lambda e: isinstance(e, ev.NodeAdded) and e.node_id == 0,
@@ -137,7 +137,7 @@ async def test_hand_written_child_is_judged_and_critiqued() -> None:
 
 
 async def test_pause_holds_new_calls_and_resume_continues() -> None:
-    model = ScriptedModel(programmer=WRONG, critic=critic_json(3), chunk_delay_s=0.001)
+    model = ScriptedModel(new_programs=True, programmer=WRONG, critic=critic_json(3), chunk_delay_s=0.001)
     engine, events = make(model, samples=2, beam=1, rounds=0)
     engine.send(ev.Pause())
     task = asyncio.ensure_future(engine.run())
@@ -151,7 +151,7 @@ async def test_pause_holds_new_calls_and_resume_continues() -> None:
 
 async def test_cancel_in_flight_marks_nodes_cancelled_and_an_emptied_round_ends() -> None:
     """Both nodes of the only round were in flight: nothing is left to expand."""
-    model = ScriptedModel(programmer=WRONG, critic=critic_json(3), chunk_delay_s=0.005)
+    model = ScriptedModel(new_programs=True, programmer=WRONG, critic=critic_json(3), chunk_delay_s=0.005)
     engine, _ = make(model, samples=2, beam=1, rounds=1)
     on(engine, lambda e: isinstance(e, ev.TextStreamed) and e.node_id == 0,
        lambda e: engine.send(ev.CancelInFlight()))
@@ -164,7 +164,7 @@ async def test_cancel_in_flight_marks_nodes_cancelled_and_an_emptied_round_ends(
 
 
 async def test_set_budget_mid_run() -> None:
-    model = ScriptedModel(programmer=WRONG, critic=critic_json(3))
+    model = ScriptedModel(new_programs=True, programmer=WRONG, critic=critic_json(3))
     engine, _ = make(model, samples=2, beam=1, rounds=3)
     on(engine, round_done(0), lambda e: engine.send(ev.SetBudget(rounds=1, samples=3)))
     result = await engine.run()
@@ -175,7 +175,7 @@ async def test_set_budget_mid_run() -> None:
 
 
 async def test_stop_ends_now_and_still_picks_an_answer() -> None:
-    model = ScriptedModel(programmer=RIGHT, critic=critic_json(3), chunk_delay_s=0.003)
+    model = ScriptedModel(new_programs=True, programmer=RIGHT, critic=critic_json(3), chunk_delay_s=0.003)
     engine, events = make(model, samples=2, beam=2, rounds=5)
     on(engine, lambda e: isinstance(e, ev.NodeAdded) and engine.tree[e.node_id].round == 1,
        lambda e: engine.send(ev.Stop()))
@@ -186,7 +186,7 @@ async def test_stop_ends_now_and_still_picks_an_answer() -> None:
 
 
 async def test_bad_commands_report_an_error_and_change_nothing() -> None:
-    model = ScriptedModel(programmer=RIGHT)
+    model = ScriptedModel(new_programs=True, programmer=RIGHT)
     engine, events = make(model, samples=1, beam=1, rounds=0)
     await engine.run()
     engine.send(ev.ExpandNow(99))
@@ -198,7 +198,7 @@ async def test_bad_commands_report_an_error_and_change_nothing() -> None:
 
 
 async def test_a_node_added_while_a_round_closes_joins_the_next_round() -> None:
-    model = ScriptedModel(programmer=WRONG, critic=critic_json(3), chunk_delay_s=0.001)
+    model = ScriptedModel(new_programs=True, programmer=WRONG, critic=critic_json(3), chunk_delay_s=0.001)
     engine, _ = make(model, samples=1, beam=1, rounds=1)
     on(engine, round_done(0),
        lambda e: engine.send(ev.AddHandWritten(None, "def add(a, b):\n    return b + a")))
@@ -215,7 +215,7 @@ async def test_cancel_in_flight_leaves_queued_nodes_queued_and_the_search_goes_o
     """esc cancels the calls in flight, not the nodes waiting for a model slot: with one
     slot, the first node's call is cancelled and the other two are generated, judged and
     kept, and the search goes on to the next round."""
-    model = ScriptedModel(programmer=WRONG, critic=critic_json(3), chunk_delay_s=0.005)
+    model = ScriptedModel(new_programs=True, programmer=WRONG, critic=critic_json(3), chunk_delay_s=0.005)
     engine, _ = make(model, samples=3, beam=1, rounds=1, concurrency=1)
     on(engine, lambda e: isinstance(e, ev.TextStreamed) and e.node_id == 0,
        lambda e: engine.send(ev.CancelInFlight()))
@@ -230,7 +230,7 @@ async def test_cancel_in_flight_leaves_queued_nodes_queued_and_the_search_goes_o
 async def test_cancel_in_flight_leaves_a_node_waiting_for_a_slot() -> None:
     """With one slot, a node keeps it from its programmer call to its critic call, so the
     next node waits; esc cancels the call in flight and the waiting node goes on."""
-    model = ScriptedModel(programmer=WRONG, critic=critic_json(3), chunk_delay_s=0.005)
+    model = ScriptedModel(new_programs=True, programmer=WRONG, critic=critic_json(3), chunk_delay_s=0.005)
     engine, _ = make(model, samples=2, beam=1, rounds=0, concurrency=1)
     waiting: list[int] = []
 
@@ -250,7 +250,7 @@ async def test_cancel_in_flight_leaves_a_node_waiting_for_a_slot() -> None:
 
 
 async def test_unprune_of_a_queued_node_queues_it_again() -> None:
-    model = ScriptedModel(programmer=WRONG, critic=critic_json(3), chunk_delay_s=0.005)
+    model = ScriptedModel(new_programs=True, programmer=WRONG, critic=critic_json(3), chunk_delay_s=0.005)
     engine, _ = make(model, samples=3, beam=1, rounds=0, concurrency=1)
 
     def prune_then_unprune(e: ev.Event) -> None:
@@ -268,7 +268,7 @@ async def test_stop_sent_when_a_round_closes_starts_no_next_round() -> None:
     # A subscriber (a person's key, a steering policy) answering RoundSettled or
     # RoundFinished with Stop: the search ends there, no child of the kept nodes is made.
     for closing in (ev.RoundSettled, ev.RoundFinished):
-        model = ScriptedModel(programmer=WRONG, critic=critic_json(3), chunk_delay_s=0.001)
+        model = ScriptedModel(new_programs=True, programmer=WRONG, critic=critic_json(3), chunk_delay_s=0.001)
         engine, _ = make(model, samples=2, beam=2, rounds=2)
         on(engine, lambda e, kind=closing: isinstance(e, kind) and e.round == 0,
            lambda e, engine=engine: engine.send(ev.Stop()))
@@ -282,7 +282,7 @@ async def test_stop_sent_when_a_round_closes_starts_no_next_round() -> None:
 async def test_regrade_reports_all_tests_and_leaves_the_hidden_grade_alone() -> None:
     """`r` used to store its all-tests report as the node's hidden grade, so the final
     grade counted public + hidden tests (4, not 2) and hidden grading was skipped."""
-    model = ScriptedModel(programmer=RIGHT, critic=critic_json(3))
+    model = ScriptedModel(new_programs=True, programmer=RIGHT, critic=critic_json(3))
     engine, events = make(model, samples=2, beam=1, rounds=0, concurrency=1)
     judge = engine.judge
     assert isinstance(judge, FakeJudge)
@@ -316,7 +316,7 @@ async def test_regrade_works_after_the_search_and_is_not_recorded(tmp_path) -> N
     problem = sample_problem()
     config = SearchConfig(samples=1, beam=1, rounds=0)
     session = SessionWriter.create(problem, "scripted", config, root=tmp_path)
-    engine = SearchEngine(problem, ScriptedModel(programmer=RIGHT), judge=FakeJudge(problem),
+    engine = SearchEngine(problem, ScriptedModel(new_programs=True, programmer=RIGHT), judge=FakeJudge(problem),
                           config=config, session=session)
     result = await engine.run()
     got: list[ev.Event] = []
@@ -339,7 +339,7 @@ async def test_commands_dispatch_by_type_not_by_class_name() -> None:
     class Prune(ev.Command):  # a stranger with a steering command's name
         node_id: int
 
-    model = ScriptedModel(programmer=RIGHT, critic=critic_json(3))
+    model = ScriptedModel(new_programs=True, programmer=RIGHT, critic=critic_json(3))
     engine, events = make(model, samples=1, beam=1, rounds=0)
     on(engine, lambda e: isinstance(e, ev.NodeAdded), lambda e: engine.send(Prune(e.node_id)))
     await engine.run()

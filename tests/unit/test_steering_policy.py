@@ -39,6 +39,7 @@ from tests.support.steering_world import (
     perf_problem,
     world_model,
 )
+from tests.support.scripted_model import program_of
 
 # ---- the rules on hand-made trees ---------------------------------------------------------
 
@@ -169,7 +170,7 @@ async def test_boost_and_hint_refine_the_slow_but_correct_root() -> None:
     plain, _, _ = _steered([RAISES, SLOW, WRONG], policy=False, **shape)
     unsteered = await plain.run()
     assert plain.tree[0].fate is NodeFate.KEPT_RANK  # the critic's 5/5 for a crash wins
-    assert {c.code for c in plain.tree.children(0)} == {RAISES}
+    assert {program_of(c.code) for c in plain.tree.children(0)} == {RAISES}
     assert unsteered.answer is not None and unsteered.answer.code == SLOW
     assert unsteered.hidden is not None and unsteered.hidden.verdict is Verdict.TLE
     assert unsteered.stats.llm_calls == result.stats.llm_calls  # the same budget
@@ -183,7 +184,7 @@ async def test_branches_that_fail_to_run_twice_are_pruned_before_the_beam() -> N
     assert policy.actions == [Action(1, Rule.PRUNE_FAILS_TO_RUN_TWICE, ev.Prune(2)),
                               Action(1, Rule.PRUNE_FAILS_TO_RUN_TWICE, ev.Prune(3))]
     tree = engine.tree
-    assert [tree[i].code for i in (2, 3)] == [BROKEN, RAISES]
+    assert [program_of(tree[i].code) for i in (2, 3)] == [BROKEN, RAISES]
     assert all(tree[i].state is NodeState.PRUNED and tree[i].fate is NodeFate.PRUNED
                and tree[i].children == [] for i in (2, 3))
     assert tree[0].state is NodeState.KEPT  # the parent stays: only the child is pruned

@@ -1,0 +1,160 @@
+"""Does a child repeat its parent? The same parents, children asked for with the task text
+from before children were told to change the code (commit 6a140dd) and with today's.
+
+For each problem the engine writes K roots with reviews once (today's engine); then, for
+each text in turn, a copy of that tree goes one round on (every root expanded with
+`--children` children, no reviews: only the programs are compared) with the same seeds.
+Each child is counted as a repeat of its parent's program (`parsing.same_program`: the
+engine stops those without judging them), no usable code, or judged: better, the same or
+worse than its parent on the public tests.
+
+Tune on the tuning set only (LBPP tasks whose number is a multiple of 5, MBPP): the
+reported problems of the main benchmark are never measured here.
+
+    ORPS_CONFIG=bench/results/coder-bench.toml .venv/bin/python bench/repeats.py \\
+        --model embedded:coder --concurrency 4 --seed 1 \\
+        --out bench/results/repeats.jsonl ../benchset/lbpp/lbpp-5.toml ...
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import copy
+import json
+import sys
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from orps_tui.cli.solve import (  # noqa: E402
+    close_quietly,
+    find_problem_or_fail,
+    make_judge,
+    open_model_or_fail,
+)
+from orps_tui.config import load_settings  # noqa: E402
+from orps_tui.search import launch  # noqa: E402
+from orps_tui.search.engine import SearchEngine  # noqa: E402
+from orps_tui.search.prompts import LAYOUT, BranchConversation, PromptLayout  # noqa: E402
+from orps_tui.search.session import LoadedSession  # noqa: E402
+from orps_tui.search.tree import Node, NodeFate, NodeState, SearchTree  # noqa: E402
+
+BEFORE = BranchConversation(next_task=(
+    "## Task: write the next attempt\nThe execution results and the review above are about "
+    "your last attempt.\nAnswer under these five headings, in this order:\n## Approach\nWhat "
+    "the last attempt did.\n## Evidence\nWhat the failing tests, the timings and the review "
+    "show. Public tests are machine-made and occasionally wrong: weigh them as evidence.\n"
+    "## Complexity\nThe time and memory of your approach, checked against the input limits.\n"
+    "## Decision\nKeep the approach and fix it, or change it; say why. If everything passed, "
+    "make it faster or simpler only where the limits call for it.\n## Code\nExactly one "
+    "complete solution in a single ```python code block.\nKeep each of the first four "
+    "headings to two or three sentences; never list cases one by one. Always finish with "
+    "the code. Give the whole program again."))
+"""The layout with the child task as it was at commit 6a140dd, frozen here."""
+
+TEXTS: dict[str, PromptLayout] = {"before": BEFORE, "after": LAYOUT}
+
+
+def outcome(child: Node, parent: Node) -> str:
+    if child.fate is NodeFate.REPEATED:
+        return "repeat"
+    if child.report is None or not child.code:
+        return "no-code"
+    if parent.report is None:
+        return "better"
+    mine, theirs = child.report.pass_rate, parent.report.pass_rate
+    return "better" if mine > theirs else "same" if mine == theirs else "worse"
+
+
+async def measure(path: str, args: argparse.Namespace, settings: Any) -> list[dict[str, Any]]:
+    problem = find_problem_or_fail(path)
+    model = open_model_or_fail(args.model, settings)
+    judge = make_judge(problem, settings)
+    rows: list[dict[str, Any]] = []
+    try:
+        config = launch.search_config(settings, samples=args.samples, beam=args.samples,
+                                      rounds=0, seed=args.seed, concurrency=args.concurrency)
+        roots = launch.new_search(problem, config, model=model, judge=judge, save=False)
+        await roots.run()
+        kept = [n.id for n in roots.tree.nodes.values() if n.state is NodeState.KEPT]
+        print(f"{problem.id}: {len(kept)} root(s) to expand", file=sys.stderr)
+        first, asked = len(roots.tree), len(kept) * args.children
+        children = replace(config, samples=args.children, rounds=1, critic=False,
+                           grade_hidden=False)
+        for text, layout in TEXTS.items():
+            tree: SearchTree = copy.deepcopy(roots.tree)
+            saved = LoadedSession(directory=Path("."), header={}, tree=tree, rounds=[(0, kept)])
+            engine = SearchEngine(problem, model, judge=judge, config=children, restore=saved,
+                                  prompts=layout)
+            await engine.run()
+            for node in engine.tree.nodes.values():
+                if node.parent_id is None:
+                    continue
+                parent = engine.tree[node.parent_id]
+                rows.append({
+                    "problem": problem.id, "text": text, "node": node.id,
+                    "parent": parent.id, "outcome": outcome(node, parent),
+                    # a round of nothing but repeats is written once more by the engine
+                    "retry": node.id >= first + asked,
+                    "parent_public": [parent.report.passed, parent.report.total]
+                    if parent.report else None,
+                    "public": [node.report.passed, node.report.total] if node.report else None,
+                    "completion_tokens": sum(c.completion_tokens for c in node.calls),
+                    "code": node.code,
+                })
+            print(f"  {text}: " + ", ".join(f"{k} {v}" for k, v in sorted(Counter(
+                r["outcome"] for r in rows if r["text"] == text).items())), file=sys.stderr)
+    finally:
+        await close_quietly(model, judge)
+    return rows
+
+
+def summary(rows: list[dict[str, Any]]) -> str:
+    """Children asked for, by outcome; the engine's retries of all-repeat rounds apart."""
+    kinds = ("repeat", "no-code", "better", "same", "worse")
+    lines = [f"| text | children | {' | '.join(kinds)} | retries |",
+             "|---|---|" + "---|" * (len(kinds) + 1)]
+    for text in TEXTS:
+        mine = Counter(r["outcome"] for r in rows if r["text"] == text and not r["retry"])
+        retries = sum(1 for r in rows if r["text"] == text and r["retry"])
+        lines.append(f"| {text} | {sum(mine.values())} | "
+                     + " | ".join(str(mine[k]) for k in kinds) + f" | {retries} |")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("problems", nargs="+", help="problem files or ids (tuning set only)")
+    parser.add_argument("--model", default="embedded:coder")
+    parser.add_argument("--samples", type=int, default=2, help="roots per problem")
+    parser.add_argument("--children", type=int, default=2, help="children per root and text")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--concurrency", type=int, default=None)
+    parser.add_argument("--out", type=Path, default=None, help="append rows to this JSONL")
+    args = parser.parse_args()
+    settings = load_settings()
+    done = set()
+    if args.out is not None and args.out.exists():
+        done = {json.loads(line)["problem"] for line in args.out.read_text().splitlines()
+                if line.strip()}
+    rows: list[dict[str, Any]] = []
+    if args.out is not None and args.out.exists():
+        rows = [json.loads(line) for line in args.out.read_text().splitlines() if line.strip()]
+    for path in args.problems:
+        if Path(path).stem in done:
+            continue
+        new = asyncio.run(measure(path, args, settings))
+        rows += new
+        if args.out is not None:
+            with open(args.out, "a", encoding="utf-8") as f:
+                f.writelines(json.dumps(r) + "\n" for r in new)
+    print(summary(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
