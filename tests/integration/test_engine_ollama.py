@@ -30,7 +30,8 @@ def problem() -> Problem:
 
 
 class Script:
-    """Replies like a model that is wrong on the first root sample and right elsewhere;
+    """Replies like a model that is wrong on the first root sample and right elsewhere
+    (each program made new by an `ATTEMPT = N` line);
     `fault(n, request)` may replace the n-th chat reply (0-based) with a faulty one."""
 
     def __init__(self, problem: Problem, fault=None, chunk_delay_s: float = 0.0) -> None:
@@ -54,7 +55,9 @@ class Script:
         else:
             first = "most efficient" in request.last_user and len(request.messages) == 2
             code = WRONG if first else self.problem.reference
-            reply = text_reply(f"Count prime factors.\n\n```python\n{code}\n```\n")
+            # a new program every time, as a model's would be (the engine stops repeats)
+            reply = text_reply(f"Count prime factors.\n\n```python\n{code}\n\nATTEMPT = {n}\n"
+                               "```\n")
         reply.chunk_delay_s = self.chunk_delay_s
         return reply
 

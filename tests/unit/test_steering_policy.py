@@ -29,6 +29,7 @@ from orps_tui.search.steering_policy import (
     names_efficiency_problem,
 )
 from orps_tui.search.tree import NodeFate, NodeState, SearchTree, SteeringMark
+from tests.support.scripted_model import program_of
 from tests.support.steering_world import (
     BROKEN,
     RAISES,
@@ -39,7 +40,6 @@ from tests.support.steering_world import (
     perf_problem,
     world_model,
 )
-from tests.support.scripted_model import program_of
 
 # ---- the rules on hand-made trees ---------------------------------------------------------
 
