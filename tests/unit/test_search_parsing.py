@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from orps_tui.search.parsing import find_code_blocks, parse_critique, parse_program, strip_thinking
+from orps_tui.search.parsing import (
+    find_code_blocks,
+    parse_critique,
+    parse_program,
+    same_program,
+    strip_thinking,
+)
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "model_outputs"
 EXPECTED: dict[str, dict] = json.loads((CORPUS / "expected.json").read_text(encoding="utf-8"))
@@ -95,3 +101,13 @@ def test_a_looping_answer_is_recognised_but_real_answers_are_not() -> None:
     for name in EXPECTED:
         raw = (CORPUS / f"{name}.txt").read_text(encoding="utf-8")
         assert not repetition_detected(raw), name
+
+
+def test_same_program_ignores_comments_and_layout_only() -> None:
+    base = "def add(a, b):\n    return a + b\n"
+    assert same_program(base, "# sum\ndef add(a,  b):\n\n    return (a + b)  # done\n")
+    assert not same_program(base, "def add(a, b):\n    return b + a\n")
+    assert not same_program(base, 'def add(a, b):\n    """Sum."""\n    return a + b\n')
+    broken = "def add(a, b) return a + b"
+    assert same_program(broken, broken + "\n\n")  # as text when either does not parse
+    assert not same_program(broken, "def add(a, b) return a - b")
