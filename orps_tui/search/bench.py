@@ -19,7 +19,7 @@ from typing import Any
 from orps_tui.sandbox.report import JudgeReport, Verdict
 from orps_tui.search.engine import SearchResult, passes_public
 from orps_tui.search.scoring import answer_key, mean_cpu_s
-from orps_tui.search.tree import Author, Node, NodeState, SearchTree
+from orps_tui.search.tree import Author, Node, NodeFate, NodeState, SearchTree
 
 FORMAT = 2
 """Field `bench` of every record this version writes (records without it are older)."""
@@ -147,14 +147,18 @@ def search_record(problem_id: str, method: str, seed: int, info: RunInfo, result
 
 def diagnostics(tree: SearchTree, answer: Node | None,
                 grades: Mapping[int, JudgeReport]) -> dict[str, Any]:
-    """Per-search facts the report aggregates: the answer's depth; children of a parent that
+    """Per-search facts the report aggregates: the answer's depth; model-written children
+    that ended, and how many repeated a program of their branch; children of a parent that
     failed a public test, and how many of them pass every public test (a repair); each
     critic score with whether that node passes the hidden tests; and every graded node
     (`nodes`: id, parent, depth, critic score, public and hidden counts, hidden TLE)."""
-    children_of_failing = repaired = 0
+    children_of_failing = repaired = children = repeats = 0
     for node in tree.nodes.values():
         if node.parent_id is None or node.author is not Author.MODEL:
             continue
+        if node.report is not None or node.state is NodeState.ERROR:
+            children += 1
+            repeats += node.fate is NodeFate.REPEATED
         parent = tree[node.parent_id]
         if parent.report is None or passes_public(parent):
             continue
@@ -171,6 +175,7 @@ def diagnostics(tree: SearchTree, answer: Node | None,
               for n in sorted(tree.nodes.values(), key=lambda n: n.id) if n.id in grades]
     return {"answer_depth": answer.depth if answer is not None else None,
             "children_of_failing": children_of_failing, "repaired": repaired,
+            "children": children, "repeats": repeats,
             "critic_hidden": critic_hidden, "nodes": graded}
 
 

@@ -192,6 +192,9 @@ class Diagnostics:
     tle_known: int
     steering: dict[str, int] | None = None
     """Commands a steering policy sent, by rule, summed (None: not a steered method)."""
+    repeats: int = 0
+    children: int = 0
+    """Model-written children that ended (records before this count was kept have 0)."""
 
 
 def diagnose(rows: Iterable[Row]) -> list[Diagnostics]:
@@ -215,6 +218,8 @@ def diagnose(rows: Iterable[Row]) -> list[Diagnostics]:
             sum(1 for r in rs if r.public_pass),
             sum(1 for r in rs if r.tle), sum(1 for r in rs if r.tle is not None),
             _sum_counts(steered) if steered else None,
+            sum(int(d.get("repeats", 0)) for d in diags),
+            sum(int(d.get("children", 0)) for d in diags),
         ))
     return out
 
@@ -241,6 +246,7 @@ def diagnostics_table(diags: list[Diagnostics]) -> str:
                                   for d in diags)],
         ["child passes, parent failed", *(_ratio(d.repaired, d.children_of_failing)
                                           for d in diags)],
+        ["child repeats its branch", *(_ratio(d.repeats, d.children) for d in diags)],
         ["critic AUC for hidden pass", *("-" if d.critic_auc is None
                                          else f"{d.critic_auc:.2f} (n={d.critic_nodes})"
                                          for d in diags)],

@@ -150,6 +150,7 @@ async def test_orps_records_carry_diagnostics() -> None:
     d = orps["diagnostics"]
     assert d["answer_depth"] == 1
     assert (d["children_of_failing"], d["repaired"]) == (1, 1)
+    assert (d["children"], d["repeats"]) == (1, 0)
     assert d["critic_hidden"] == [[2.0, 0], [4.0, 1]]
     assert [(n["node"], n["parent"], n["hidden"]["passed"]) for n in d["nodes"]] == [
         (0, None, 0), (1, 0, 2)]
@@ -245,3 +246,17 @@ async def test_bench_searches_can_be_saved_as_sessions_to_review(tmp_path: Any) 
         else:
             assert saved.finished["answer_id"] == record["answer_node"]
         assert str(tmp_path / record["method"] / "seed1") in record["session"]
+
+
+def test_diagnostics_count_children_that_repeat_their_branch() -> None:
+    from orps_tui.search.bench import diagnostics
+    from orps_tui.search.tree import NodeFate, NodeState, SearchTree
+
+    tree = SearchTree()
+    root = tree.new_node(None, round=0)
+    for fate, state in ((NodeFate.REPEATED, NodeState.ERROR), (None, NodeState.ERROR),
+                        (None, NodeState.CANCELLED)):
+        child = tree.new_node(root.id, round=1)
+        child.fate, child.state = fate, state
+    d = diagnostics(tree, None, {})
+    assert (d["children"], d["repeats"]) == (2, 1)  # a cancelled child never ended
