@@ -25,6 +25,11 @@
 # tokens/s of one (bench/README.md); the pace changes nothing a run may do, and a run cut
 # short at one pace goes on at another (SearchConfig.same_search).
 #
+# ORPS and reflexion records made before the engine stopped repeated programs (commit
+# 6a140dd and earlier) were moved to coder-v2-seed1-engine-6a140dd.jsonl, their sessions
+# out of ../benchset/sessions-v2: those runs go again with the current engine. The pool's
+# records stay (its samples are roots, whose prompts did not change).
+#
 # The problem set: the 22 medium and hard starter problems (each with a performance input)
 # and 18 LBPP tasks, imported with the dev asserts as public tests:
 #   orps import lbpp ../shared/datasets/lbpp/test.csv \

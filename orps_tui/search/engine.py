@@ -446,7 +446,7 @@ class SearchEngine(SteeringMixin):
 
     def _retry_unusable_round(self) -> bool:
         """When every node of the round ended in ERROR although the model answered (no
-        usable code: a loop cut short, no code block), nothing is left to rank and the
+        usable code: a loop cut short, no code block, a repeat), nothing is left to rank and the
         search would end with its budget unspent: write each such node once more, as a new
         sibling with its own seed, in the same round, while the budget pays. A line of work
         of one node (reflexion, K=1) would otherwise end on one bad answer. Failed calls (a
