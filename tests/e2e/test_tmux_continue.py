@@ -3,6 +3,7 @@ node is in the same session file; `--review` then shows it and refuses to change
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 from collections.abc import Iterator
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.fake_ollama import FakeOllama, Request
-from tests.support.scripted_model import code_reply, critic_json
+from tests.support.scripted_model import code_reply, critic_json, made_new
 from tests.support.tmux import TMUX, Terminal, terminal_env
 
 ORPS = Path(sys.executable).with_name("orps")
@@ -33,12 +34,17 @@ def terminal_factory(tmp_path: Path) -> Iterator:
         term.close()
 
 
+_ANSWERS = itertools.count(1)
+
+
 def _reference_answer(request: Request) -> str:
     if request.is_critic:
         return critic_json(4, "Correct.")
     from orps_tui.problems.library import find_problem
 
-    return code_reply(find_problem("fn-factorial-zeros").reference or "")
+    # a new program each time, as a model's would be (the engine stops repeats)
+    return made_new(code_reply(find_problem("fn-factorial-zeros").reference or ""),
+                    next(_ANSWERS))
 
 
 def test_continue_a_finished_session_then_review_it(terminal_factory) -> None:
