@@ -17,6 +17,7 @@ from orps_tui.problems.library import find_problem
 from orps_tui.search.session import list_sessions, load_session
 from tests.integration.test_engine_ollama import MODEL, Script
 from tests.support.fake_ollama import FakeOllama
+from tests.support.signals import default_sigint
 
 REPO = Path(__file__).resolve().parents[2]
 PROBLEM = "fn-factorial-zeros"
@@ -146,7 +147,8 @@ def test_ctrl_c_cancels_cleanly_and_keeps_the_session(tmp_path: Path) -> None:
         code = "import sys; from orps_tui.cli import main; sys.exit(main())"
         proc = subprocess.Popen([sys.executable, "-c", code, "solve", PROBLEM, "--model",
                                  f"ollama:{MODEL}", "-k", "2", "-r", "1"], env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                preexec_fn=default_sigint)
         try:
             assert srv.wait_for(lambda: len(srv.requests_to("/api/chat")) >= 1, 30)
             time.sleep(0.2)

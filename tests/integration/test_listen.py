@@ -16,6 +16,7 @@ import pytest
 from orps_tui.problems.companion_listener import CompanionListener, ListenerError, save_to
 from orps_tui.problems.load import load_problem
 from orps_tui.problems.model import Problem
+from tests.support.signals import default_sigint
 
 PAYLOAD = {
     "name": "A. Echo",
@@ -120,6 +121,7 @@ def test_orps_listen_command(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
         env=env,
+        preexec_fn=default_sigint,
     )
     try:
         assert proc.stderr is not None and proc.stdout is not None
