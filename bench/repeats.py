@@ -137,13 +137,10 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=None, help="append rows to this JSONL")
     args = parser.parse_args()
     settings = load_settings()
-    done = set()
-    if args.out is not None and args.out.exists():
-        done = {json.loads(line)["problem"] for line in args.out.read_text().splitlines()
-                if line.strip()}
     rows: list[dict[str, Any]] = []
     if args.out is not None and args.out.exists():
         rows = [json.loads(line) for line in args.out.read_text().splitlines() if line.strip()]
+    done = {r["problem"] for r in rows}
     for path in args.problems:
         if Path(path).stem in done:
             continue
