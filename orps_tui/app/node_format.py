@@ -13,7 +13,7 @@ from rich.text import Text
 
 from orps_tui.app.palette import DEFAULT, Palette
 from orps_tui.sandbox.report import JudgeReport, Verdict
-from orps_tui.search.tree import Author, Node, NodeState
+from orps_tui.search.tree import Author, Node, NodeFate, NodeState
 
 # One glyph per state; the colour is a theme variable name so themes recolour the tree.
 STATE_GLYPHS: dict[NodeState, str] = {
@@ -63,8 +63,30 @@ STATE_WORDS: dict[NodeState, str] = {
 }
 
 
+# A child the engine stopped because it repeats a program on its branch is an ERROR node,
+# but not a crash: it has a glyph, colour and words of its own.
+REPEAT_GLYPH = "↺"
+REPEAT_STYLE = "dim {warning}"
+REPEAT_WORDS = "repeats a program on its branch: not judged"
+
+
 def glyph(state: NodeState) -> str:
     return STATE_GLYPHS.get(state, "?")
+
+
+def node_glyph(node: Node) -> str:
+    return REPEAT_GLYPH if node.fate is NodeFate.REPEATED else glyph(node.state)
+
+
+def node_words(node: Node) -> str:
+    if node.fate is NodeFate.REPEATED:
+        return REPEAT_WORDS
+    return STATE_WORDS.get(node.state, str(node.state))
+
+
+def _node_style(node: Node, palette: Palette) -> str:
+    style = REPEAT_STYLE if node.fate is NodeFate.REPEATED else STATE_STYLES.get(node.state, "")
+    return style.format_map(asdict(palette))
 
 
 def fmt_rate(rate: float | None) -> str:
@@ -79,9 +101,8 @@ def node_label(node: Node, *, best: bool = False, palette: Palette = DEFAULT,
                width: int | None = None) -> Text:
     """`● #12 ★ 100% p4.0 o1.42 Keep it short and clear` — glyph, id, best mark, pass
     rate, scores, strategy; with `width`, the strategy is cut to fit the line in it."""
-    state_style = STATE_STYLES.get(node.state, "").format_map(asdict(palette))
     text = Text()
-    text.append(glyph(node.state), style=state_style)
+    text.append(node_glyph(node), style=_node_style(node, palette))
     text.append(f" #{node.id}", style="bold" if best else "")
     if best:
         text.append(" ★", style=f"bold {palette.warning}")
@@ -100,7 +121,10 @@ def node_label(node: Node, *, best: bool = False, palette: Palette = DEFAULT,
             text.append(f" {short_strategy(node.strategy, room)}", style="dim")
     if node.hints:
         text.append(f" +{len(node.hints)} hint", style="italic")
-    if node.state is NodeState.ERROR and node.error:
+    if node.fate is NodeFate.REPEATED and node.error:
+        # the engine's message starts "the same program as #N"
+        text.append(f" {node.error.split(',')[0]}", style="dim")
+    elif node.state is NodeState.ERROR and node.error:
         text.append(f" {node.error[:40]}", style=palette.error)
     return text
 
@@ -136,7 +160,7 @@ def hidden_grade(report: JudgeReport | None) -> str:
 
 def node_summary(node: Node) -> str:
     """One plain line for notifications and the detail title."""
-    parts = [f"#{node.id}", STATE_WORDS.get(node.state, str(node.state))]
+    parts = [f"#{node.id}", node_words(node)]
     if node.report is not None:
         parts.append(f"{node.report.passed}/{node.report.total} public tests")
     if node.hidden_report is not None:

@@ -12,12 +12,12 @@ import pytest
 from orps_tui import locations
 from orps_tui.app.event_buffer import EventBuffer
 from orps_tui.app.keymap import ALL_KEYS, BY_ID, check_keymap
-from orps_tui.app.node_format import node_label, short_strategy
+from orps_tui.app.node_format import node_label, node_summary, short_strategy
 from orps_tui.app.themes import ThemeError, discover_themes, load_theme_file
 from orps_tui.cli import CliError, main
 from orps_tui.cli.app import parse
 from orps_tui.search import events as ev
-from orps_tui.search.tree import Author, Node, NodeState
+from orps_tui.search.tree import Author, Node, NodeFate, NodeState
 
 # ---- themes --------------------------------------------------------------------------
 
@@ -166,6 +166,17 @@ def test_node_label_shows_state_best_scores_and_author() -> None:
     person = Node(id=13, parent_id=12, depth=2, author=Author.PERSON, state=NodeState.PRUNED)
     assert node_label(person).plain.startswith("✂ #13") and "person" in node_label(person).plain
     assert short_strategy("short") == "short"
+
+
+def test_a_repeated_child_has_its_own_glyph_and_words_not_an_errors() -> None:
+    repeat = Node(id=5, parent_id=2, depth=1, state=NodeState.ERROR, fate=NodeFate.REPEATED,
+                  error="the same program as #2, on its branch: not judged or reviewed again")
+    label = node_label(repeat).plain
+    assert label.startswith("↺ #5") and label.endswith("the same program as #2")
+    assert node_summary(repeat).startswith("#5 · repeats a program on its branch")
+    crash = Node(id=6, parent_id=2, depth=1, state=NodeState.ERROR, error="no code block")
+    assert node_label(crash).plain.startswith("✖ #6") and "no code block" in node_label(crash).plain
+    assert node_summary(crash) == "#6 · error"
 
 
 def test_each_strategy_reads_whole_in_the_tree() -> None:

@@ -30,7 +30,8 @@ GUIDE = """\
 - **Tree** (left): one line per node: state glyph, `#id`, pass rate on public tests,
   `p` critic score, `o` outcome score, strategy. `★` marks the current best.
   Glyphs: `✎` generating, `⚖` judging, `✍` critiquing, `○` scored, `●` kept,
-  `◌` stopped, `▲` boosted, `✂` pruned, `✔` finished, `⊘` cancelled, `✖` error.
+  `◌` stopped, `▲` boosted, `✂` pruned, `✔` finished, `⊘` cancelled, `✖` error,
+  `↺` a child that repeats a program on its branch (not judged or reviewed).
 - **Detail** (right, top): keys `1`-`5`: Reasoning (streams while the model writes),
   Code, Critique, Diff against the parent, and the Prompt that was sent.
 - **Profiler** (right, bottom): one row per test (verdict, CPU ms, peak MB; amber above
