@@ -1,5 +1,5 @@
 """UI benchmarks: first frame of `orps`, batched tree updates on a small vs a 2,000-node
-tree, and the cost of one streaming refresh.
+tree, the cost of one streaming refresh, and of one key that moves the selection in review.
 
     .venv/bin/python bench/ui.py [--nodes 2000] [--batch 50] [--reps 20] [--no-tmux]
 
@@ -23,6 +23,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from textual.widgets import Markdown  # noqa: E402
 
 from orps_tui.app.app import OrpsApp  # noqa: E402
 from orps_tui.app.search_link import SearchLink  # noqa: E402
@@ -123,6 +125,82 @@ async def stream_refresh_ms(reps: int) -> tuple[float, float, float]:
         return statistics.median(work), statistics.median(total), statistics.median(idle)
 
 
+REASONING = """### Current approach
+Count each value with a dictionary, then sort the pairs by count and by value.
+
+### What the last feedback shows
+The last attempt passed 7 of 10 public tests; it failed `top_k([4, 4, 1], 1)` with
+`[1]` where `[4]` was expected: the sort key was **ascending** where it must be descending.
+
+### Complexity against the limits
+n is at most 200,000: counting is O(n), sorting the distinct values O(d log d). Well
+within 2 s.
+
+### Keep or change the approach
+Keep it; fix the sort key to `(-count, value)`.
+
+### Code
+"""
+
+CRITIQUE = """**Critic score: 3.0 / 5**
+
+The counting is right and linear. The order is wrong: ties must be broken by the smaller
+value, and the most frequent first. `sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))`
+does both. Memory is O(d). No other problem."""
+
+
+class LegacyMarkdownView(Markdown):
+    """The reasoning and critique views before 2026-12-02 (Textual's Markdown widget, a
+    widget per block), the baseline of `review_key_ms`."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__("", **kwargs)  # type: ignore[arg-type]
+        self._shown = ""
+
+    def show(self, text: str) -> None:
+        if text == self._shown:
+            return
+        if self._shown and text.startswith(self._shown):
+            delta, self._shown = text[len(self._shown):], text
+            self.append(delta)
+        else:
+            self._shown = text
+            self.update(text)
+
+
+async def review_key_ms(keys: int, legacy: bool) -> float:
+    """Median ms of one key (down or up) that moves the selection in the review of a
+    finished 30-node search whose nodes hold a reasoning and a critique as long as the
+    coder model's; `legacy`: with the views drawn by `LegacyMarkdownView`."""
+    from orps_tui.app.widgets import detail_pane
+
+    nodes = make_tree(30, k=2)
+    for i, node in enumerate(nodes.nodes.values()):
+        node.reasoning = REASONING.replace("7 of 10", f"{i % 10} of 10")
+        node.critique = CRITIQUE.replace("linear", f"linear ({i})")
+        node.state = NodeState.STOPPED
+    saved = detail_pane.ReasoningView, detail_pane.CritiqueView
+    if legacy:
+        detail_pane.ReasoningView = LegacyMarkdownView  # type: ignore[misc,assignment]
+        detail_pane.CritiqueView = LegacyMarkdownView  # type: ignore[misc,assignment]
+    try:
+        link = SearchLink(PROBLEM, "bench", nodes, read_only=True)
+        app = OrpsApp(Settings(), link=link, frozen_clock=True)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            app.screen.query_one(SearchTree).focus()
+            times = []
+            for i in range(keys + 4):
+                t0 = time.perf_counter()
+                await pilot.press("down" if (i // 10) % 2 == 0 else "up")
+                await pilot.pause()
+                if i >= 4:  # the first moves draw each view's first content
+                    times.append((time.perf_counter() - t0) * 1000)
+            return statistics.median(times)
+    finally:
+        detail_pane.ReasoningView, detail_pane.CritiqueView = saved  # type: ignore[misc]
+
+
 def first_frame_s(reps: int) -> list[float]:
     tmux = shutil.which("tmux")
     if tmux is None:
@@ -214,6 +292,14 @@ def main() -> int:
     work, total, idle = stream
     print(f"streaming: one batched refresh of the streaming node: {work:.1f} ms of work, "
           f"{total:.1f} ms with the repaint (an idle repaint-wait: {idle:.1f} ms)")
+    legacy, now_key = [], []
+    for _ in range(3):  # alternated, so a change in the machine's load hits both
+        legacy.append(asyncio.run(review_key_ms(args.reps, legacy=True)))
+        now_key.append(asyncio.run(review_key_ms(args.reps, legacy=False)))
+    old_ms, new_ms = statistics.median(legacy), statistics.median(now_key)
+    print(f"review: one key that moves the selection (30 nodes, reasoning and critique "
+          f"drawn): {new_ms:.0f} ms; with Textual's Markdown widget as before "
+          f"{old_ms:.0f} ms ({old_ms / new_ms:.1f}x)")
     before = asyncio.run(idle_cpu_s(5.0, redraw_always=True))
     now = asyncio.run(idle_cpu_s(5.0, redraw_always=False))
     for i, where in enumerate(("search screen", "hint dialog open")):

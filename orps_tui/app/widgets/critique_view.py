@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import Markdown
-
+from orps_tui.app.widgets.markdown_text import MarkdownText
 from orps_tui.search.tree import Node, NodeState
 
 
@@ -23,12 +22,5 @@ def critique_markdown(node: Node, streamed: str = "") -> str:
     return "\n\n".join([*head, body])
 
 
-class CritiqueView(Markdown):
-    def __init__(self, **kwargs) -> None:
-        super().__init__("", **kwargs)
-        self._shown = ""
-
-    def show(self, text: str) -> None:
-        if text != self._shown:
-            self._shown = text
-            self.update(text)
+class CritiqueView(MarkdownText):
+    pass
