@@ -161,6 +161,8 @@ def hidden_grade(report: JudgeReport | None) -> str:
 def node_summary(node: Node) -> str:
     """One plain line for notifications and the detail title."""
     parts = [f"#{node.id}", node_words(node)]
+    if node.rewrite_of is not None:
+        parts.append(f"written again after #{node.rewrite_of}")
     if node.report is not None:
         parts.append(f"{node.report.passed}/{node.report.total} public tests")
     if node.hidden_report is not None:

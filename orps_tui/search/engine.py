@@ -64,6 +64,9 @@ STREAM_INTERVAL_S = 0.075
 """At most one TextStreamed event per node and role in this many seconds."""
 
 REPETITION = "repetition"
+ROUND_REWRITES = 3
+"""How many times a round whose every node was unusable is written again (see
+`_retry_unusable_round`)."""
 """The finish reason of a call the engine cut because the model was looping."""
 
 _FATAL_KINDS = {ModelErrorKind.NOT_FOUND, ModelErrorKind.NOT_INSTALLED}
@@ -180,8 +183,6 @@ class SearchEngine(SteeringMixin):
         """Nodes whose model call holds a slot now (what CancelInFlight cancels)."""
         self._cancel_as: dict[int, NodeState] = {}
         self._boosted: list[int] = []
-        self._retried: set[int] = set()
-        """Nodes written again by `_retry_unusable_round`, and their retries."""
         self._pruned_from: dict[int, NodeState] = {}
         self._fate_before_prune: dict[int, NodeFate | None] = {}
         self._round_ids: list[int] = []
@@ -447,24 +448,36 @@ class SearchEngine(SteeringMixin):
     def _retry_unusable_round(self) -> bool:
         """When every node of the round ended in ERROR although the model answered (no
         usable code: a loop cut short, no code block, a repeat), nothing is left to rank and the
-        search would end with its budget unspent: write each such node once more, as a new
-        sibling with its own seed, in the same round, while the budget pays. A line of work
-        of one node (reflexion, K=1) would otherwise end on one bad answer. Failed calls (a
-        server down) are not retried here; the call layer retries those."""
+        search would end with its budget unspent: write each such node again, as a new
+        sibling with its own seed, in the same round, while the budget pays, up to
+        `ROUND_REWRITES` times a round. A line of work of one node (reflexion, K=1) would
+        otherwise end on one bad answer; a small model repeats its last program about a
+        third of the time, so one rewrite still ended such a line early about one round in
+        nine. Failed calls (a server down) are not retried here; the call layer retries
+        those."""
         nodes = [self.tree[i] for i in self._round_ids]
         if not nodes or any(n.state is not NodeState.ERROR for n in nodes):
             return False
-        again = [n for n in nodes if n.id not in self._retried and n.calls
-                 and all(c.outcome is CallOutcome.OK for c in n.calls)
+        # read from the tree (`Node.rewrite_of`), so a resumed search counts the same
+        if max(self._rewrite_depth(n) for n in nodes) >= ROUND_REWRITES:
+            return False
+        rewritten = {n.rewrite_of for n in nodes}
+        # the model answered: its last call is OK (a resumed node keeps its cancelled one)
+        again = [n for n in nodes if n.id not in rewritten and n.calls
+                 and n.calls[-1].outcome is CallOutcome.OK
                  and (n.parent_id is None
                       or self.tree[n.parent_id].state is not NodeState.PRUNED)]
         again = again[:self._affordable_nodes()]
         for node in again:
-            self._retried.add(node.id)
-            retry = self._new_node(node.parent_id, strategy=node.strategy)
-            self._retried.add(retry.id)  # once: a retry is not retried
-            self._launch(retry)
+            self._launch(self._new_node(node.parent_id, strategy=node.strategy,
+                                        rewrite_of=node.id))
         return bool(again)
+
+    def _rewrite_depth(self, node: Node) -> int:
+        depth = 0
+        while node.rewrite_of is not None:
+            node, depth = self.tree[node.rewrite_of], depth + 1
+        return depth
 
     def _last_round(self) -> bool:
         """No round may follow the current one: its rounds or its call budget are spent."""

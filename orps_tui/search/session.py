@@ -127,7 +127,8 @@ def report_from_dict(data: dict[str, Any] | None) -> JudgeReport | None:
 _PLAIN_FIELDS = ("id", "parent_id", "depth", "strategy", "error", "reasoning", "code",
                  "raw_output", "thinking", "prompt", "critique", "critic_raw", "process_score",
                  "outcome_score", "critic_finished", "hints", "children", "round", "seed",
-                 "issues", "started_s", "finished_s", "temperature", "instruction")
+                 "issues", "started_s", "finished_s", "temperature", "instruction",
+                 "rewrite_of")
 
 
 def node_to_dict(node: Node) -> dict[str, Any]:

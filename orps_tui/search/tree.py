@@ -152,6 +152,9 @@ class Node:
     search's)."""
     instruction: str = ""
     """Extra text a person's ExpandNow gave this node's programmer call (where hints go)."""
+    rewrite_of: int | None = None
+    """The node of the same round, with no usable code, that this one writes again (a round
+    in which every node was unusable is written again)."""
     calls: list[CallStats] = field(default_factory=list)
     children: list[int] = field(default_factory=list)
     round: int = 0

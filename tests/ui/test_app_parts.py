@@ -177,6 +177,8 @@ def test_a_repeated_child_has_its_own_glyph_and_words_not_an_errors() -> None:
     crash = Node(id=6, parent_id=2, depth=1, state=NodeState.ERROR, error="no code block")
     assert node_label(crash).plain.startswith("✖ #6") and "no code block" in node_label(crash).plain
     assert node_summary(crash) == "#6 · error"
+    crash.rewrite_of = 4
+    assert node_summary(crash) == "#6 · error · written again after #4"
 
 
 def test_each_strategy_reads_whole_in_the_tree() -> None:

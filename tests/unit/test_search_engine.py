@@ -446,10 +446,10 @@ async def test_a_search_in_which_no_call_succeeded_ends_with_the_error() -> None
 NO_CODE = "## Approach\nI would loop over the numbers and add them up.\n"
 
 
-async def test_a_round_whose_every_answer_had_no_code_is_written_once_more() -> None:
+async def test_a_round_whose_every_answer_had_no_code_is_written_again() -> None:
     # one line of work (reflexion's shape): the first answer has no code. Nothing is left
-    # to rank, so the node is written again, once, as a sibling with its own seed, and the
-    # line of work goes on from the retry
+    # to rank, so the node is written again, as a sibling with its own seed, and the line
+    # of work goes on from the rewrite
     from tests.support.scripted_model import FakeJudge, ScriptedModel, critic_json
 
     right = code_reply("def add(a, b):\n    return a + b")
@@ -464,17 +464,31 @@ async def test_a_round_whose_every_answer_had_no_code_is_written_once_more() -> 
     assert [(n.id, n.round, n.parent_id, n.state) for n in tree.nodes.values()] == [
         (0, 0, None, NodeState.ERROR), (1, 0, None, NodeState.KEPT),
         (2, 1, 1, NodeState.KEPT)]
-    assert tree[0].seed != tree[1].seed
+    assert tree[0].seed != tree[1].seed and tree[1].rewrite_of == 0
     assert result.reason == "budget" and result.answer is not None
     assert result.stats.llm_calls == 5  # 0 (no critic), 1 and its review, 2 and its review
 
-    # a retry that has no code either is not retried: the search ends as before
+    # a rewrite that has no code either is written again, up to ROUND_REWRITES times a
+    # round; then the search ends with nothing to expand
+    from orps_tui.search.engine import ROUND_REWRITES
+
     model = ScriptedModel(programmer=NO_CODE, critic=critic_json(4))
     engine = SearchEngine(problem, model, judge=FakeJudge(problem),
                           config=SearchConfig(samples=2, beam=1, rounds=2, seed=2))
     result = await engine.run()
-    assert len(engine.tree) == 4 and result.reason == "nothing-active"
-    assert all(n.state is NodeState.ERROR and n.round == 0 for n in engine.tree.nodes.values())
+    nodes = list(engine.tree.nodes.values())
+    assert len(nodes) == 2 * (1 + ROUND_REWRITES) and result.reason == "nothing-active"
+    assert all(n.state is NodeState.ERROR and n.round == 0 for n in nodes)
+    assert [n.rewrite_of for n in nodes] == [None, None] + [n.id for n in nodes[:-2]]
+    assert len({n.seed for n in nodes}) == len(nodes)
+
+    # a third rewrite writes the line of work's first code
+    model = ScriptedModel(programmer=[NO_CODE] * 3 + [right], critic=critic_json(4))
+    engine = SearchEngine(problem, model, judge=FakeJudge(problem),
+                          config=SearchConfig(samples=1, beam=1, rounds=0, seed=2))
+    result = await engine.run()
+    assert len(engine.tree) == 4 and engine.tree[3].rewrite_of == 2
+    assert result.answer is not None and result.answer.id == 3
 
     # the call budget binds the retries: 3 calls pay for one more node (two calls), not two
     model = ScriptedModel(programmer=[NO_CODE, NO_CODE, right], critic=critic_json(4))
@@ -488,19 +502,22 @@ async def test_a_round_whose_every_answer_had_no_code_is_written_once_more() -> 
 async def test_a_child_that_repeats_a_program_of_its_branch_is_stopped_unreviewed() -> None:
     """A small model often copies its last answer. Such a child is not judged, reviewed
     or expanded (its critic call is left to the budget); a round of nothing but repeats
-    is written once more, like a round without code."""
+    is written again, like a round without code."""
     same_again = code_reply("# a comment and new layout\ndef add(a,  b):\n\n    return a - b")
     model = ScriptedModel(programmer=[WRONG, WRONG, same_again], critic=critic_json(3))
     engine, judge, _ = engine_for(model, samples=2, beam=1, rounds=1)
     result = await engine.run()
     tree = engine.tree
-    children = [tree[i] for i in tree[0].children]  # two, and each written once more
-    assert len(children) == 4 and len(tree) == 2 + 4
+    # two, each written again ROUND_REWRITES times
+    from orps_tui.search.engine import ROUND_REWRITES
+
+    children = [tree[i] for i in tree[0].children]
+    assert len(children) == 2 * (1 + ROUND_REWRITES) and len(tree) == 2 + len(children)
     for child in children:
         assert child.state is NodeState.ERROR and child.fate is NodeFate.REPEATED
         assert "#0" in child.error and child.report is None
         assert [c.role for c in child.calls] == ["programmer"]
-    assert result.reason == "budget" and result.stats.llm_calls == 4 + 4
+    assert result.reason == "budget" and result.stats.llm_calls == 4 + len(children)
     assert len([w for _, w in judge.calls if w == "public"]) == 2  # the roots alone
 
     # the critic call a repeat did not spend pays, with the rest, for a node more later

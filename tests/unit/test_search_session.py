@@ -186,3 +186,34 @@ def test_a_second_writer_of_one_session_is_refused_with_a_clear_message(tmp_path
     second.close()
     records = (first.directory / "session.jsonl").read_text().splitlines()
     assert sum('"type":"resumed"' in r for r in records) == 1
+
+
+async def test_a_resumed_search_counts_the_rewrites_its_round_already_had() -> None:
+    """A round of nothing but unusable answers is written again ROUND_REWRITES times; the
+    count is read from the saved tree, so a search cut short during a rewrite does not get
+    more of them than one run would."""
+    from orps_tui.search.engine import ROUND_REWRITES
+
+    no_code = "## Approach\nI would add them.\n"
+    model = ScriptedModel(programmer=no_code, critic=critic_json(3), chunk_delay_s=0.002)
+    engine = _engine(model, None, samples=1, beam=1, rounds=1)
+    task = asyncio.ensure_future(engine.run())
+
+    def interrupt(event: ev.Event) -> None:
+        if isinstance(event, ev.TextStreamed) and event.node_id == 2:
+            task.cancel()
+
+    engine.subscribe(interrupt)
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    directory = engine.session.directory
+    engine.session.close()
+    loaded = load_session(directory)
+    assert [n.rewrite_of for n in loaded.tree.nodes.values()] == [None, 0, 1]
+
+    resumed = _engine(ScriptedModel(programmer=no_code, critic=critic_json(3)),
+                      SessionWriter.append_to(directory), restore=loaded,
+                      samples=1, beam=1, rounds=1)
+    result = await resumed.run()
+    assert result.reason == "nothing-active"
+    assert len(resumed.tree) == 1 + ROUND_REWRITES == len(load_session(directory).tree)
