@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from orps_tui.search.session import (
     load_session,
     node_to_dict,
 )
-from orps_tui.search.tree import NodeState
+from orps_tui.search.tree import Node, NodeState
 from tests.support.scripted_model import (
     FakeJudge,
     ScriptedModel,
@@ -111,18 +112,24 @@ def test_unreadable_sessions_name_the_problem(tmp_path: Path) -> None:
         load_session(tmp_path / "future")
 
 
-async def test_resume_keeps_finished_nodes_and_regenerates_the_in_flight_ones() -> None:
-    model = ScriptedModel(programmer=WRONG, critic=critic_json(3), chunk_delay_s=0.002)
-    engine = _engine(model, None, samples=2, beam=1, rounds=2)
+async def _cut_when_streaming(engine: SearchEngine, when: Callable[[Node], bool]) -> None:
+    """Run `engine` and cancel it (as a quit does) once a node for which `when` holds
+    streams text."""
     task = asyncio.ensure_future(engine.run())
 
     def interrupt(event: ev.Event) -> None:
-        if isinstance(event, ev.TextStreamed) and engine.tree[event.node_id].round == 1:
+        if isinstance(event, ev.TextStreamed) and when(engine.tree[event.node_id]):
             task.cancel()
 
     engine.subscribe(interrupt)
     with pytest.raises(asyncio.CancelledError):
         await task
+
+
+async def test_resume_keeps_finished_nodes_and_regenerates_the_in_flight_ones() -> None:
+    model = ScriptedModel(programmer=WRONG, critic=critic_json(3), chunk_delay_s=0.002)
+    engine = _engine(model, None, samples=2, beam=1, rounds=2)
+    await _cut_when_streaming(engine, lambda node: node.round == 1)
     directory = engine.session.directory
     engine.session.close()
     before = {i: _comparable(n) for i, n in engine.tree.nodes.items()
@@ -197,15 +204,7 @@ async def test_a_resumed_search_counts_the_rewrites_its_round_already_had() -> N
     no_code = "## Approach\nI would add them.\n"
     model = ScriptedModel(programmer=no_code, critic=critic_json(3), chunk_delay_s=0.002)
     engine = _engine(model, None, samples=1, beam=1, rounds=1)
-    task = asyncio.ensure_future(engine.run())
-
-    def interrupt(event: ev.Event) -> None:
-        if isinstance(event, ev.TextStreamed) and event.node_id == 2:
-            task.cancel()
-
-    engine.subscribe(interrupt)
-    with pytest.raises(asyncio.CancelledError):
-        await task
+    await _cut_when_streaming(engine, lambda node: node.id == 2)
     directory = engine.session.directory
     engine.session.close()
     loaded = load_session(directory)
