@@ -37,9 +37,22 @@ from orps_tui.cli.solve import (  # noqa: E402
     open_model_or_fail,
 )
 from orps_tui.config import load_settings  # noqa: E402
+from orps_tui.llm.base import Message  # noqa: E402
+from orps_tui.problems.model import Problem  # noqa: E402
 from orps_tui.search import launch  # noqa: E402
 from orps_tui.search.engine import SearchEngine  # noqa: E402
-from orps_tui.search.prompts import LAYOUT, BranchConversation, PromptLayout  # noqa: E402
+from orps_tui.search.prompts import (  # noqa: E402
+    _NEXT_TASK,
+    LAYOUT,
+    SYSTEM,
+    BranchConversation,
+    PromptLayout,
+    _clip,
+    _opening,
+    _task,
+    analysis_text,
+    problem_message,
+)
 from orps_tui.search.session import LoadedSession  # noqa: E402
 from orps_tui.search.tree import Node, NodeFate, NodeState, SearchTree  # noqa: E402
 
@@ -56,7 +69,48 @@ BEFORE = BranchConversation(next_task=(
     "the code. Give the whole program again."))
 """The layout with the child task as it was at commit 6a140dd, frozen here."""
 
-TEXTS: dict[str, PromptLayout] = {"before": BEFORE, "after": LAYOUT}
+class LastAttemptQuoted(BranchConversation):
+    """Tried 2026-12-02 (sixth session): a child's programmer call is one user message: the
+    problem, one line per older attempt, then the last attempt's code, how it ran and its
+    review, quoted as material, then the same task. The model's own earlier answers are not
+    assistant turns here, so it has no answer of its own to write out again (the saved
+    searches showed children that were their parent's whole answer, reasoning included,
+    word for word). Critic calls keep the conversation."""
+
+    def __init__(self) -> None:
+        super().__init__(_NEXT_TASK)
+
+    def programmer(self, problem: Problem, branch: Any, strategy: str,
+                   instruction: str = "") -> list[Message]:
+        if not branch:
+            return super().programmer(problem, branch, strategy, instruction)
+        *older, last = branch
+        parts = [problem_message(problem)]
+        if older:
+            parts.append("## Earlier attempts\n" + "\n".join(
+                f"- Attempt {i + 1}: {_tried(node)}" for i, node in enumerate(older)))
+        parts.append(f"## Your last attempt (attempt {len(branch)})\n"
+                     f"```python\n{last.code.strip()}\n```")
+        parts.append(analysis_text(last.report, problem))
+        if last.critique.strip():
+            score = f" Score {last.process_score:g}/5." if last.process_score is not None \
+                else ""
+            parts.append(f"## The review of your last attempt\n"
+                         f"{_clip(last.critique.strip())}{score}")
+        task = _opening(last, instruction, _task(False, strategy, problem, self.next_task))
+        text = "\n\n".join(parts)
+        return [Message("system", SYSTEM), Message("user", f"{text}\n\n{task}")]
+
+
+def _tried(node: Node) -> str:
+    approach = node.reasoning.strip().split("\n\n")[0].replace("## Approach", "").strip()
+    result = f"{node.report.passed}/{node.report.total} public tests passed" \
+        if node.report else "not run"
+    return f"{_clip(' '.join(approach.split()), 200)} ({result})"
+
+
+TEXTS: dict[str, PromptLayout] = {"before": BEFORE, "after": LAYOUT,
+                                  "quoted": LastAttemptQuoted()}
 
 
 def outcome(child: Node, parent: Node) -> str:
@@ -85,7 +139,8 @@ async def measure(path: str, args: argparse.Namespace, settings: Any) -> list[di
         first, asked = len(roots.tree), len(kept) * args.children
         children = replace(config, samples=args.children, rounds=1, critic=False,
                            grade_hidden=False)
-        for text, layout in TEXTS.items():
+        for text in args.texts.split(","):
+            layout = TEXTS[text]
             tree: SearchTree = copy.deepcopy(roots.tree)
             saved = LoadedSession(directory=Path("."), header={}, tree=tree, rounds=[(0, kept)])
             engine = SearchEngine(problem, model, judge=judge, config=children, restore=saved,
@@ -118,7 +173,7 @@ def summary(rows: list[dict[str, Any]]) -> str:
     kinds = ("repeat", "no-code", "better", "same", "worse")
     lines = [f"| text | children | {' | '.join(kinds)} | retries |",
              "|---|---|" + "---|" * (len(kinds) + 1)]
-    for text in TEXTS:
+    for text in dict.fromkeys(r["text"] for r in rows):
         mine = Counter(r["outcome"] for r in rows if r["text"] == text and not r["retry"])
         retries = sum(1 for r in rows if r["text"] == text and r["retry"])
         lines.append(f"| {text} | {sum(mine.values())} | "
@@ -135,6 +190,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--concurrency", type=int, default=None)
     parser.add_argument("--out", type=Path, default=None, help="append rows to this JSONL")
+    parser.add_argument("--texts", default="before,after",
+                        help=f"comma-separated, of: {', '.join(TEXTS)}")
     args = parser.parse_args()
     settings = load_settings()
     rows: list[dict[str, Any]] = []
