@@ -139,6 +139,8 @@ async def measure(path: str, args: argparse.Namespace, settings: Any) -> list[di
         first, asked = len(roots.tree), len(kept) * args.children
         children = replace(config, samples=args.children, rounds=1, critic=False,
                            grade_hidden=False)
+        if args.child_temperature is not None:
+            children = replace(children, temperature=args.child_temperature)
         for text in args.texts.split(","):
             layout = TEXTS[text]
             tree: SearchTree = copy.deepcopy(roots.tree)
@@ -146,12 +148,14 @@ async def measure(path: str, args: argparse.Namespace, settings: Any) -> list[di
             engine = SearchEngine(problem, model, judge=judge, config=children, restore=saved,
                                   prompts=layout)
             await engine.run()
+            label = text if args.child_temperature is None else \
+                f"{text}@t{args.child_temperature:g}"
             for node in engine.tree.nodes.values():
                 if node.parent_id is None:
                     continue
                 parent = engine.tree[node.parent_id]
                 rows.append({
-                    "problem": problem.id, "text": text, "node": node.id,
+                    "problem": problem.id, "text": label, "node": node.id,
                     "parent": parent.id, "outcome": outcome(node, parent),
                     # a round of nothing but repeats is written once more by the engine
                     "retry": node.id >= first + asked,
@@ -162,7 +166,7 @@ async def measure(path: str, args: argparse.Namespace, settings: Any) -> list[di
                     "code": node.code,
                 })
             print(f"  {text}: " + ", ".join(f"{k} {v}" for k, v in sorted(Counter(
-                r["outcome"] for r in rows if r["text"] == text).items())), file=sys.stderr)
+                r["outcome"] for r in rows if r["text"] == label).items())), file=sys.stderr)
     finally:
         await close_quietly(model, judge)
     return rows
@@ -190,6 +194,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--concurrency", type=int, default=None)
     parser.add_argument("--out", type=Path, default=None, help="append rows to this JSONL")
+    parser.add_argument("--child-temperature", type=float, default=None,
+                        help="the children's sampling temperature (default: the settings')")
     parser.add_argument("--texts", default="before,after",
                         help=f"comma-separated, of: {', '.join(TEXTS)}")
     args = parser.parse_args()
