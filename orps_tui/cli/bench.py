@@ -68,6 +68,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--compare", nargs="+", metavar="RESULTS[:LABEL]",
                         help="merge earlier --out files (shards) and print the tables; "
                              ":LABEL renames that file's methods (e.g. old.jsonl:orps-before)")
+    parser.add_argument("--by-problem", action="store_true",
+                        help="also print a table of every problem's result by method")
     parser.set_defaults(func=run)
 
 
@@ -183,11 +185,11 @@ def run(args: argparse.Namespace) -> int:
     if Run.ORPS in runs or Run.ORPS_STEERED in runs:
         print(f"  ORPS: K={base.samples} B={base.beam} R={base.rounds}, capped at {calls} calls",
               file=sys.stderr)
-    return _run_plan(problems, plan, uri, settings, args.out, done, kept)
+    return _run_plan(problems, plan, uri, settings, args.out, done, kept, args.by_problem)
 
 
 def _run_plan(problems: list[Problem], plan: Any, uri: str, settings: Any, out: Path | None,
-              done: set[Key], kept: list[dict[str, Any]]) -> int:
+              done: set[Key], kept: list[dict[str, Any]], by_problem: bool) -> int:
     from orps_tui.search.bench_run import run_bench
 
     model = open_model_or_fail(uri, settings)
@@ -222,9 +224,9 @@ def _run_plan(problems: list[Problem], plan: Any, uri: str, settings: Any, out: 
     except KeyboardInterrupt:
         print("orps bench: interrupted; run the same command again to resume"
               + ("" if out else " (with --out, to keep what is done)"), file=sys.stderr)
-        _print_report(kept + records)
+        _print_report(kept + records, by_problem)
         return 130
-    _print_report(kept + records)
+    _print_report(kept + records, by_problem)
     return 0
 
 
@@ -304,13 +306,13 @@ def _verdict(record: dict[str, Any]) -> str:
     return f"hidden {hidden.get('passed')}/{hidden.get('total')} ({hidden.get('verdict')})"
 
 
-def _print_report(records: list[dict[str, Any]]) -> None:
+def _print_report(records: list[dict[str, Any]], by_problem: bool) -> None:
     from orps_tui.search.bench import merge
     from orps_tui.search.bench_report import report
 
     if records:
         merged, _ = merge([records])
-        print(report(merged))
+        print(report(merged, by_problem))
 
 
 def _compare(args: argparse.Namespace) -> int:
@@ -329,7 +331,7 @@ def _compare(args: argparse.Namespace) -> int:
     for note in notes:
         print(f"orps bench: {note}", file=sys.stderr)
     try:
-        text = report(merged)
+        text = report(merged, args.by_problem)
     except (KeyError, TypeError, ValueError) as exc:
         raise CliError(f"--compare: a record has a field of an unexpected shape "
                        f"({type(exc).__name__}: {exc})") from None

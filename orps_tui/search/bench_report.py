@@ -260,8 +260,45 @@ def diagnostics_table(diags: list[Diagnostics]) -> str:
     return grid(header, rows)
 
 
-def report(records: Iterable[Mapping[str, Any]]) -> str:
-    """Everything `orps bench` prints for a set of records."""
+_DERIVED = {Variant.ONESHOT_MEAN.value, Variant.BESTOFN_PROGRAMS.value,
+            Variant.BESTOFN_TOKENS.value}
+"""Pool variants left out of the per-problem table: a mean and two matched re-reads of the
+same samples that `bestofn` already stands for."""
+
+
+def problems_table(rows: Iterable[Row]) -> str:
+    """One row per (problem, seed), one column per method: `pass` when the answer passes
+    every hidden test, else the share of hidden tests it passes; `-` for no record."""
+    cells: dict[tuple[str, int], dict[str, Row]] = {}
+    for row in rows:
+        if row.method not in _DERIVED:
+            cells.setdefault((row.problem, row.seed), {})[row.method] = row
+    if not cells:
+        return ""
+    methods = sorted({m for by in cells.values() for m in by}, key=method_order)
+    seeds = {seed for _, seed in cells}
+
+    def label(problem: str, seed: int) -> str:
+        return problem if len(seeds) == 1 else f"{problem} seed {seed}"
+
+    def cell(row: Row | None) -> str:
+        if row is None:
+            return "-"
+        return "pass" if row.passed >= 1 else f"{row.hidden_share:.0%}"
+
+    body = [[label(*key), *(cell(cells[key].get(m)) for m in methods)]
+            for key in sorted(cells)]
+    solved = ["solved", *(f"{sum(1 for by in cells.values() if m in by and by[m].passed >= 1)}"
+                          f"/{sum(1 for by in cells.values() if m in by)}" for m in methods)]
+    legend = textwrap.fill(
+        "pass: the answer passes every hidden test; otherwise the share of hidden tests it "
+        "passes; -: no record.", WIDTH)
+    return grid(["problem", *methods], [*body, solved]) + "\n" + legend
+
+
+def report(records: Iterable[Mapping[str, Any]], by_problem: bool = False) -> str:
+    """Everything `orps bench` prints for a set of records (`by_problem`: the per-problem
+    table too)."""
     data: Rows = rows_from(records)
     parts = []
     summaries = summarise(data.rows)
@@ -276,6 +313,8 @@ def report(records: Iterable[Mapping[str, Any]]) -> str:
     diags = diagnose(data.rows)
     if diags:
         parts.append(diagnostics_table(diags))
+    if by_problem and data.rows:
+        parts.append(problems_table(data.rows))
     if data.errors:
         parts.append("errors (left out of every figure; `--out` runs them again):\n  "
                      + ", ".join(f"{m} {n}" for m, n in sorted(data.errors.items())))

@@ -217,6 +217,31 @@ def test_an_old_file_pairs_with_new_records_under_a_label(
     assert "won:lost" not in capsys.readouterr().out
 
 
+def _answer(pid: str, passed: int) -> dict[str, Any]:
+    return {"problem": pid, "method": "orps", "seed": 1, "model": "scripted:test",
+            "reason": "budget", "answer_node": 0, "code": "x",
+            "public": {"verdict": "AC", "passed": 2, "total": 2},
+            "hidden": {"verdict": "AC" if passed == 4 else "WA", "passed": passed, "total": 4},
+            "valid": True, "time_rel": None, "llm_calls": 4, "prompt_tokens": 10,
+            "completion_tokens": 5, "nodes": 2, "wall_s": 1.0}
+
+
+def test_by_problem_prints_every_problem_by_method(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    new, old = tmp_path / "new.jsonl", tmp_path / "old.jsonl"
+    new.write_text("".join(json.dumps(_answer(p, n)) + "\n" for p, n in [("p-a", 4), ("p-b", 1)]))
+    old.write_text(json.dumps(_answer("p-a", 0)) + "\n")
+    assert main(["bench", "--compare", str(new), f"{old}:orps-before", "--by-problem"]) == 0
+    out = capsys.readouterr().out
+    table = out[out.index("\nproblem  ") + 1:].splitlines()
+    assert table[0].split() == ["problem", "orps", "orps-before"]
+    assert table[2].split() == ["p-a", "pass", "0%"]
+    assert table[3].split() == ["p-b", "25%", "-"]
+    assert table[4].split() == ["solved", "1/2", "0/1"]
+    assert main(["bench", "--compare", str(new)]) == 0
+    assert "\nproblem  " not in capsys.readouterr().out  # only when asked for
+
+
 def test_errors_become_records_and_are_run_again_on_resume(
         world: dict, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "r.jsonl"
