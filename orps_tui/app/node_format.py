@@ -115,7 +115,7 @@ def node_label(node: Node, *, best: bool = False, palette: Palette = DEFAULT,
     text.append(f" o{fmt_score(node.outcome_score, 2)}")
     if node.author is Author.PERSON:
         text.append(" person", style=f"italic {palette.accent}")
-    elif node.strategy:
+    elif node.strategy and node.fate is not NodeFate.REPEATED:  # which program it repeats says more
         room = 30 if width is None else min(60, width - text.cell_len - 1)
         if room >= 8:
             text.append(f" {short_strategy(node.strategy, room)}", style="dim")
