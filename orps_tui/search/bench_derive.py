@@ -64,7 +64,8 @@ class Row:
     diagnostics: Mapping[str, Any] | None = None
 
 
-def _full(counts: Mapping[str, Any] | None) -> float:
+def all_passed(counts: Mapping[str, Any] | None) -> float:
+    """1.0 when a record's `{"passed", "total"}` counts hold at least one test, all passed."""
     return 1.0 if counts and counts.get("total") and counts["passed"] == counts["total"] else 0.0
 
 
@@ -85,9 +86,9 @@ def run_row(record: Mapping[str, Any]) -> Row:
     programs = record.get("programs", record.get("nodes"))
     return Row(
         problem=str(record["problem"]), seed=int(record["seed"]), method=str(record["method"]),
-        passed=_full(record.get("hidden")), hidden_share=_share(record.get("hidden")),
+        passed=all_passed(record.get("hidden")), hidden_share=_share(record.get("hidden")),
         valid=1.0 if record["valid"] else 0.0, time_rel=record.get("time_rel"),
-        tle=_optional_float(record.get("hidden_tle")), public_pass=_full(record.get("public")),
+        tle=_optional_float(record.get("hidden_tle")), public_pass=all_passed(record.get("public")),
         llm_calls=float(record["llm_calls"]), tokens=_tokens(record),
         cached_tokens=float(record.get("cached_tokens") or 0),
         programs=_optional_float(programs), wall_s=float(record["wall_s"]),
@@ -123,9 +124,9 @@ def _sample_row(record: Mapping[str, Any], method: str, k: int) -> Row:
     prefix = samples[:k]
     return Row(
         problem=str(record["problem"]), seed=int(record["seed"]), method=method,
-        passed=_full(pick.get("hidden")), hidden_share=_share(pick.get("hidden")),
+        passed=all_passed(pick.get("hidden")), hidden_share=_share(pick.get("hidden")),
         valid=1.0 if pick.get("valid") else 0.0, time_rel=pick.get("time_rel"),
-        tle=1.0 if pick.get("hidden_tle") else 0.0, public_pass=_full(pick.get("public")),
+        tle=1.0 if pick.get("hidden_tle") else 0.0, public_pass=all_passed(pick.get("public")),
         llm_calls=float(k), tokens=float(sum(s["tokens"] for s in prefix)),
         cached_tokens=float(sum(s.get("cached_tokens") or 0 for s in prefix)),
         programs=float(sum(1 for s in prefix if s.get("code"))),
@@ -139,12 +140,12 @@ def _mean_row(record: Mapping[str, Any], method: str) -> Row:
     rel = [s["time_rel"] for s in samples if s.get("time_rel") is not None]
     return Row(
         problem=str(record["problem"]), seed=int(record["seed"]), method=method,
-        passed=sum(_full(s.get("hidden")) for s in samples) / n,
+        passed=sum(all_passed(s.get("hidden")) for s in samples) / n,
         hidden_share=sum(_share(s.get("hidden")) for s in samples) / n,
         valid=sum(1.0 for s in samples if s.get("valid")) / n,
         time_rel=sum(rel) / len(rel) if rel else None,
         tle=sum(1.0 for s in samples if s.get("hidden_tle")) / n,
-        public_pass=sum(_full(s.get("public")) for s in samples) / n,
+        public_pass=sum(all_passed(s.get("public")) for s in samples) / n,
         llm_calls=1.0, tokens=sum(s["tokens"] for s in samples) / n,
         cached_tokens=sum(s.get("cached_tokens") or 0 for s in samples) / n,
         programs=sum(1.0 for s in samples if s.get("code")) / n,
