@@ -62,6 +62,9 @@ class Row:
     """For best-of-k: how many samples of the pool it read."""
     reason: str | None = None
     diagnostics: Mapping[str, Any] | None = None
+    found: float | None = None
+    """1 if some program the method wrote (its answer or not) passes every hidden test,
+    else 0 (a share for `oneshot-mean`); None when the record does not list them."""
 
 
 def all_passed(counts: Mapping[str, Any] | None) -> float:
@@ -93,7 +96,15 @@ def run_row(record: Mapping[str, Any]) -> Row:
         cached_tokens=float(record.get("cached_tokens") or 0),
         programs=_optional_float(programs), wall_s=float(record["wall_s"]),
         reason=record.get("reason"), diagnostics=record.get("diagnostics"),
+        found=_found(record.get("diagnostics")),
     )
+
+
+def _found(diagnostics: Mapping[str, Any] | None) -> float | None:
+    nodes = diagnostics.get("nodes") if diagnostics else None
+    if not isinstance(nodes, list):
+        return None  # made before records listed their graded nodes
+    return max((all_passed(n.get("hidden")) for n in nodes), default=0.0)
 
 
 def best_of(samples: Sequence[Mapping[str, Any]], k: int) -> int | None:
@@ -131,6 +142,7 @@ def _sample_row(record: Mapping[str, Any], method: str, k: int) -> Row:
         cached_tokens=float(sum(s.get("cached_tokens") or 0 for s in prefix)),
         programs=float(sum(1 for s in prefix if s.get("code"))),
         wall_s=float(record["wall_s"]) * k / n, k=k, reason=record.get("reason"),
+        found=max((all_passed(s.get("hidden")) for s in prefix), default=0.0),
     )
 
 
@@ -150,6 +162,7 @@ def _mean_row(record: Mapping[str, Any], method: str) -> Row:
         cached_tokens=sum(s.get("cached_tokens") or 0 for s in samples) / n,
         programs=sum(1.0 for s in samples if s.get("code")) / n,
         wall_s=float(record["wall_s"]) / n, k=1, reason=record.get("reason"),
+        found=sum(all_passed(s.get("hidden")) for s in samples) / n,
     )
 
 

@@ -80,7 +80,8 @@ def test_a_run_writes_one_record_per_problem_run_and_seed(
     assert {(r["samples"], r["beam"], r["rounds"]) for r in records} == {(2, 1, 3)}
     for name in ("pass@1 (hidden)", "bestofn-programs", "bestofn-tokens", "oneshot-mean",
                  "exact McNemar", "critic AUC for hidden pass", "stop: budget",
-                 "child repeats its branch"):
+                 "child repeats its branch", "a program passes hidden",
+                 "a node passes hidden, answer not"):
         assert name in captured.out
     assert "p-two pool seed 2: 6 samples" in captured.err
     assert "Traceback" not in captured.err

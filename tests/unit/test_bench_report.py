@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from orps_tui.search.bench_derive import rows_from
-from orps_tui.search.bench_report import diagnose, diagnostics_table
+from orps_tui.search.bench_report import diagnose, diagnostics_table, summarise
 
 
 def _node(node: int, hidden: int) -> dict[str, Any]:
@@ -35,9 +35,26 @@ def test_diagnostics_tell_a_search_that_found_a_pass_from_one_that_chose_it() ->
         _search("never-found", 1, [1, 2]),
         _search("old-record", 4, None),      # made before records listed their nodes
     ]
-    (d,) = diagnose(rows_from(records).rows)
-    assert (d.listed, d.found, d.missed) == (3, 2, 1)
-    rows = dict(re.split(r"\s{2,}", line, maxsplit=1)
-                for line in diagnostics_table([d]).splitlines()[2:])
-    assert rows["some node passes hidden"] == "2/3 (67%)"
-    assert rows["... but the answer does not"] == "1/2 (50%)"
+    rows = rows_from(records).rows
+    assert [r.found for r in rows] == [1.0, 1.0, 0.0, None]
+    (summary,) = summarise(rows)
+    assert summary.found == 2 / 3  # over the records that list their nodes
+    (d,) = diagnose(rows)
+    assert (d.found, d.missed) == (2, 1)
+    table = dict(re.split(r"\s{2,}", line, maxsplit=1)
+                 for line in diagnostics_table([d]).splitlines()[2:])
+    assert table["a node passes hidden, answer not"] == "1/2 (50%)"
+
+
+def test_a_pool_found_a_pass_when_any_sample_it_read_passes() -> None:
+    def sample(node: int, hidden: int) -> dict[str, Any]:
+        return {"node": node, "code": "x", "key": [1.0, 1.0, -0.1 * node, 1.0],
+                "public": {"verdict": "AC", "passed": 2, "total": 2},
+                "hidden": {"verdict": "WA", "passed": hidden, "total": 4}, "valid": True,
+                "time_rel": None, "hidden_tle": False, "tokens": 10}
+    pool = {"problem": "p", "method": "pool", "seed": 1, "reason": "budget", "llm_calls": 3,
+            "wall_s": 3.0, "pool": [sample(0, 1), sample(1, 2), sample(2, 4)]}
+    by = {r.method: r for r in rows_from([pool]).rows}
+    assert (by["oneshot"].found, by["bestofn"].found) == (0.0, 1.0)
+    assert by["bestofn"].passed == 0.0  # the rule picks the fastest sample, not the pass
+    assert by["oneshot-mean"].found == 1 / 3
