@@ -72,7 +72,8 @@ def all_passed(counts: Mapping[str, Any] | None) -> float:
     return 1.0 if counts and counts.get("total") and counts["passed"] == counts["total"] else 0.0
 
 
-def _share(counts: Mapping[str, Any] | None) -> float:
+def share(counts: Mapping[str, Any] | None) -> float:
+    """passed / total of a record's `{"passed", "total"}` counts (0 without tests)."""
     return counts["passed"] / counts["total"] if counts and counts.get("total") else 0.0
 
 
@@ -89,7 +90,7 @@ def run_row(record: Mapping[str, Any]) -> Row:
     programs = record.get("programs", record.get("nodes"))
     return Row(
         problem=str(record["problem"]), seed=int(record["seed"]), method=str(record["method"]),
-        passed=all_passed(record.get("hidden")), hidden_share=_share(record.get("hidden")),
+        passed=all_passed(record.get("hidden")), hidden_share=share(record.get("hidden")),
         valid=1.0 if record["valid"] else 0.0, time_rel=record.get("time_rel"),
         tle=_optional_float(record.get("hidden_tle")), public_pass=all_passed(record.get("public")),
         llm_calls=float(record["llm_calls"]), tokens=_tokens(record),
@@ -135,7 +136,7 @@ def _sample_row(record: Mapping[str, Any], method: str, k: int) -> Row:
     prefix = samples[:k]
     return Row(
         problem=str(record["problem"]), seed=int(record["seed"]), method=method,
-        passed=all_passed(pick.get("hidden")), hidden_share=_share(pick.get("hidden")),
+        passed=all_passed(pick.get("hidden")), hidden_share=share(pick.get("hidden")),
         valid=1.0 if pick.get("valid") else 0.0, time_rel=pick.get("time_rel"),
         tle=1.0 if pick.get("hidden_tle") else 0.0, public_pass=all_passed(pick.get("public")),
         llm_calls=float(k), tokens=float(sum(s["tokens"] for s in prefix)),
@@ -153,7 +154,7 @@ def _mean_row(record: Mapping[str, Any], method: str) -> Row:
     return Row(
         problem=str(record["problem"]), seed=int(record["seed"]), method=method,
         passed=sum(all_passed(s.get("hidden")) for s in samples) / n,
-        hidden_share=sum(_share(s.get("hidden")) for s in samples) / n,
+        hidden_share=sum(share(s.get("hidden")) for s in samples) / n,
         valid=sum(1.0 for s in samples if s.get("valid")) / n,
         time_rel=sum(rel) / len(rel) if rel else None,
         tle=sum(1.0 for s in samples if s.get("hidden_tle")) / n,

@@ -16,7 +16,9 @@ from orps_tui.search.bench_derive import (
     Row,
     Rows,
     Variant,
+    all_passed,
     rows_from,
+    share,
 )
 from orps_tui.search.bench_stats import PairedComparison, auc, paired
 
@@ -203,6 +205,9 @@ class Diagnostics:
     """Searches in which some node passes every hidden test."""
     missed: int = 0
     """Of those, searches whose answer does not (the answer rule chose another node)."""
+    public_auc: float | None = None
+    """The public pass rate's AUC for a hidden pass, over the nodes the critic scored: what
+    the critic's score adds to the tests the search already ran."""
 
 
 def diagnose(rows: Iterable[Row]) -> list[Diagnostics]:
@@ -217,6 +222,9 @@ def diagnose(rows: Iterable[Row]) -> list[Diagnostics]:
         diags: list[Mapping[str, Any]] = [r.diagnostics for r in rs if r.diagnostics]
         depths = [float(d["answer_depth"]) for d in diags if d.get("answer_depth") is not None]
         pairs = [(float(s), bool(p)) for d in diags for s, p in d.get("critic_hidden", [])]
+        public = [(share(n.get("public")), bool(all_passed(n.get("hidden"))))
+                  for d in diags for n in d.get("nodes", [])
+                  if n.get("critic") is not None and n.get("public")]
         steered = [d["steering"] for d in diags if isinstance(d.get("steering"), Mapping)]
         found = [r for r in rs if r.found]
         out.append(Diagnostics(
@@ -229,7 +237,7 @@ def diagnose(rows: Iterable[Row]) -> list[Diagnostics]:
             _sum_counts(steered) if steered else None,
             sum(int(d.get("repeats", 0)) for d in diags),
             sum(int(d.get("children", 0)) for d in diags),
-            len(found), sum(1 for r in found if not r.passed),
+            len(found), sum(1 for r in found if not r.passed), auc(public),
         ))
     return out
 
@@ -261,6 +269,8 @@ def diagnostics_table(diags: list[Diagnostics]) -> str:
         ["critic AUC for hidden pass", *("-" if d.critic_auc is None
                                          else f"{d.critic_auc:.2f} (n={d.critic_nodes})"
                                          for d in diags)],
+        ["public pass rate AUC, same nodes", *("-" if d.public_auc is None
+                                               else f"{d.public_auc:.2f}" for d in diags)],
         ["passes public, fails hidden", *(_ratio(d.public_pass_hidden_fail, d.public_pass)
                                           for d in diags)],
         ["answer has a hidden TLE", *(_ratio(d.hidden_tle, d.tle_known) for d in diags)],

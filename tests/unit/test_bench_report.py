@@ -46,6 +46,16 @@ def test_diagnostics_tell_a_search_that_found_a_pass_from_one_that_chose_it() ->
     assert table["a node passes hidden, answer not"] == "1/2 (50%)"
 
 
+def test_the_public_pass_rate_auc_is_read_over_the_nodes_the_critic_scored() -> None:
+    record = _search("p", 1, [4, 1, 1])
+    nodes = record["diagnostics"]["nodes"]
+    nodes[0]["public"] = {"verdict": "WA", "passed": 1, "total": 2}  # passes hidden all the same
+    nodes[2]["critic"] = None                                        # not reviewed: left out
+    nodes[2]["public"] = {"verdict": "AC", "passed": 2, "total": 2}
+    (d,) = diagnose(rows_from([record]).rows)
+    assert d.public_auc == 0.0  # the passing node has the lower public pass rate
+
+
 def test_a_pool_found_a_pass_when_any_sample_it_read_passes() -> None:
     def sample(node: int, hidden: int) -> dict[str, Any]:
         return {"node": node, "code": "x", "key": [1.0, 1.0, -0.1 * node, 1.0],
