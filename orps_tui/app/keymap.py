@@ -83,6 +83,8 @@ SEARCH_KEYS: tuple[KeySpec, ...] = (
             changes_search=True),
     KeySpec("tree.rejudge", "r", "rejudge", "tree: re-run judge on all tests",
             "Re-run the node's code on the public and hidden tests"),
+    KeySpec("tree.rejudge_all", "R", "rejudge_all", "tree: re-run judge on all tests, every node",
+            "Re-run every node's code on all tests; the tree marks ✓all / ✗all"),
     KeySpec("tree.copy", "c", "copy_code", "tree: copy code", "Copy the node's code"),
     KeySpec("tree.export", "x", "export", "search: export solution",
             "Export the selected (or best) solution to a file", show=True),

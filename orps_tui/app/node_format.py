@@ -98,9 +98,11 @@ def fmt_score(score: float | None, digits: int = 1) -> str:
 
 
 def node_label(node: Node, *, best: bool = False, palette: Palette = DEFAULT,
-               width: int | None = None) -> Text:
+               width: int | None = None, all_tests: bool | None = None) -> Text:
     """`● #12 ★ 100% p4.0 o1.42 Keep it short and clear` — glyph, id, best mark, pass
-    rate, scores, strategy; with `width`, the strategy is cut to fit the line in it."""
+    rate, scores, strategy; with `width`, the strategy is cut to fit the line in it.
+    `all_tests`: the node was judged on every test (hidden ones too) and passed them all
+    (`✓all`) or not (`✗all`)."""
     text = Text()
     text.append(node_glyph(node), style=_node_style(node, palette))
     text.append(f" #{node.id}", style="bold" if best else "")
@@ -113,6 +115,9 @@ def node_label(node: Node, *, best: bool = False, palette: Palette = DEFAULT,
     text.append(f" {fmt_rate(rate)}", style=rate_style)
     text.append(f" p{fmt_score(node.process_score)}")
     text.append(f" o{fmt_score(node.outcome_score, 2)}")
+    if all_tests is not None:
+        text.append(" ✓all" if all_tests else " ✗all",
+                    style=palette.verdict(1.0 if all_tests else 0.0))
     if node.author is Author.PERSON:
         text.append(" person", style=f"italic {palette.accent}")
     elif node.strategy and node.fate is not NodeFate.REPEATED:  # which program it repeats says more

@@ -149,6 +149,11 @@ class JudgeReport:
         return self.passed / self.total if self.total else 0.0
 
     @property
+    def passes_every_test(self) -> bool:
+        """At least one test ran and every one passed."""
+        return self.total > 0 and self.passed == self.total
+
+    @property
     def max_cpu_s(self) -> float:
         return max((t.cpu_s for t in self.tests), default=0.0)
 

@@ -87,7 +87,7 @@ def counts(report: JudgeReport | None) -> dict[str, Any] | None:
 
 
 def passes_all(report: JudgeReport | None) -> bool:
-    return report is not None and report.total > 0 and report.passed == report.total
+    return report is not None and report.passes_every_test
 
 
 def any_tle(report: JudgeReport | None) -> bool:

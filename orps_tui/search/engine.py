@@ -1013,7 +1013,7 @@ def node_seed(search_seed: int, node_id: int) -> int:
 def passes_public(node: Node) -> bool:
     """Whether a node passed every public test (and there was at least one): the only
     nodes the critic may retire, and what `stop_when_solved` looks for."""
-    return node.report is not None and node.report.total > 0 and node.report.pass_rate >= 1.0
+    return node.report is not None and node.report.passes_every_test
 
 
 def _share(total: int, parents: int, per_parent: int) -> list[int]:

@@ -12,7 +12,7 @@ from orps_tui.app.launch import Budget
 from orps_tui.app.screens.search import SearchScreen
 from orps_tui.app.widgets.search_tree import SearchTree
 from orps_tui.search.events import Stop
-from orps_tui.search.tree import Author, NodeState
+from orps_tui.search.tree import Author, NodeFate, NodeState
 from tests.support.scripted_model import code_reply, critic_json
 from tests.ui.harness import (
     BAD,
@@ -279,6 +279,32 @@ async def test_r_rejudges_the_node_on_every_test() -> None:
         assert report.total == len(engine.problem.tests) == 4
         assert {t.public for t in report.tests} == {True, False}
         assert report.passed == 0  # a - b fails every test
+
+
+async def test_R_rejudges_every_node_and_the_tree_marks_them() -> None:
+    app, link = live_app(scripted(), SERIAL)
+    async with app.run_test(size=SIZE) as pilot:
+        engine = link.engine
+        await wait_finished(pilot, link)
+        before = {i: n.hidden_report for i, n in engine.tree.nodes.items()}
+        await pilot.press("R")
+        screen = app.screen
+        assert isinstance(screen, SearchScreen)
+        judged = {n.id for n in engine.tree.nodes.values() if n.code.strip()
+                  and n.fate is not NodeFate.REPEATED}
+        await wait_for(pilot, lambda: judged <= set(screen.regrades) and not screen.regrading_all,
+                       what="every node re-judged")
+        tree = screen.query_one(SearchTree)
+        line = {i: str(tree.line_for(i).label) for i in judged}
+        assert "✓all" in line[0] and "✗all" in line[1]  # a + b, a - b
+        # shown, not written into the engine
+        assert {i: n.hidden_report for i, n in engine.tree.nodes.items()} == before
+        passing = sorted(i for i in judged if screen.regrades[i].passes_every_test)
+        summary = notifications(app)[-1]
+        assert summary.startswith("on all tests: " + ", ".join(f"#{i}" for i in passing))
+        assert f"the answer #{engine.result.answer_id} is one" in summary
+        # one summary, not a notice per node
+        assert not any(m.startswith("#1 on all tests") for m in notifications(app))
 
 
 async def test_c_copies_the_code() -> None:

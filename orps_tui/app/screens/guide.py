@@ -32,6 +32,7 @@ GUIDE = """\
   Glyphs: `✎` generating, `⚖` judging, `✍` critiquing, `○` scored, `●` kept,
   `◌` stopped, `▲` boosted, `✂` pruned, `✔` finished, `⊘` cancelled, `✖` error,
   `↺` a child that repeats a program on its branch (not judged or reviewed).
+  After `r` or `R` (judge on all tests, hidden ones too): `✓all` passes every test, `✗all` not.
 - **Detail** (right, top): keys `1`-`5`: Reasoning (streams while the model writes),
   Code, Critique, Diff against the parent, and the Prompt that was sent.
 - **Profiler** (right, bottom): one row per test (verdict, CPU ms, peak MB; amber above
@@ -43,7 +44,7 @@ GUIDE = """\
 
 `p` prune (again: unprune) · `b` boost · `e` expand now · `h` hint · `E` edit into a
 person-written child (`ctrl+e`: in $EDITOR) · `space` pause/resume · `esc` cancel in-flight
-calls · `r` re-judge on all tests · `c` copy code · `x` export · `s` save · `?` keys.
+calls · `r` re-judge on all tests (`R`: every node) · `c` copy code · `x` export · `s` save · `?` keys.
 A finished or loaded session is **read-only**: keys that would change it say so.
 """
 

@@ -51,7 +51,7 @@ from orps_tui.app.widgets.static_metrics_view import sandbox_help
 from orps_tui.app.widgets.status_header import StatusHeader
 from orps_tui.sandbox.report import JudgeReport
 from orps_tui.search import events as ev
-from orps_tui.search.tree import Node, NodeState
+from orps_tui.search.tree import Node, NodeFate, NodeState
 
 REFRESH_S = 0.075
 
@@ -90,6 +90,8 @@ class SearchScreen(Screen[None]):
         self.regrades: dict[int, JudgeReport] = {}
         """Each node's last `r` (all tests), shown in its profiler pane; the engine's own
         reports are not touched."""
+        self.regrading_all: set[int] = set()
+        """Nodes an `R` asked to judge whose reports have not come back yet."""
         self.state = ScreenState.REVIEW if link.read_only else \
             ScreenState.FINISHED if link.finished else ScreenState.STARTING
         self.unsaved = False
@@ -438,11 +440,44 @@ class SearchScreen(Screen[None]):
             self.notify(f"judging #{node.id} on all tests…", timeout=2)
             self.link.regrade(node.id)
 
+    def action_rejudge_all(self) -> None:
+        ids = [n.id for n in self.link.nodes.values()
+               if n.code.strip() and n.fate is not NodeFate.REPEATED]  # a repeat's is judged
+        if not ids:
+            self.notify("no node has code yet", severity="warning")
+            return
+        self.regrading_all = set(ids)
+        self.notify(f"judging {len(ids)} node(s) on all tests…", timeout=3)
+        for node_id in ids:
+            self.link.regrade(node_id)
+
     def _show_regrades(self, regraded: list[ev.NodeRegraded]) -> None:
+        tree = self.query_one(SearchTree)
         for event in regraded:
             report = self.regrades[event.node_id] = event.report
+            tree.mark_all_tests(event.node_id, report.passes_every_test)
+            if event.node_id in self.regrading_all:
+                self.regrading_all.discard(event.node_id)
+                if not self.regrading_all:
+                    self._tell_all_regraded()
+                continue
             self.notify(f"#{event.node_id} on all tests: {report.passed}/{report.total} pass "
                         f"({report.verdict.value})", timeout=6)
+
+    def _tell_all_regraded(self) -> None:
+        """After `R`: which nodes pass every test, and whether the answer is one of them."""
+        passing = sorted(i for i, r in self.regrades.items() if r.passes_every_test)
+        answer = self.link.answer_id if self.link.answer_id is not None else self.link.best_id()
+        if not passing:
+            self.notify("on all tests: no node passes every test", timeout=10)
+            return
+        names = ", ".join(f"#{i}" for i in passing)
+        verb = "passes" if len(passing) == 1 else "pass"
+        if answer is None or answer in passing:
+            whose = "" if answer is None else f"; the answer #{answer} is one"
+        else:
+            whose = f"; the answer #{answer} does not"
+        self.notify(f"on all tests: {names} {verb} every test{whose}", timeout=10)
 
     def action_copy_code(self) -> None:
         node = self._selected(need_code=True)

@@ -44,6 +44,7 @@ class SearchTree(Tree[int], inherit_bindings=False):
         self._best_cycle: list[int] = []
         self._best_pos = -1
         self._search_nodes: Mapping[int, Node] = {}
+        self._all_tests: dict[int, bool] = {}
 
     # ---- feeding ---------------------------------------------------------------
 
@@ -83,7 +84,15 @@ class SearchTree(Tree[int], inherit_bindings=False):
         """The node's line, its strategy cut to what the pane leaves beside the guides."""
         width = self.scrollable_content_region.width or 40
         indent = self.guide_depth * node.depth + 2  # the guides, or a root's fold mark
-        return node_label(node, best=best, palette=palette, width=width - indent)
+        return node_label(node, best=best, palette=palette, width=width - indent,
+                          all_tests=self._all_tests.get(node.id))
+
+    def mark_all_tests(self, node_id: int, passed: bool) -> None:
+        """Mark a node judged on every test (hidden ones too): it passed them all or not."""
+        self._all_tests[node_id] = passed
+        line, node = self._line_of.get(node_id), self._search_nodes.get(node_id)
+        if line is not None and node is not None:
+            line.set_label(self._label(node, node_id == self._best_id, Palette.of(self.app)))
 
     def on_resize(self) -> None:
         if self._search_nodes:
