@@ -128,7 +128,9 @@ def node_label(node: Node, *, best: bool = False, palette: Palette = DEFAULT,
         text.append(f" +{len(node.hints)} hint", style="italic")
     if node.fate is NodeFate.REPEATED and node.error:
         # the engine's message starts "the same program as #N"
-        text.append(f" {node.error.split(',')[0]}", style="dim")
+        earlier = re.match(r"the same program as (#\d+)", node.error)
+        text.append(f" same as {earlier.group(1)}" if earlier else f" {node.error[:40]}",
+                    style="dim")
     elif node.state is NodeState.ERROR and node.error:
         text.append(f" {node.error[:40]}", style=palette.error)
     return text

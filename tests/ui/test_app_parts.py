@@ -173,7 +173,7 @@ def test_a_repeated_child_has_its_own_glyph_and_words_not_an_errors() -> None:
                   strategy="Keep it short and clear",
                   error="the same program as #2, on its branch: not judged or reviewed again")
     label = node_label(repeat).plain
-    assert label.startswith("↺ #5") and label.endswith("p– o– the same program as #2")
+    assert label.startswith("↺ #5") and label.endswith("p– o– same as #2")
     assert node_summary(repeat).startswith("#5 · repeats a program on its branch")
     crash = Node(id=6, parent_id=2, depth=1, state=NodeState.ERROR, error="no code block")
     assert node_label(crash).plain.startswith("✖ #6") and "no code block" in node_label(crash).plain
