@@ -59,7 +59,11 @@ def run(args: argparse.Namespace) -> int:
         f"listening on {listener.url}, saving to {out} (Ctrl-C stops)", file=sys.stderr, flush=True
     )
     try:
-        threading.Event().wait()
+        never = threading.Event()
+        # Wake now and then: a Ctrl-C the kernel hands to the listener's thread is only
+        # raised here when this thread runs Python code again.
+        while not never.wait(0.5):
+            pass
     except KeyboardInterrupt:
         print("stopped", file=sys.stderr)
         return 130  # interrupted, as every command reports it
