@@ -296,7 +296,17 @@ def progress_line(record: dict[str, Any]) -> str:
         return (f"{head}: {len(record['pool'])} samples, first {_verdict(record['pool'][0])}, "
                 f"{mean.passed:.0%} pass hidden, best-of-{best.k} "
                 f"{'passes' if best.passed else 'fails'}; {tail}")
-    return f"{head}: {_verdict(record)}, stop {record.get('reason')}; {tail}"
+    return f"{head}: {_verdict(record)}, stop {record.get('reason')}{_children(record)}; {tail}"
+
+
+def _children(record: dict[str, Any]) -> str:
+    """`, 8 children: 5 repeats, 0 repairs` for a search whose children ended."""
+    diagnostics = record.get("diagnostics") or {}
+    if not diagnostics.get("children"):
+        return ""
+    repeats, repairs = diagnostics.get("repeats", 0), diagnostics.get("repaired", 0)
+    return (f", {diagnostics['children']} children: {repeats} repeat{'s' * (repeats != 1)}, "
+            f"{repairs} repair{'s' * (repairs != 1)}")
 
 
 def _verdict(record: dict[str, Any]) -> str:
