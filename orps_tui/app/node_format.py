@@ -13,7 +13,7 @@ from rich.text import Text
 
 from orps_tui.app.palette import DEFAULT, Palette
 from orps_tui.sandbox.report import JudgeReport, Verdict
-from orps_tui.search.tree import Author, Node, NodeFate, NodeState
+from orps_tui.search.tree import Author, Node, NodeFate, NodeState, repeated_id
 
 # One glyph per state; the colour is a theme variable name so themes recolour the tree.
 STATE_GLYPHS: dict[NodeState, str] = {
@@ -127,9 +127,8 @@ def node_label(node: Node, *, best: bool = False, palette: Palette = DEFAULT,
     if node.hints:
         text.append(f" +{len(node.hints)} hint", style="italic")
     if node.fate is NodeFate.REPEATED and node.error:
-        # the engine's message starts "the same program as #N"
-        earlier = re.match(r"the same program as (#\d+)", node.error)
-        text.append(f" same as {earlier.group(1)}" if earlier else f" {node.error[:40]}",
+        earlier = repeated_id(node)
+        text.append(f" same as #{earlier}" if earlier is not None else f" {node.error[:40]}",
                     style="dim")
     elif node.state is NodeState.ERROR and node.error:
         text.append(f" {node.error[:40]}", style=palette.error)

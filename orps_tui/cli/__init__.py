@@ -22,6 +22,7 @@ SUBCOMMANDS = (
     "listen",
     "judge",
     "solve",
+    "sessions",
     "bench",
     "stress",
     "models",

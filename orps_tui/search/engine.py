@@ -51,6 +51,7 @@ from orps_tui.search.tree import (
     NodeFate,
     NodeState,
     SearchTree,
+    repeat_message,
 )
 
 if TYPE_CHECKING:
@@ -667,8 +668,7 @@ class SearchEngine(SteeringMixin):
             # Small models often copy their last answer; judging and reviewing it again
             # would only spend the critic call, which the budget keeps for another node.
             node.fate = NodeFate.REPEATED
-            node.error = f"the same program as #{earlier.id}, on its branch: not judged or " \
-                         "reviewed again"
+            node.error = repeat_message(earlier.id)
             self._set_state(node, NodeState.ERROR)
             return False
         return True

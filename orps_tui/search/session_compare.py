@@ -79,7 +79,13 @@ def compare_table(facts: Sequence[SessionFacts], width: int = 80) -> str:
     """One row per fact, one column per session (`1`, `2`, … named, with the model, under
     the table)."""
     header = ["", *(str(i) for i in range(1, len(facts) + 1))]
-    rows = [
+    legend = "\n".join(f"{i}: {f.name} · {f.model}" for i, f in enumerate(facts, 1))
+    return grid(header, fact_rows(facts), width) + "\n\n" + legend
+
+
+def fact_rows(facts: Sequence[SessionFacts]) -> list[list[str]]:
+    """Each fact's name, then its value in each session."""
+    return [
         ["budget", *(f.budget for f in facts)],
         ["stop reason", *(f.reason for f in facts)],
         ["answer", *("-" if f.answer_id is None else f"#{f.answer_id}" for f in facts)],
@@ -95,8 +101,6 @@ def compare_table(facts: Sequence[SessionFacts], width: int = 80) -> str:
         ["answer depth", *("-" if f.answer_depth is None else str(f.answer_depth)
                            for f in facts)],
     ]
-    legend = "\n".join(f"{i}: {f.name} · {f.model}" for i, f in enumerate(facts, 1))
-    return grid(header, rows, width) + "\n\n" + legend
 
 
 def problem_mismatch(facts: Sequence[SessionFacts]) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -39,6 +40,19 @@ class NodeFate(StrEnum):
     PRUNED = "pruned"  # a Prune command named it (a person, or a policy in their place)
     PRUNED_WITH_ANCESTOR = "pruned-with-ancestor"  # an ancestor was pruned
     REPEATED = "repeated"  # the same program as an ancestor's: not judged, reviewed or expanded
+
+
+def repeat_message(earlier_id: int) -> str:
+    """A repeated node's `error`: it names the node whose program it repeats."""
+    return f"the same program as #{earlier_id}, on its branch: not judged or reviewed again"
+
+
+def repeated_id(node: Node) -> int | None:
+    """The node whose program a repeated node repeats (None: not a repeat)."""
+    if node.fate is not NodeFate.REPEATED or not node.error:
+        return None
+    found = re.match(r"the same program as #(\d+)", node.error)
+    return int(found.group(1)) if found else None
 
 
 class Author(StrEnum):
