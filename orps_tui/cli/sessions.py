@@ -32,6 +32,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                               "and grades, calls and tokens, then its tree, a line a node.")
     show.add_argument("session", metavar="SESSION", help="a session folder, or its name in "
                       "the app's sessions folder")
+    show.add_argument("--node", type=int, metavar="N", help="that node instead: its strategy, "
+                      "hints, reasoning, code, public tests and critique")
     compare = actions.add_parser("compare", help="searches side by side",
                                  description="Saved searches side by side: answer and grades, "
                                  "calls, tokens, stop reason and the tree's shape.")
@@ -44,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     if action == "list":
         return _list(Path(args.dir) if args.dir else None)
     if action == "show":
-        return _show(args.session)
+        return _show(args.session) if args.node is None else _show_node(args.session, args.node)
     if action == "compare":
         return _compare(args.sessions)
     args._parser.print_help()
@@ -98,6 +100,34 @@ def _show(ref: str) -> int:
     return 0
 
 
+def _show_node(ref: str, node_id: int) -> int:
+    session = _load(ref)
+    node = session.tree.nodes.get(node_id)
+    if node is None:
+        raise CliError(f"{session.directory.name} has no node #{node_id} "
+                       f"(it has #0-#{max(session.tree.nodes, default=0)})")
+    answer = (session.finished or {}).get("answer_id")
+    print(node_line(node, node.id == answer))
+    parent = "a root" if node.parent_id is None else f"child of #{node.parent_id}"
+    print(f"{parent} · depth {node.depth} · round {node.round} · {node.author}")
+    sections = [("strategy", node.strategy), ("hints", "\n".join(node.hints)),
+                ("reasoning", node.reasoning), ("code", node.code),
+                ("public tests", _tests(node)), ("critique", node.critique),
+                ("error", node.error or "")]
+    for title, text in sections:
+        if text.strip():
+            print(f"\n--- {title} ---\n{text.rstrip()}")  # the model writes ## headings
+    return 0
+
+
+def _tests(node: Node) -> str:
+    if node.report is None:
+        return ""
+    return "\n".join(f"{t.name}: {t.verdict.value} · {t.cpu_s * 1000:.1f} ms CPU · "
+                     f"{t.peak_rss_mb:.1f} MB" + (f" · {t.message}" if t.message else "")
+                     for t in node.report.tests)
+
+
 def _compare(refs: list[str]) -> int:
     from orps_tui.search.session_compare import compare_table, problem_mismatch, session_facts
 
@@ -112,38 +142,39 @@ def _compare(refs: list[str]) -> int:
 
 
 def tree_lines(nodes: Mapping[int, Node], answer_id: int | None) -> list[str]:
-    """The tree, a line a node, children under their parent: id, state (and fate), public
-    tests, critic and outcome scores, then what else there is to say."""
-    from orps_tui.search.tree import Author, NodeFate, repeated_id
-
+    """The tree, a line a node (`node_line`), children indented under their parent."""
     children: dict[int | None, list[int]] = {}
     for node in nodes.values():
         children.setdefault(node.parent_id, []).append(node.id)
-
-    def line(node: Node) -> str:
-        state = str(node.state) + (f"/{node.fate}" if node.fate else "")
-        report = node.report
-        public = f"public {report.passed}/{report.total}" if report is not None else "public -"
-        critic = "-" if node.process_score is None else f"{node.process_score:.1f}"
-        outcome = "-" if node.outcome_score is None else f"{node.outcome_score:.2f}"
-        words = [f"#{node.id}", state, public, f"p{critic}", f"o{outcome}"]
-        if node.id == answer_id:
-            words.append("* answer")
-        if node.author is Author.PERSON:
-            words.append("(person)")
-        earlier = repeated_id(node)
-        if earlier is not None:
-            words.append(f"same as #{earlier}")
-        elif node.error and node.fate is not NodeFate.REPEATED:
-            words.append(node.error.splitlines()[0][:60])
-        return "  ".join(words)
-
     out: list[str] = []
 
     def walk(node_id: int | None, depth: int) -> None:
         for child in sorted(children.get(node_id, [])):
-            out.append("  " * depth + line(nodes[child]))
+            out.append("  " * depth + node_line(nodes[child], child == answer_id))
             walk(child, depth + 1)
 
     walk(None, 0)
     return out
+
+
+def node_line(node: Node, answer: bool = False) -> str:
+    """`#3  finished/retired-passed-and-done  public 3/3  p5.0  o1.86`: id, state (and fate),
+    public tests, critic and outcome scores, then what else there is to say."""
+    from orps_tui.search.tree import Author, NodeFate, repeated_id
+
+    state = str(node.state) + (f"/{node.fate}" if node.fate else "")
+    report = node.report
+    public = f"public {report.passed}/{report.total}" if report is not None else "public -"
+    critic = "-" if node.process_score is None else f"{node.process_score:.1f}"
+    outcome = "-" if node.outcome_score is None else f"{node.outcome_score:.2f}"
+    words = [f"#{node.id}", state, public, f"p{critic}", f"o{outcome}"]
+    if answer:
+        words.append("* answer")
+    if node.author is Author.PERSON:
+        words.append("(person)")
+    earlier = repeated_id(node)
+    if earlier is not None:
+        words.append(f"same as #{earlier}")
+    elif node.error and node.fate is not NodeFate.REPEATED:
+        words.append(node.error.splitlines()[0][:60])
+    return "  ".join(words)

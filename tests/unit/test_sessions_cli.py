@@ -46,6 +46,18 @@ def test_show_prints_the_facts_then_the_tree(capsys: pytest.CaptureFixture[str])
     assert "public 0/" in tree[0] and "p2.0" in tree[0]
 
 
+def test_show_node_prints_what_the_node_holds(capsys: pytest.CaptureFixture[str]) -> None:
+    _, second = two_sessions()
+    assert main(["sessions", "show", str(second), "--node", "2"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].startswith("#2  ") and "* answer" in out.splitlines()[0]
+    assert "child of #0 · depth 1 · round 1 · model" in out
+    assert "--- code ---\ndef add(a, b):\n    return a + b" in out
+    assert "--- public tests ---" in out and ": AC · " in out
+    assert main(["sessions", "show", str(second), "--node", "9"]) == 2
+    assert "has no node #9 (it has #0-#3)" in capsys.readouterr().err
+
+
 def test_compare_sets_sessions_side_by_side(capsys: pytest.CaptureFixture[str]) -> None:
     first, second = two_sessions()
     assert main(["sessions", "compare", str(first), str(second)]) == 0
