@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from orps_tui.sandbox.report import JudgeReport
 from orps_tui.search.prompts import Role
 from orps_tui.search.tree import CallStats, Node
 
@@ -39,6 +40,7 @@ class FactColumn(StrEnum):
     FATE = "fate"
     STEERED = "steered"
     PASS = "pass"
+    ALL_TESTS = "all tests"
     CRITIC = "critic"
     OUTCOME = "outcome"
     TIME = "time"
@@ -75,12 +77,16 @@ class NodeFacts:
     critic_cost: RoleCost
     steered: tuple[str, ...]
     """`Boost@r1`: the command's name and the round it came in."""
+    all_tests: float | None = None
+    """The pass rate on every test, hidden ones too, when the node was judged on them all
+    (`r`, `R` in the app); None: not judged so."""
 
     def value(self, column: FactColumn) -> float | str | None:
         """What `column` sorts by (None: not known yet, sorted last)."""
         values: dict[FactColumn, float | str | None] = {
             FactColumn.ID: self.id, FactColumn.STATE: self.state,
             FactColumn.FATE: self.fate or None, FactColumn.PASS: self.pass_rate,
+            FactColumn.ALL_TESTS: self.all_tests,
             FactColumn.CRITIC: self.critic, FactColumn.OUTCOME: self.outcome,
             FactColumn.TIME: self.time_headroom, FactColumn.MEMORY: self.memory_headroom,
             FactColumn.STATIC: self.static,
@@ -96,11 +102,15 @@ class NodeFacts:
 
     @property
     def words(self) -> str:
-        """What the filter matches: state, fate, author and steering commands."""
-        return " ".join([self.state, self.fate, self.author, *self.steered]).lower()
+        """What the filter matches: state, fate, author, steering commands, and `all-pass`
+        or `all-fail` once judged on every test."""
+        judged = [] if self.all_tests is None else \
+            ["all-pass" if self.all_tests >= 1.0 else "all-fail"]
+        return " ".join([self.state, self.fate, self.author, *self.steered, *judged]).lower()
 
 
-def node_facts(node: Node) -> NodeFacts:
+def node_facts(node: Node, all_tests: JudgeReport | None = None) -> NodeFacts:
+    """`all_tests`: the node judged on every test, hidden ones too (None: not so judged)."""
     parts = node.score_parts
     return NodeFacts(
         node.id, node.parent_id, node.depth, node.round, node.state.value,
@@ -110,6 +120,7 @@ def node_facts(node: Node) -> NodeFacts:
         parts.static if parts else None,
         role_cost(node.calls, Role.PROGRAMMER), role_cost(node.calls, Role.CRITIC),
         tuple(f"{m.command}@r{m.round}" for m in node.steered),
+        all_tests.pass_rate if all_tests is not None else None,
     )
 
 

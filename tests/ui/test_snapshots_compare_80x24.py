@@ -69,7 +69,7 @@ def test_node_diff_against_the_mark(snap_compare, sessions) -> None:
 
 def test_node_table_sorted_by_critic(snap_compare, sessions) -> None:
     assert snap_compare(_review(sessions[1]), terminal_size=SIZE, run_before=_in_order(
-        _keys("t", "s", "s", "s", "s", "s"), _showing("sorted by critic", "4 of 4 nodes")))
+        _keys("t", "s", "s", "s", "s", "s", "s"), _showing("sorted by critic", "4 of 4 nodes")))
 
 
 @pytest.mark.usefixtures("starter")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from orps_tui.app.launch import Budget
+from orps_tui.app.screens.node_table import NodeTableScreen
 from orps_tui.app.screens.search import SearchScreen
 from orps_tui.app.widgets.search_tree import SearchTree
 from orps_tui.search.events import Stop
@@ -305,6 +306,15 @@ async def test_R_rejudges_every_node_and_the_tree_marks_them() -> None:
         assert f"the answer #{engine.result.answer_id} is one" in summary
         # one summary, not a notice per node
         assert not any(m.startswith("#1 on all tests") for m in notifications(app))
+        # The node table has the figure as a column and a filter word.
+        await pilot.press("t")
+        await wait_for(pilot, lambda: isinstance(app.screen, NodeTableScreen), what="table")
+        table = app.screen
+        assert isinstance(table, NodeTableScreen)
+        by_id = {f.id: f for f in table.facts}
+        assert by_id[0].all_tests == 1.0 and by_id[1].all_tests == 0.0
+        await pilot.press("slash", *"all-pass", "enter")
+        await wait_for(pilot, lambda: table.order == passing, what="filtered to all-pass")
 
 
 async def test_c_copies_the_code() -> None:

@@ -14,6 +14,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label
 
+from orps_tui.sandbox.report import JudgeReport
 from orps_tui.search.node_facts import (
     ASCENDING,
     FactColumn,
@@ -37,6 +38,7 @@ def row_cells(f: NodeFacts) -> tuple[str, ...]:
     """The row's text, in `COLUMNS` order."""
     return (f"#{f.id}", f.state, f.fate or "–", " ".join(f.steered) or "–",
             "–" if f.pass_rate is None else f"{f.pass_rate:.0%}",
+            "–" if f.all_tests is None else f"{f.all_tests:.0%}",
             _num(f.critic, 1), _num(f.outcome), _num(f.time_headroom),
             _num(f.memory_headroom), _num(f.static),
             str(f.programmer.prompt_tokens), str(f.programmer.completion_tokens),
@@ -64,10 +66,13 @@ class NodeTableScreen(ModalScreen[int | None]):
     NodeTableScreen DataTable { height: 1fr; }
     """
 
-    def __init__(self, nodes: Mapping[int, Node], sort: FactColumn = FactColumn.ID) -> None:
+    def __init__(self, nodes: Mapping[int, Node], sort: FactColumn = FactColumn.ID,
+                 regrades: Mapping[int, JudgeReport] | None = None) -> None:
+        """`regrades`: nodes judged on every test (`r`, `R`), for the `all tests` column."""
         super().__init__()
         self.nodes = nodes
-        self.facts = [node_facts(n) for n in nodes.values()]
+        self.regrades = regrades if regrades is not None else {}
+        self.facts = self._facts()
         self.sort_by = sort
         self.reverse = False
         self.shown: list[NodeFacts] = []
@@ -76,7 +81,7 @@ class NodeTableScreen(ModalScreen[int | None]):
         with Vertical(id="node-table-box"):
             yield Label("s/S sort · r reverse · / filter · → more columns · enter goes to "
                         "the node", id="node-table-keys")
-            yield Input(placeholder="filter: stopped, kept-boosted, person, Boost…",
+            yield Input(placeholder="filter: stopped, kept-boosted, person, Boost, all-pass…",
                         id="node-filter")
             yield DataTable(id="node-table", cursor_type="row", zebra_stripes=True,
                             fixed_columns=1)
@@ -91,7 +96,7 @@ class NodeTableScreen(ModalScreen[int | None]):
 
     def follow(self) -> None:
         """Redraw when a running search changed a node, keeping the cursor on its node."""
-        facts = [node_facts(n) for n in list(self.nodes.values())]
+        facts = self._facts()
         if facts == self.facts:
             return
         self.facts = facts
@@ -101,6 +106,9 @@ class NodeTableScreen(ModalScreen[int | None]):
         self.refill()
         if at is not None and at in self.order:
             table.move_cursor(row=self.order.index(at))
+
+    def _facts(self) -> list[NodeFacts]:
+        return [node_facts(n, self.regrades.get(n.id)) for n in list(self.nodes.values())]
 
     def refill(self) -> None:
         query = self.query_one("#node-filter", Input).value

@@ -586,7 +586,7 @@ class SearchScreen(Screen[None]):
             if node_id is not None:
                 self.query_one(SearchTree).move_to(node_id)
 
-        self.app.push_screen(NodeTableScreen(self.link.nodes), go)
+        self.app.push_screen(NodeTableScreen(self.link.nodes, regrades=self.regrades), go)
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one(DetailPane).show_tab(tab)
