@@ -70,11 +70,11 @@ def _list(folder: Path | None) -> int:
     where = folder or locations.sessions_dir()
     if folder is not None and not folder.is_dir():
         raise CliError(f"no such folder: {folder}")
-    found = list_sessions(where)
+    found = [s for root in _session_roots(where) for s in list_sessions(root)]
     if not found:
         print(f"No saved sessions in {where}.")
         return 0
-    rows = [[s.directory.name, s.problem_id, s.model, str(s.nodes),
+    rows = [[_relative(s.directory, where), s.problem_id, s.model, str(s.nodes),
              s.reason or ("running" if s.in_use else "cut short"), s.opens_as]
             for s in found]
     print(grid(["session", "problem", "model", "nodes", "ended", "opens as"], rows,
@@ -82,6 +82,32 @@ def _list(folder: Path | None) -> int:
     print(f"{len(found)} session(s) in {where}; open one with `orps --resume FOLDER` "
           "(add --review to read it only)")
     return 0
+
+
+def _session_roots(folder: Path, depth: int = 2) -> list[Path]:
+    """`folder`, and the folders below it (up to `depth` levels) that hold sessions, as
+    `orps bench --sessions DIR` leaves them (`DIR/RUN/seedS/`)."""
+    from orps_tui.search.session import LOG_NAME
+
+    def folders(parent: Path) -> list[Path]:
+        try:
+            return sorted(d for d in parent.iterdir() if d.is_dir())
+        except OSError:  # unreadable: nothing to list there
+            return []
+
+    roots = [folder]
+    level = [folder]
+    for _ in range(depth):
+        level = [d for parent in level for d in folders(parent) if not (d / LOG_NAME).is_file()]
+        roots += [d for d in level if any((c / LOG_NAME).is_file() for c in folders(d))]
+    return roots
+
+
+def _relative(directory: Path, folder: Path) -> str:
+    try:
+        return str(directory.relative_to(folder))
+    except ValueError:
+        return directory.name
 
 
 def _show(ref: str) -> int:

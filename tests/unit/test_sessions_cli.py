@@ -25,6 +25,19 @@ def test_list_names_every_session_of_the_apps_folder(
     assert "2 session(s) in" in out
 
 
+def test_list_finds_the_sessions_a_benchmark_leaves_below_its_folder(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    first, second = two_sessions()  # as `orps bench --sessions DIR` leaves them
+    (tmp_path / "orps" / "seed1").mkdir(parents=True)
+    (tmp_path / "pool" / "seed1").mkdir(parents=True)
+    first.rename(tmp_path / "orps" / "seed1" / first.name)
+    second.rename(tmp_path / "pool" / "seed1" / second.name)
+    assert main(["sessions", "list", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert f"orps/seed1/{first.name}" in out and f"pool/seed1/{second.name}" in out
+    assert f"2 session(s) in {tmp_path}" in out
+
+
 def test_list_of_an_empty_or_missing_folder(tmp_path: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["sessions", "list", str(tmp_path)]) == 0
