@@ -68,3 +68,17 @@ def test_a_pool_found_a_pass_when_any_sample_it_read_passes() -> None:
     assert (by["oneshot"].found, by["bestofn"].found) == (0.0, 1.0)
     assert by["bestofn"].passed == 0.0  # the rule picks the fastest sample, not the pass
     assert by["oneshot-mean"].found == 1 / 3
+
+
+def test_the_problem_table_names_seeds_only_when_there_are_several() -> None:
+    from orps_tui.search.bench_report import problems_table
+
+    one = [_search("p", 4, [4]), _search("q", 1, [1])]
+    table = problems_table(rows_from(one).rows).splitlines()
+    assert [line.split()[0] for line in table[2:5]] == ["p", "q", "solved"]
+    assert table[4].split() == ["solved", "1/2"]
+    two = [*one, {**_search("p", 2, [2]), "seed": 2}]
+    table = problems_table(rows_from(two).rows).splitlines()
+    assert table[2].startswith("p seed 1") and table[3].startswith("p seed 2")
+    assert table[3].split()[-1] == "50%"
+    assert problems_table([]) == ""
