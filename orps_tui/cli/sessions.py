@@ -6,6 +6,7 @@ app's "sessions: compare two" does."""
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -78,7 +79,7 @@ def _list(folder: Path | None) -> int:
              s.reason or ("running" if s.in_use else "cut short"), s.opens_as]
             for s in found]
     print(grid(["session", "problem", "model", "nodes", "ended", "opens as"], rows,
-               width=100_000 if not sys.stdout.isatty() else 80))
+               width=shutil.get_terminal_size().columns if sys.stdout.isatty() else 100_000))
     print(f"{len(found)} session(s) in {where}; open one with `orps --resume FOLDER` "
           "(add --review to read it only)")
     return 0
