@@ -317,6 +317,30 @@ async def test_R_rejudges_every_node_and_the_tree_marks_them() -> None:
         await wait_for(pilot, lambda: table.order == passing, what="filtered to all-pass")
 
 
+async def test_R_still_sums_up_when_the_judge_fails_on_a_node() -> None:
+    app, link = live_app(scripted(), SERIAL)
+    async with app.run_test(size=SIZE) as pilot:
+        engine = link.engine
+        await wait_finished(pilot, link)
+        judge = engine.judge
+        original = judge.arun
+
+        async def failing(code: str, which: str) -> object:
+            if "a - b" in code:
+                raise RuntimeError("sandbox gone")
+            return await original(code, which)
+
+        judge.arun = failing
+        await pilot.press("R")
+        screen = app.screen
+        assert isinstance(screen, SearchScreen)
+        await wait_for(pilot, lambda: any(m.startswith("on all tests") for m in
+                                          notifications(app)), what="the summary")
+        assert not screen.regrading_all
+        assert any("the judge failed on node 1" in m for m in notifications(app))
+        assert "#0 passes every test" in notifications(app)[-1]
+
+
 async def test_c_copies_the_code() -> None:
     app, link = live_app(scripted(), SERIAL)
     async with app.run_test(size=SIZE) as pilot:

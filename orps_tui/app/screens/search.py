@@ -185,6 +185,10 @@ class SearchScreen(Screen[None]):
         for error in batch.errors:
             self.notify(error.message, severity="error" if error.fatal else "warning",
                         timeout=10 if error.fatal else 5)
+            if error.node_id in self.regrading_all:  # an `R` whose judge failed on it
+                self.regrading_all.discard(error.node_id)
+                if not self.regrading_all:
+                    self._tell_all_regraded()
         if self.selected_id is None and nodes:
             self.query_one(SearchTree).move_to(min(nodes))
         elif self.selected_id in batch.changed:
