@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from orps_tui.search.parsing import same_program  # noqa: E402
-from orps_tui.search.session import SessionError, load_session  # noqa: E402
+from orps_tui.search.session import SessionError, find_sessions  # noqa: E402
 from orps_tui.search.tree import Author, SearchTree  # noqa: E402
 
 NEAR = 0.9
@@ -73,13 +73,11 @@ def main() -> int:
     args = parser.parse_args()
     by_method: dict[str, CritiqueCounts] = {}
     for folder in args.folders:
-        for log in sorted(folder.rglob("session.jsonl")):
-            try:
-                saved = load_session(log.parent)
-            except SessionError as exc:
-                print(f"{log.parent}: skipped ({exc})", file=sys.stderr)
+        for directory, saved in find_sessions(folder):
+            if isinstance(saved, SessionError):
+                print(f"{directory}: skipped ({saved})", file=sys.stderr)
                 continue
-            method = log.parent.parent.parent.name  # DIR/<method>/seed<N>/<session>
+            method = directory.parent.parent.name  # DIR/<method>/seed<N>/<session>
             by_method.setdefault(method, CritiqueCounts()).add(critique_counts(saved.tree))
     if args.json:
         print(json.dumps({m: asdict(c) for m, c in sorted(by_method.items())}, indent=2))

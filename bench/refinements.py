@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from orps_tui.problems.load import load_problem  # noqa: E402
-from orps_tui.search.session import SessionError, load_session  # noqa: E402
+from orps_tui.search.session import SessionError, find_sessions  # noqa: E402
 from orps_tui.search.steering_policy import passes_functional, performance_tle  # noqa: E402
 from orps_tui.search.tree import Author, Node, SearchTree  # noqa: E402
 
@@ -76,20 +76,17 @@ def main() -> int:
     found: list[SpeedUp] = []
     by_method: dict[str, list[int]] = {}
     for folder in args.folders:
-        for log in sorted(folder.rglob("session.jsonl")):
-            try:
-                saved = load_session(log.parent)
-            except SessionError as exc:
-                print(f"{log.parent}: skipped ({exc})", file=sys.stderr)
-                continue
-            if saved.problem_file is None or not saved.problem_file.exists():
-                print(f"{log.parent}: skipped (no problem file)", file=sys.stderr)
+        for directory, saved in find_sessions(folder):
+            if isinstance(saved, SessionError) or saved.problem_file is None \
+                    or not saved.problem_file.exists():
+                why = saved if isinstance(saved, SessionError) else "no problem file"
+                print(f"{directory}: skipped ({why})", file=sys.stderr)
                 continue
             problem = load_problem(saved.problem_file)
-            ups, children = speed_ups(saved.tree, str(log.parent), problem.id,
+            ups, children = speed_ups(saved.tree, str(directory), problem.id,
                                       problem.limits.time_s)
             found.extend(ups)
-            method = log.parent.parent.parent.name  # DIR/<method>/seed<N>/<session>
+            method = directory.parent.parent.name  # DIR/<method>/seed<N>/<session>
             counts = by_method.setdefault(method, [0, 0])
             counts[0] += len(ups)
             counts[1] += children

@@ -522,6 +522,17 @@ def read_sessions(root: Path) -> Iterator[LoadedSession]:
             continue
 
 
+def find_sessions(folder: Path) -> Iterator[tuple[Path, LoadedSession | SessionError]]:
+    """Every session folder at any depth below `folder`, in path order, with the session
+    loaded or the error that kept it from loading (for scripts that read a benchmark's
+    `--sessions DIR`, laid out `DIR/RUN/seedS/SESSION`)."""
+    for log in sorted(folder.rglob(LOG_NAME)):
+        try:
+            yield log.parent, load_session(log.parent)
+        except SessionError as exc:
+            yield log.parent, exc
+
+
 def list_sessions(root: Path | None = None) -> list[SessionSummary]:
     """Every readable session under `root` (default: the sessions dir), newest first."""
     out = []

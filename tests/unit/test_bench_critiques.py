@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 from orps_tui.sandbox.report import Verdict
 from orps_tui.search.tree import Author
+from tests.support.starter import load_tool
 from tests.unit.test_steering_policy import _report, _tree
 
-_spec = importlib.util.spec_from_file_location(
-    "critiques", Path(__file__).resolve().parents[2] / "bench" / "critiques.py")
-assert _spec is not None and _spec.loader is not None
-critiques = importlib.util.module_from_spec(_spec)
-sys.modules["critiques"] = critiques  # its dataclasses look their module up
-_spec.loader.exec_module(critiques)
+critiques = load_tool(Path(__file__).resolve().parents[2] / "bench" / "critiques.py", "critiques")
 
 AC, WA = Verdict.AC, Verdict.WA
 REVIEW = "The loop is off by one: it skips the last element, so the sum is short."

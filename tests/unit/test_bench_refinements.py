@@ -3,20 +3,14 @@ run within the limit."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 from orps_tui.sandbox.report import Verdict
 from orps_tui.search.tree import Author
+from tests.support.starter import load_tool
 from tests.unit.test_steering_policy import _report, _tree
 
-_spec = importlib.util.spec_from_file_location(
-    "refinements", Path(__file__).resolve().parents[2] / "bench" / "refinements.py")
-assert _spec is not None and _spec.loader is not None
-refinements = importlib.util.module_from_spec(_spec)
-sys.modules["refinements"] = refinements  # its dataclasses look their module up
-_spec.loader.exec_module(refinements)
+refinements = load_tool(Path(__file__).resolve().parents[2] / "bench" / "refinements.py", "refinements")
 
 AC, WA, TLE = Verdict.AC, Verdict.WA, Verdict.TLE
 
