@@ -151,9 +151,10 @@ def _mean_row(record: Mapping[str, Any], method: str) -> Row:
     samples = record["pool"]
     n = len(samples)
     rel = [s["time_rel"] for s in samples if s.get("time_rel") is not None]
+    passed = sum(all_passed(s.get("hidden")) for s in samples) / n
     return Row(
         problem=str(record["problem"]), seed=int(record["seed"]), method=method,
-        passed=sum(all_passed(s.get("hidden")) for s in samples) / n,
+        passed=passed,
         hidden_share=sum(share(s.get("hidden")) for s in samples) / n,
         valid=sum(1.0 for s in samples if s.get("valid")) / n,
         time_rel=sum(rel) / len(rel) if rel else None,
@@ -163,7 +164,7 @@ def _mean_row(record: Mapping[str, Any], method: str) -> Row:
         cached_tokens=sum(s.get("cached_tokens") or 0 for s in samples) / n,
         programs=sum(1.0 for s in samples if s.get("code")) / n,
         wall_s=float(record["wall_s"]) / n, k=1, reason=record.get("reason"),
-        found=sum(all_passed(s.get("hidden")) for s in samples) / n,
+        found=passed,  # one sample: its program is its answer
     )
 
 

@@ -42,16 +42,20 @@ class NodeFate(StrEnum):
     REPEATED = "repeated"  # the same program as an ancestor's: not judged, reviewed or expanded
 
 
+_REPEAT_PREFIX = "the same program as #"
+
+
 def repeat_message(earlier_id: int) -> str:
     """A repeated node's `error`: it names the node whose program it repeats."""
-    return f"the same program as #{earlier_id}, on its branch: not judged or reviewed again"
+    return f"{_REPEAT_PREFIX}{earlier_id}, on its branch: not judged or reviewed again"
 
 
 def repeated_id(node: Node) -> int | None:
-    """The node whose program a repeated node repeats (None: not a repeat)."""
+    """The node whose program a repeated node repeats (None: not a repeat), read back from
+    `repeat_message`'s words."""
     if node.fate is not NodeFate.REPEATED or not node.error:
         return None
-    found = re.match(r"the same program as #(\d+)", node.error)
+    found = re.match(re.escape(_REPEAT_PREFIX) + r"(\d+)", node.error)
     return int(found.group(1)) if found else None
 
 

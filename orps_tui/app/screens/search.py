@@ -185,10 +185,7 @@ class SearchScreen(Screen[None]):
         for error in batch.errors:
             self.notify(error.message, severity="error" if error.fatal else "warning",
                         timeout=10 if error.fatal else 5)
-            if error.node_id in self.regrading_all:  # an `R` whose judge failed on it
-                self.regrading_all.discard(error.node_id)
-                if not self.regrading_all:
-                    self._tell_all_regraded()
+            self._answered_for_all(error.node_id)  # an `R` whose judge failed on it
         if self.selected_id is None and nodes:
             self.query_one(SearchTree).move_to(min(nodes))
         elif self.selected_id in batch.changed:
@@ -460,13 +457,19 @@ class SearchScreen(Screen[None]):
         for event in regraded:
             report = self.regrades[event.node_id] = event.report
             tree.mark_all_tests(event.node_id, report.passes_every_test)
-            if event.node_id in self.regrading_all:
-                self.regrading_all.discard(event.node_id)
-                if not self.regrading_all:
-                    self._tell_all_regraded()
+            if self._answered_for_all(event.node_id):
                 continue
             self.notify(f"#{event.node_id} on all tests: {report.passed}/{report.total} pass "
                         f"({report.verdict.value})", timeout=6)
+
+    def _answered_for_all(self, node_id: int | None) -> bool:
+        """Whether an `R` was waiting on this node; the summary comes with its last one."""
+        if node_id not in self.regrading_all:
+            return False
+        self.regrading_all.discard(node_id)
+        if not self.regrading_all:
+            self._tell_all_regraded()
+        return True
 
     def _tell_all_regraded(self) -> None:
         """After `R`: which nodes pass every test, and whether the answer is one of them."""
