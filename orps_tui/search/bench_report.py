@@ -7,7 +7,8 @@ from __future__ import annotations
 import textwrap
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from orps_tui.search.bench_derive import (
@@ -182,6 +183,16 @@ def stats_table(results: list[PairedComparison], reference: str = REFERENCE_METH
 # ---- diagnostics of the searches ---------------------------------------------------------
 
 
+class Depth(StrEnum):
+    ROOTS = "roots"
+    CHILDREN = "children"
+    DEEPER = "deeper"
+
+
+def depth_of(depth: int) -> Depth:
+    return Depth.ROOTS if depth == 0 else Depth.CHILDREN if depth == 1 else Depth.DEEPER
+
+
 @dataclass(frozen=True)
 class Diagnostics:
     method: str
@@ -208,6 +219,22 @@ class Diagnostics:
     public_auc: float | None = None
     """The public pass rate's AUC for a hidden pass, over the nodes the critic scored: what
     the critic's score adds to the tests the search already ran."""
+    by_depth: dict[Depth, tuple[int, int]] = field(default_factory=dict)
+    """Judged programs (repeats left out: they are their ancestor's program) that pass
+    every hidden test, and all judged programs, by depth: does refining beat writing anew
+    (the pool's per-sample rate is one-shot-mean's pass@1)?"""
+
+
+def _by_depth(diags: Iterable[Mapping[str, Any]]) -> dict[Depth, tuple[int, int]]:
+    passed: Counter[Depth] = Counter()
+    judged: Counter[Depth] = Counter()
+    for d in diags:
+        for n in d.get("nodes", []):
+            if n.get("public") and n.get("hidden"):
+                depth = depth_of(int(n.get("depth", 0)))
+                judged[depth] += 1
+                passed[depth] += int(all_passed(n["hidden"]))
+    return {depth: (passed[depth], judged[depth]) for depth in Depth if judged[depth]}
 
 
 def diagnose(rows: Iterable[Row]) -> list[Diagnostics]:
@@ -237,7 +264,7 @@ def diagnose(rows: Iterable[Row]) -> list[Diagnostics]:
             _sum_counts(steered) if steered else None,
             sum(int(d.get("repeats", 0)) for d in diags),
             sum(int(d.get("children", 0)) for d in diags),
-            len(found), sum(1 for r in found if not r.passed), auc(public),
+            len(found), sum(1 for r in found if not r.passed), auc(public), _by_depth(diags),
         ))
     return out
 
@@ -266,6 +293,9 @@ def diagnostics_table(diags: list[Diagnostics]) -> str:
                                           for d in diags)],
         ["child repeats its branch", *(_ratio(d.repeats, d.children) for d in diags)],
         ["a node passes hidden, answer not", *(_ratio(d.missed, d.found) for d in diags)],
+        *[[f"program passes hidden: {depth}", *(_ratio(*d.by_depth.get(depth, (0, 0)))
+                                                 for d in diags)]
+          for depth in Depth if any(depth in d.by_depth for d in diags)],
         ["critic AUC for hidden pass", *("-" if d.critic_auc is None
                                          else f"{d.critic_auc:.2f} (n={d.critic_nodes})"
                                          for d in diags)],

@@ -82,3 +82,19 @@ def test_the_problem_table_names_seeds_only_when_there_are_several() -> None:
     assert table[2].startswith("p seed 1") and table[3].startswith("p seed 2")
     assert table[3].split()[-1] == "50%"
     assert problems_table([]) == ""
+
+
+def test_programs_passing_hidden_are_counted_by_depth_leaving_repeats_out() -> None:
+    record = _search("p", 4, [4, 1, 4, 1, 1])
+    nodes = record["diagnostics"]["nodes"]
+    for node, (parent, depth) in zip(nodes[2:], [(0, 1), (1, 1), (3, 2)], strict=True):
+        node.update(parent=parent, depth=depth)
+    repeat = {**nodes[3], "node": 5, "depth": 2, "parent": 2, "public": None, "critic": None}
+    nodes.append(repeat)  # a repeat: unjudged on the public tests, its ancestor's program
+    (d,) = diagnose(rows_from([record]).rows)
+    assert {str(k): v for k, v in d.by_depth.items()} == {
+        "roots": (1, 2), "children": (1, 2), "deeper": (0, 1)}
+    table = dict(re.split(r"\s{2,}", line, maxsplit=1)
+                 for line in diagnostics_table([d]).splitlines()[2:])
+    assert table["program passes hidden: children"] == "1/2 (50%)"
+    assert table["program passes hidden: deeper"] == "0/1 (0%)"
