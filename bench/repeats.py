@@ -102,15 +102,75 @@ class LastAttemptQuoted(BranchConversation):
         return [Message("system", SYSTEM), Message("user", f"{text}\n\n{task}")]
 
 
+_UNSEEN_TASK = (
+    "## Task: write the next attempt\nThe attempts above were run on the public tests: their "
+    "results and reviews are shown, their code is not. Write a new program that avoids what "
+    "made them fail.\nAnswer under these five headings, in this order:\n## Approach\nThe "
+    "algorithm and data structures you will use, and how they differ from the attempts "
+    "above.\n## Evidence\nWhat the failing tests, the timings and the reviews show. Public "
+    "tests are machine-made and occasionally wrong: weigh them as evidence.\n## Complexity\n"
+    "The time and memory of your approach, checked against the input limits.\n## Decision\n"
+    "Why this approach avoids those failures and fits the limits.\n## Code\nExactly one "
+    "complete solution in a single ```python code block.\nKeep each of the first four "
+    "headings to two or three sentences; never list cases one by one. Always finish with "
+    "the code.")
+
+
+class CodeUnseen(BranchConversation):
+    """Tried 2026-12-03 (ninth session): a child sees how its branch's attempts ran and what
+    their reviews said, never their code, and writes a new program. Why: in the main
+    benchmark's searches so far, judged children passed every hidden test at a third of
+    the rate of fresh samples (5% against 14%) and half of them repeated their parent: a
+    child that sees its parent's program keeps it."""
+
+    def __init__(self) -> None:
+        super().__init__(_NEXT_TASK)
+
+    def programmer(self, problem: Problem, branch: Any, strategy: str,
+                   instruction: str = "") -> list[Message]:
+        if not branch:
+            return super().programmer(problem, branch, strategy, instruction)
+        parts = [problem_message(problem), "## Attempts so far"]
+        for i, node in enumerate(branch):
+            review = f"Review: {_clip(node.critique.strip())}" if node.critique.strip() \
+                else "Review: none."
+            if node.process_score is not None:
+                review += f" Score {node.process_score:g}/5."
+            parts.append(f"### Attempt {i + 1}\nApproach: {_approach(node)}\n"
+                         f"{analysis_text(node.report, problem)}\n{review}")
+        task = _opening(branch[-1], instruction, _UNSEEN_TASK)
+        if problem.function is not None:
+            task += f" Define `{problem.function.name}` exactly as in the signature."
+        if strategy:
+            task += f"\nSuggested direction for this attempt: {strategy}"
+        text = "\n\n".join(parts)
+        return [Message("system", SYSTEM), Message("user", f"{text}\n\n{task}")]
+
+
+class FreshSample(BranchConversation):
+    """The control for `CodeUnseen`: a child is asked for exactly as a root is (no
+    feedback), with the child's own seed and strategy: what a new sample would give."""
+
+    def programmer(self, problem: Problem, branch: Any, strategy: str,
+                   instruction: str = "") -> list[Message]:
+        return super().programmer(problem, [], strategy, instruction)
+
+
+def _approach(node: Node, limit: int = 300) -> str:
+    """The first paragraph of a node's reasoning (its Approach heading), on one line."""
+    text = node.reasoning.strip().split("\n\n")[0].replace("## Approach", "").strip()
+    return _clip(" ".join(text.split()), limit) or "(none written)"
+
+
 def _tried(node: Node) -> str:
-    approach = node.reasoning.strip().split("\n\n")[0].replace("## Approach", "").strip()
     result = f"{node.report.passed}/{node.report.total} public tests passed" \
         if node.report else "not run"
-    return f"{_clip(' '.join(approach.split()), 200)} ({result})"
+    return f"{_approach(node, 200)} ({result})"
 
 
 TEXTS: dict[str, PromptLayout] = {"before": BEFORE, "after": LAYOUT,
-                                  "quoted": LastAttemptQuoted()}
+                                  "quoted": LastAttemptQuoted(), "unseen": CodeUnseen(),
+                                  "sample": FreshSample()}
 
 
 def outcome(child: Node, parent: Node) -> str:
@@ -154,6 +214,8 @@ async def measure(path: str, args: argparse.Namespace, settings: Any) -> list[di
                 if node.parent_id is None:
                     continue
                 parent = engine.tree[node.parent_id]
+                hidden = await judge.arun(node.code, "hidden") \
+                    if args.hidden and node.report is not None and node.code else None
                 rows.append({
                     "problem": problem.id, "text": label, "node": node.id,
                     "parent": parent.id, "outcome": outcome(node, parent),
@@ -162,6 +224,7 @@ async def measure(path: str, args: argparse.Namespace, settings: Any) -> list[di
                     "parent_public": [parent.report.passed, parent.report.total]
                     if parent.report else None,
                     "public": [node.report.passed, node.report.total] if node.report else None,
+                    "hidden": [hidden.passed, hidden.total] if hidden else None,
                     "completion_tokens": sum(c.completion_tokens for c in node.calls),
                     "code": node.code,
                 })
@@ -172,16 +235,26 @@ async def measure(path: str, args: argparse.Namespace, settings: Any) -> list[di
     return rows
 
 
+def _all(counts: list[int] | None) -> bool:
+    return counts is not None and counts[1] > 0 and counts[0] == counts[1]
+
+
 def summary(rows: list[dict[str, Any]]) -> str:
-    """Children asked for, by outcome; the engine's retries of all-repeat rounds apart."""
+    """Children asked for, by outcome, and how many pass every public (hidden, where
+    graded) test; the engine's retries of all-repeat rounds apart."""
     kinds = ("repeat", "no-code", "better", "same", "worse")
-    lines = [f"| text | children | {' | '.join(kinds)} | retries |",
-             "|---|---|" + "---|" * (len(kinds) + 1)]
+    lines = [f"| text | children | {' | '.join(kinds)} | all public | all hidden | retries |",
+             "|---|---|" + "---|" * (len(kinds) + 3)]
     for text in dict.fromkeys(r["text"] for r in rows):
-        mine = Counter(r["outcome"] for r in rows if r["text"] == text and not r["retry"])
+        asked = [r for r in rows if r["text"] == text and not r["retry"]]
+        mine = Counter(r["outcome"] for r in asked)
+        public = sum(_all(r["public"]) for r in asked)
+        graded = [r for r in asked if r.get("hidden") is not None]
+        hidden = f"{sum(_all(r['hidden']) for r in graded)}/{len(graded)}" if graded else "-"
         retries = sum(1 for r in rows if r["text"] == text and r["retry"])
         lines.append(f"| {text} | {sum(mine.values())} | "
-                     + " | ".join(str(mine[k]) for k in kinds) + f" | {retries} |")
+                     + " | ".join(str(mine[k]) for k in kinds)
+                     + f" | {public} | {hidden} | {retries} |")
     return "\n".join(lines)
 
 
@@ -196,6 +269,8 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=None, help="append rows to this JSONL")
     parser.add_argument("--child-temperature", type=float, default=None,
                         help="the children's sampling temperature (default: the settings')")
+    parser.add_argument("--hidden", action="store_true",
+                        help="grade every judged child on the hidden tests too")
     parser.add_argument("--texts", default="before,after",
                         help=f"comma-separated, of: {', '.join(TEXTS)}")
     args = parser.parse_args()
