@@ -24,6 +24,7 @@ import copy
 import json
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -42,7 +43,6 @@ from orps_tui.problems.model import Problem  # noqa: E402
 from orps_tui.search import launch  # noqa: E402
 from orps_tui.search.engine import SearchEngine  # noqa: E402
 from orps_tui.search.prompts import (  # noqa: E402
-    _NEXT_TASK,
     LAYOUT,
     SYSTEM,
     BranchConversation,
@@ -69,7 +69,23 @@ BEFORE = BranchConversation(next_task=(
     "the code. Give the whole program again."))
 """The layout with the child task as it was at commit 6a140dd, frozen here."""
 
-class LastAttemptQuoted(BranchConversation):
+class _OneMessageChild(BranchConversation):
+    """A child's programmer call as one user message: what `material` gives, then the task
+    (a root's call is the conversation's)."""
+
+    def programmer(self, problem: Problem, branch: Any, strategy: str,
+                   instruction: str = "") -> list[Message]:
+        if not branch:
+            return super().programmer(problem, branch, strategy, instruction)
+        task = _opening(branch[-1], instruction, _task(False, strategy, problem, self.next_task))
+        text = "\n\n".join(self.material(problem, branch))
+        return [Message("system", SYSTEM), Message("user", f"{text}\n\n{task}")]
+
+    def material(self, problem: Problem, branch: Sequence[Node]) -> list[str]:
+        raise NotImplementedError
+
+
+class LastAttemptQuoted(_OneMessageChild):
     """Tried 2026-12-02 (sixth session): a child's programmer call is one user message: the
     problem, one line per older attempt, then the last attempt's code, how it ran and its
     review, quoted as material, then the same task. The model's own earlier answers are not
@@ -77,13 +93,7 @@ class LastAttemptQuoted(BranchConversation):
     searches showed children that were their parent's whole answer, reasoning included,
     word for word). Critic calls keep the conversation."""
 
-    def __init__(self) -> None:
-        super().__init__(_NEXT_TASK)
-
-    def programmer(self, problem: Problem, branch: Any, strategy: str,
-                   instruction: str = "") -> list[Message]:
-        if not branch:
-            return super().programmer(problem, branch, strategy, instruction)
+    def material(self, problem: Problem, branch: Sequence[Node]) -> list[str]:
         *older, last = branch
         parts = [problem_message(problem)]
         if older:
@@ -93,13 +103,8 @@ class LastAttemptQuoted(BranchConversation):
                      f"```python\n{last.code.strip()}\n```")
         parts.append(analysis_text(last.report, problem))
         if last.critique.strip():
-            score = f" Score {last.process_score:g}/5." if last.process_score is not None \
-                else ""
-            parts.append(f"## The review of your last attempt\n"
-                         f"{_clip(last.critique.strip())}{score}")
-        task = _opening(last, instruction, _task(False, strategy, problem, self.next_task))
-        text = "\n\n".join(parts)
-        return [Message("system", SYSTEM), Message("user", f"{text}\n\n{task}")]
+            parts.append(f"## The review of your last attempt\n{_review(last)}")
+        return parts
 
 
 _UNSEEN_TASK = (
@@ -116,7 +121,7 @@ _UNSEEN_TASK = (
     "the code.")
 
 
-class CodeUnseen(BranchConversation):
+class CodeUnseen(_OneMessageChild):
     """Tried 2026-12-03 (ninth session): a child sees how its branch's attempts ran and what
     their reviews said, never their code, and writes a new program. Why: in the main
     benchmark's searches so far, judged children passed every hidden test at a third of
@@ -124,27 +129,19 @@ class CodeUnseen(BranchConversation):
     child that sees its parent's program keeps it."""
 
     def __init__(self) -> None:
-        super().__init__(_NEXT_TASK)
+        super().__init__(_UNSEEN_TASK)
 
-    def programmer(self, problem: Problem, branch: Any, strategy: str,
-                   instruction: str = "") -> list[Message]:
-        if not branch:
-            return super().programmer(problem, branch, strategy, instruction)
+    def material(self, problem: Problem, branch: Sequence[Node]) -> list[str]:
         parts = [problem_message(problem), "## Attempts so far"]
         for i, node in enumerate(branch):
-            review = f"Review: {_clip(node.critique.strip())}" if node.critique.strip() \
-                else "Review: none."
-            if node.process_score is not None:
-                review += f" Score {node.process_score:g}/5."
             parts.append(f"### Attempt {i + 1}\nApproach: {_approach(node)}\n"
-                         f"{analysis_text(node.report, problem)}\n{review}")
-        task = _opening(branch[-1], instruction, _UNSEEN_TASK)
-        if problem.function is not None:
-            task += f" Define `{problem.function.name}` exactly as in the signature."
-        if strategy:
-            task += f"\nSuggested direction for this attempt: {strategy}"
-        text = "\n\n".join(parts)
-        return [Message("system", SYSTEM), Message("user", f"{text}\n\n{task}")]
+                         f"{analysis_text(node.report, problem)}\nReview: {_review(node)}")
+        return parts
+
+
+def _review(node: Node) -> str:
+    score = f" Score {node.process_score:g}/5." if node.process_score is not None else ""
+    return f"{_clip(node.critique.strip()) if node.critique.strip() else 'none.'}{score}"
 
 
 class FreshSample(BranchConversation):
@@ -156,16 +153,16 @@ class FreshSample(BranchConversation):
         return super().programmer(problem, [], strategy, instruction)
 
 
-def _approach(node: Node, limit: int = 300) -> str:
+def _approach(node: Node, limit: int = 300, empty: str = "(none written)") -> str:
     """The first paragraph of a node's reasoning (its Approach heading), on one line."""
     text = node.reasoning.strip().split("\n\n")[0].replace("## Approach", "").strip()
-    return _clip(" ".join(text.split()), limit) or "(none written)"
+    return _clip(" ".join(text.split()), limit) or empty
 
 
 def _tried(node: Node) -> str:
     result = f"{node.report.passed}/{node.report.total} public tests passed" \
         if node.report else "not run"
-    return f"{_approach(node, 200)} ({result})"
+    return f"{_approach(node, 200, empty='')} ({result})"
 
 
 TEXTS: dict[str, PromptLayout] = {"before": BEFORE, "after": LAYOUT,
