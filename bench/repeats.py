@@ -41,6 +41,7 @@ from orps_tui.config import load_settings  # noqa: E402
 from orps_tui.llm.base import Message  # noqa: E402
 from orps_tui.problems.model import Problem  # noqa: E402
 from orps_tui.search import launch  # noqa: E402
+from orps_tui.search.bench_derive import all_passed  # noqa: E402
 from orps_tui.search.engine import SearchEngine  # noqa: E402
 from orps_tui.search.prompts import (  # noqa: E402
     LAYOUT,
@@ -233,7 +234,8 @@ async def measure(path: str, args: argparse.Namespace, settings: Any) -> list[di
 
 
 def _all(counts: list[int] | None) -> bool:
-    return counts is not None and counts[1] > 0 and counts[0] == counts[1]
+    """A row's `[passed, total]` passes every test, by the bench's one rule."""
+    return counts is not None and all_passed({"passed": counts[0], "total": counts[1]}) == 1.0
 
 
 def summary(rows: list[dict[str, Any]]) -> str:

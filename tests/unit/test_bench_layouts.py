@@ -33,3 +33,13 @@ def test_a_fresh_sample_child_is_asked_for_as_a_root_is() -> None:
     branch = _branch(problem, 2)
     assert repeats.FreshSample().programmer(problem, branch, strategy_for(1)) == \
         programmer_messages(problem, [], strategy_for(1))
+
+
+def test_the_summary_counts_children_passing_every_test_with_the_bench_rule() -> None:
+    def row(outcome: str, public: list[int] | None, hidden: list[int] | None) -> dict:
+        return {"text": "sample", "retry": False, "outcome": outcome, "public": public,
+                "hidden": hidden}
+    rows = [row("better", [3, 3], [4, 4]), row("same", [1, 3], [0, 4]),
+            row("no-code", None, None), row("same", [0, 0], [0, 0])]  # no tests: no pass
+    line = repeats.summary(rows).splitlines()[-1]
+    assert line == "| sample | 4 | 0 | 1 | 1 | 2 | 0 | 1 | 1/3 | 0 |"
