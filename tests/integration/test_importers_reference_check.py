@@ -224,6 +224,20 @@ def test_a_slow_reference_raises_the_limit(tmp_path: Path) -> None:
     assert f"mbpp-9: time limit 0.2 s -> {raised.new_s:g} s" in "\n".join(report.summary())
 
 
+def test_a_reference_near_the_limit_raises_it_too(tmp_path: Path) -> None:
+    """0.3 s of a 0.5 s limit passes here and times out on a machine half as fast: the
+    limit is raised as for a time-out, though no test failed."""
+    source = write_csv(tmp_path / "test.csv", MBPP_COLUMNS, [SLOW])
+    report = import_problems("mbpp", source, tmp_path / "out", ImportOptions(time_s=0.5))
+    assert report.vetting is not None
+    [vetted] = report.vetting.vetted
+    assert vetted.dropped == []
+    raised = vetted.raised
+    assert raised is not None and raised.old_s == 0.5 and raised.measured_s >= 0.3
+    assert raised.new_s >= 3 * raised.measured_s and raised.new_s % 0.5 == 0
+    assert load_problem(report.written[0]).limits.time_s == raised.new_s
+
+
 def test_a_test_too_slow_even_for_a_raised_limit_is_dropped(tmp_path: Path) -> None:
     row = {
         **SLOW,

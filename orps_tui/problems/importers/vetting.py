@@ -5,8 +5,11 @@ sandbox, after the static layout repairs (`layout`). Then, per test:
 
 - AC: kept;
 - TLE: the test is re-run under a generous limit to measure the reference's CPU time; if
-  it passes, the problem's limit becomes max(limit, 3 x the slowest such time) (rounded
-  up to 0.5 s) and the test is kept, else it is dropped;
+  it passes it is kept, else it is dropped;
+- then the limit must leave the reference SLOW_FACTOR x room on every test it passes
+  (those it passed in time and those re-run): a reference near the limit times out on a
+  slower or busier machine, failing the users' right answers with it. Where it does not,
+  the limit becomes SLOW_FACTOR x the slowest CPU time (rounded up to 0.5 s);
 - UNAVAILABLE (the reference needs numpy, pandas, pytest ...): kept, and the problem is
   reported as unavailable (left out with `skip_unavailable`);
 - any other verdict: the test is dropped.
@@ -63,7 +66,8 @@ class RaisedLimit:
     old_s: float
     new_s: float
     measured_s: float
-    """The reference's CPU time on its slowest test, measured under a generous limit."""
+    """The reference's CPU time on its slowest passed test (re-run under a generous
+    limit where it had timed out)."""
     test: str
 
     def describe(self) -> str:
@@ -128,15 +132,17 @@ def vet(problem: Problem, *, skip_unavailable: bool = False,
     report = check_reference(fixed, server)
     vetted = Vetted(fixed, fixes=fixes, unavailable=unavailable_message(report))
     failed = failures(report)
+    passed = [t for t in report.tests if t.verdict is Verdict.AC]
     slow = [t.name for t in failed if t.verdict is Verdict.TLE]
     if slow:
-        raised, measured = _measure(fixed, slow, server)
+        measured = _measure(fixed, slow, server)
         # A test still failing under the generous limit is reported as that run saw it.
         failed = [measured.get(t.name, t) for t in failed]
+        passed += [t for t in failed if t.verdict is Verdict.AC]
         failed = [t for t in failed if t.verdict not in (Verdict.AC, Verdict.UNAVAILABLE)]
-        if raised is not None:
-            vetted.raised = raised
-            fixed = with_limits(fixed, time_s=raised.new_s)
+    vetted.raised = _room(fixed.limits.time_s, passed)
+    if vetted.raised is not None:
+        fixed = with_limits(fixed, time_s=vetted.raised.new_s)
     vetted.dropped = [DroppedTest(t.name, t.public, t.verdict, t.message) for t in failed]
     gone = {t.name for t in failed}
     vetted.problem = replace(fixed, tests=tuple(t for t in fixed.tests if t.name not in gone))
@@ -149,25 +155,30 @@ def vet(problem: Problem, *, skip_unavailable: bool = False,
 
 def _measure(
     problem: Problem, names: list[str], server: ForkServer | None
-) -> tuple[RaisedLimit | None, dict[str, TestResult]]:
-    """Re-run the tests `names` under MEASURE_FACTOR x the limit: (the raised limit if one
-    is needed, each test's result in that run)."""
-    old = problem.limits.time_s
-    generous = min(LIMIT_MAX["time_s"], old * MEASURE_FACTOR)
+) -> dict[str, TestResult]:
+    """Each of the tests `names` re-run under MEASURE_FACTOR x the limit."""
     trial = replace(
-        with_limits(problem, time_s=generous),
+        with_limits(problem, time_s=_generous(problem.limits.time_s)),
         tests=tuple(t for t in problem.tests if t.name in names),
     )
-    report = check_reference(trial, server)
-    results = {t.name: t for t in report.tests}
-    passed = [t for t in report.tests if t.verdict is Verdict.AC]
+    return {t.name: t for t in check_reference(trial, server).tests}
+
+
+def _generous(limit_s: float) -> float:
+    return min(LIMIT_MAX["time_s"], limit_s * MEASURE_FACTOR)
+
+
+def _room(old: float, passed: list[TestResult]) -> RaisedLimit | None:
+    """The raised limit that leaves the reference SLOW_FACTOR x its CPU time on the
+    tests it `passed`, or None when `old` already does."""
     if not passed:
-        return None, results
+        return None
     slowest = max(passed, key=lambda t: t.cpu_s)
+    if SLOW_FACTOR * slowest.cpu_s <= old:
+        return None
     new = math.ceil(SLOW_FACTOR * slowest.cpu_s / LIMIT_STEP_S) * LIMIT_STEP_S
-    new = min(max(old, new), generous)
-    raised = RaisedLimit(old, new, slowest.cpu_s, slowest.name) if new > old else None
-    return raised, results
+    new = min(new, max(old, _generous(old)))
+    return RaisedLimit(old, new, slowest.cpu_s, slowest.name) if new > old else None
 
 
 @dataclass
