@@ -421,7 +421,10 @@ def load_session(path: Path | str) -> LoadedSession:
     log_path = directory / LOG_NAME
     if not log_path.exists():
         raise SessionError(f"{directory}: not a session (no {LOG_NAME})")
-    lines = log_path.read_text(encoding="utf-8", errors="replace").split("\n")
+    try:
+        lines = log_path.read_text(encoding="utf-8", errors="replace").split("\n")
+    except OSError as exc:
+        raise SessionError(f"{log_path}: cannot be read ({exc.strerror or exc})") from exc
     records: list[dict[str, Any]] = []
     skipped = 0
     for line in lines:
@@ -518,7 +521,7 @@ def read_sessions(root: Path) -> Iterator[LoadedSession]:
             continue
         try:
             yield load_session(directory)
-        except (SessionError, OSError):
+        except SessionError:
             continue
 
 

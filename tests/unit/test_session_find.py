@@ -21,3 +21,12 @@ def test_sessions_at_any_depth_come_in_path_order_with_their_errors(tmp_path: Pa
         second.name, f"orps/seed1/{first.name}", "pool/seed1/broken"]
     assert isinstance(found[0][1], LoadedSession) and isinstance(found[1][1], LoadedSession)
     assert isinstance(found[2][1], SessionError)
+
+
+def test_a_session_file_that_cannot_be_read_is_an_error_that_names_it(tmp_path: Path) -> None:
+    """Not a traceback: a `session.jsonl` that is a folder (as root, permissions do not
+    stop a read) is an OSError on reading, reported as the session's error."""
+    (tmp_path / "odd" / "session.jsonl").mkdir(parents=True)
+    [(directory, error)] = list(find_sessions(tmp_path))
+    assert directory == tmp_path / "odd" and isinstance(error, SessionError)
+    assert str(error).startswith(f"{tmp_path / 'odd' / 'session.jsonl'}: cannot be read")
