@@ -188,8 +188,9 @@ async def measure(path: str, args: argparse.Namespace, settings: Any) -> list[di
     judge = make_judge(problem, settings)
     rows: list[dict[str, Any]] = []
     try:
-        config = launch.search_config(settings, samples=args.samples, beam=args.samples,
-                                      rounds=0, seed=args.seed, concurrency=args.concurrency)
+        config = launch.search_config(settings, method="orps", samples=args.samples,
+                                      beam=args.samples, rounds=0, seed=args.seed,
+                                      concurrency=args.concurrency)
         roots = launch.new_search(problem, config, model=model, judge=judge, save=False)
         await roots.run()
         kept = [n.id for n in roots.tree.nodes.values() if n.state is NodeState.KEPT]

@@ -50,7 +50,8 @@ def main() -> int:
     settings = load_settings()
     # One model root beside the seed, and no expansion round of its own: the model calls go
     # to the seed's children, which ExpandNow asks for once the seed is judged and critiqued.
-    config = launch.search_config(settings, samples=1, beam=1, rounds=0, seed=args.seed)
+    config = launch.search_config(settings, method="orps", samples=1, beam=1, rounds=0,
+                                  seed=args.seed)
     model = open_model_or_fail(args.model, settings)
     judge = make_judge(problem, settings)
     engine = launch.new_search(problem, config, model=model, judge=judge, model_uri=args.model,

@@ -53,6 +53,9 @@ class SearchSettings:
     """B: nodes kept per round (the paper uses 3)."""
     rounds: int = 3
     """R: rounds of expansion (the paper uses 5)."""
+    method: str = "orps"
+    """`orps` (the tree search) or `sampling` (K independent programs, no critic, no
+    refinement: best-of-K; with small models it often beats ORPS at the same calls)."""
     seed: int = 0
     """Base sampling seed; each node's seed is derived from it, so runs are reproducible."""
     ranking: str = "lexicographic"
@@ -155,6 +158,7 @@ SETTING_BOUNDS: dict[str, Bounds] = {
 
 SETTING_CHOICES: dict[str, tuple[str, ...]] = {
     "search.ranking": ("lexicographic", "weighted"),
+    "search.method": ("orps", "sampling"),
 }
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from orps_tui.search.search_config import SearchMethod
+
 
 @dataclass(frozen=True)
 class Budget:
@@ -12,6 +14,8 @@ class Budget:
     beam: int
     rounds: int
     concurrency: int
+    method: SearchMethod = SearchMethod.ORPS
+    """SAMPLING: `samples` programs, beam and rounds unused."""
 
     def as_dict(self) -> dict[str, int]:
         return {"samples": self.samples, "beam": self.beam, "rounds": self.rounds,

@@ -17,6 +17,7 @@ from orps_tui.app.widgets.status_header import HeaderInfo
 from orps_tui.problems.model import Problem
 from orps_tui.sandbox.report import JudgeReport
 from orps_tui.search import events as ev
+from orps_tui.search.search_config import SearchMethod
 from orps_tui.search.tree import Node, SearchTree, cached_share
 
 if TYPE_CHECKING:  # the engine is imported on demand (start_search.py), not with the app
@@ -52,6 +53,8 @@ class SearchLink:
     budget: Mapping[str, int] = field(default_factory=dict)
     """samples, beam, rounds, concurrency as launched; for a reviewed session also
     `round` (the last) and `max_calls` (for the header)."""
+    method: SearchMethod = SearchMethod.ORPS
+    """A loaded session's method (a live search's is its engine's)."""
     review_elapsed_s: float | None = None
     """A loaded session's recorded wall time (None hides the clock)."""
     review_answer_id: int | None = None
@@ -112,17 +115,20 @@ class SearchLink:
             stats = self.engine.stats
             rounds = self.engine.config.rounds
             round_no, max_calls, elapsed = stats.round, stats.budget, stats.elapsed_s
+            method = self.engine.config.method
         else:
             rounds = self.budget.get("rounds", 0)
             round_no = self.budget.get("round", max((n.round for n in nodes), default=0))
             max_calls = self.budget.get("max_calls", 0)
             elapsed = self.review_elapsed_s
+            method = self.method
         answer = self.node(self.answer_id)
         return HeaderInfo(
             problem=self.problem.id,
             model=self.model_uri,
             round=round_no,
             rounds=rounds,
+            method="" if method is SearchMethod.ORPS else str(method),
             nodes=len(nodes),
             llm_calls=len(calls),
             max_calls=max_calls,

@@ -14,6 +14,7 @@ from orps_tui.app.search_link import LinkJudge, SearchLink
 from orps_tui.config import Settings
 from orps_tui.problems.model import Problem
 from orps_tui.search.launch import LaunchError
+from orps_tui.search.search_config import SearchMethod
 
 StartError = LaunchError
 """Something the user picked cannot be used; the message says what, `fix` how to fix it."""
@@ -31,7 +32,8 @@ def load_problem_ref(ref: str | Path) -> Problem:
 
 def default_budget(settings: Settings) -> Budget:
     s = settings.search
-    return Budget(s.samples, s.beam, s.rounds, settings.model.concurrency)
+    return Budget(s.samples, s.beam, s.rounds, settings.model.concurrency,
+                  SearchMethod(s.method))
 
 
 @dataclass
@@ -63,8 +65,9 @@ def build_link(problem: Problem, model_uri: str, budget: Budget, settings: Setti
     """A live search, not started yet. `model`/`judge` replace the real ones (tests)."""
     from orps_tui.search import launch
 
-    config = launch.search_config(settings, samples=budget.samples, beam=budget.beam,
-                                  rounds=budget.rounds, concurrency=budget.concurrency)
+    config = launch.search_config(settings, method=budget.method, samples=budget.samples,
+                                  beam=budget.beam, rounds=budget.rounds,
+                                  concurrency=budget.concurrency)
     if model is None:
         model = launch.open_model(model_uri, settings.model)
     if judge is None:
@@ -96,6 +99,7 @@ def open_session(path: Path | str, settings: Settings, *, resume: bool = True,
                           session_path=saved.directory,
                           budget={"rounds": config.rounds, "round": last_round,
                                   "max_calls": config.budget},
+                          method=config.method,
                           review_elapsed_s=saved.elapsed_s,
                           review_answer_id=(saved.finished or {}).get("answer_id"))
     if model is None:

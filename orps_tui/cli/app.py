@@ -29,6 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--rounds", "-r", type=int, metavar="R", help="rounds of expansion")
     parser.add_argument("--concurrency", "-c", type=int, metavar="C",
                         help="model calls in flight at once")
+    parser.add_argument("--method", choices=("orps", "sampling"),
+                        help="orps: the tree search; sampling: K independent programs, no "
+                             "critic, no refinement (default: config `search.method`)")
     parser.add_argument("--resume", metavar="SESSION", nargs="?", const="",
                         help="reopen a saved session (folder or name; none: the newest): "
                              "continue it if it did not finish; a finished one opens for "
@@ -105,6 +108,7 @@ def run_from_argv(argv: list[str]) -> int:
     require_terminal()
 
     from orps_tui.app.launch import Budget, Launch
+    from orps_tui.search.search_config import SearchMethod
 
     budget = None
     if args.problem:
@@ -114,6 +118,7 @@ def run_from_argv(argv: list[str]) -> int:
             beam=args.beam or s.beam,
             rounds=args.rounds if args.rounds is not None else s.rounds,
             concurrency=args.concurrency or settings.model.concurrency,
+            method=SearchMethod(args.method or s.method),
         )
     launch = Launch(
         problem=Path(args.problem) if args.problem else None,

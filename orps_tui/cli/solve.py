@@ -29,6 +29,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("problem", nargs="?", metavar="PROBLEM",
                         help="a problem file or folder, or a starter-set id")
     add_search_arguments(parser)
+    parser.add_argument("--method", choices=("orps", "sampling"),
+                        help="orps: the tree search; sampling: K independent programs, no "
+                             "critic, no refinement, the best on the public tests answers "
+                             "(default: config `search.method`)")
     parser.add_argument("--json", action="store_true",
                         help="print one JSON object at the end instead of text")
     parser.add_argument("--resume", metavar="SESSION",
@@ -278,9 +282,8 @@ def _search(args: argparse.Namespace, problem: Problem, uri: str,
     progress = Progress(engine, sys.stderr, sys.stderr.isatty())
     engine.subscribe(progress)
     if not args.json:
-        print(f"solving {problem.id} with {uri}: K={config.samples} B={config.beam} "
-              f"R={config.rounds}, up to {config.budget} model calls; session {session.directory}",
-              file=sys.stderr)
+        print(f"solving {problem.id} with {uri}: {config.shape()}; session "
+              f"{session.directory}", file=sys.stderr)
 
     async def main() -> SearchResult:
         ticking = asyncio.create_task(progress.ticking())
@@ -322,7 +325,7 @@ def _launch(args: argparse.Namespace, settings: Any) -> tuple[Problem, str, Sear
     problem = find_problem_or_fail(args.problem)
     _warn_if_no_statement(problem)
     uri = args.model or settings.model.default
-    config = launch.search_config(settings, **config_overrides(args))
+    config = launch.search_config(settings, method=args.method, **config_overrides(args))
     model = open_model_or_fail(uri, settings)
     engine = launch.new_search(problem, config, model=model,
                                judge=make_judge(problem, settings), model_uri=uri)

@@ -69,7 +69,6 @@ def config_for(run: Run | str, base: SearchConfig, calls: int) -> SearchConfig:
     if run in (Run.ORPS, Run.ORPS_STEERED):
         return base.with_overrides(max_calls=calls)
     if run is Run.POOL:
-        return base.with_overrides(samples=calls, beam=1, rounds=0, critic=False,
-                                   strategy_hints=False, max_calls=calls)
+        return base.sampling(calls)
     return base.with_overrides(samples=1, beam=1, rounds=max(0, calls // 2 - 1), critic=True,
                                strategy_hints=False, stop_on_public_pass=True, max_calls=calls)

@@ -21,6 +21,7 @@ from orps_tui.problems.model import Problem
 
 if TYPE_CHECKING:  # imported on demand, so the app can import LaunchError at start-up
     from orps_tui.search.engine import JudgeLike, SearchConfig, SearchEngine
+    from orps_tui.search.search_config import SearchMethod
     from orps_tui.search.session import LoadedSession
     from orps_tui.search.tree import SearchTree
 
@@ -63,12 +64,15 @@ def open_judge(problem: Problem, settings: Settings) -> Any:
     return Judge(problem, jobs=settings.judge.jobs, warm=settings.judge.warm)
 
 
-def search_config(settings: Settings, **overrides: Any) -> SearchConfig:
-    """The settings' search config with `overrides` (None keeps the setting)."""
-    from orps_tui.search.search_config import SearchConfig
+def search_config(settings: Settings, *, method: SearchMethod | str | None = None,
+                  **overrides: Any) -> SearchConfig:
+    """The settings' search config with `overrides` (None keeps the setting), run by
+    `method` (None: the setting `search.method`; see `SearchConfig.with_method`)."""
+    from orps_tui.search.search_config import SearchConfig, SearchMethod
 
     try:
-        return SearchConfig.from_settings(settings, **overrides)
+        config = SearchConfig.from_settings(settings, **overrides)
+        return config.with_method(SearchMethod(method or settings.search.method))
     except ValueError as exc:
         raise LaunchError(f"budget: {exc}") from None
 

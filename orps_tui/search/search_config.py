@@ -31,6 +31,33 @@ PACE_ONLY = frozenset({"concurrency", "timeout_s"})
 """SearchConfig fields that change how fast a search runs, never what it may do."""
 
 
+class SearchMethod(StrEnum):
+    """How a search spends its calls (the setting `search.method`, `--method`)."""
+
+    ORPS = "orps"
+    """The tree search: K roots, then R rounds in which the B best nodes are refined by K
+    children each, every node reviewed by the critic."""
+    SAMPLING = "sampling"
+    """K independent programs from the root prompt, no critic, no refinement; the answer
+    rule picks among them (best-of-K). With a small model it beat ORPS at the same calls
+    (bench/results/README.md)."""
+
+    @property
+    def explanation(self) -> str:
+        return _METHOD_TEXT[self]
+
+
+_METHOD_TEXT = {
+    SearchMethod.ORPS: "ORPS tree search: roots, then refinement of the best with critic reviews",
+    SearchMethod.SAMPLING: "sampling: K independent programs, no critic, no refinement; "
+                           "the best on the public tests is the answer",
+}
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}" if n == 1 else f"{n} {what}s"
+
+
 class StopReason(StrEnum):
     """Why a search ended: the one list every front end reads."""
 
@@ -117,6 +144,35 @@ class SearchConfig:
     @property
     def calls_per_node(self) -> int:
         return 2 if self.critic else 1
+
+    @property
+    def method(self) -> SearchMethod:
+        """SAMPLING for a config `sampling` made (roots only, no critic), else ORPS."""
+        sampled = self.rounds == 0 and not self.critic and not self.strategy_hints
+        return SearchMethod.SAMPLING if sampled else SearchMethod.ORPS
+
+    def sampling(self, programs: int) -> SearchConfig:
+        """This config as plain sampling: `programs` independent programmer calls from the
+        root prompt (seeds from the config seed and the node id), no critic, no strategy
+        hints, no refinement, at most `programs` calls. The bench's sampling pool is this."""
+        return self.with_overrides(samples=programs, beam=1, rounds=0, critic=False,
+                                   strategy_hints=False, max_calls=programs)
+
+    def shape(self) -> str:
+        """`K=3 B=2 R=3, up to 42 model calls`, or for sampling `sampling: 16 programs, 16
+        model calls`."""
+        if self.method is SearchMethod.SAMPLING:
+            return (f"sampling: {_count(self.samples, 'program')}, "
+                    f"{_count(self.budget, 'model call')}")
+        return (f"K={self.samples} B={self.beam} R={self.rounds}, up to {self.budget} "
+                "model calls")
+
+    def with_method(self, method: SearchMethod) -> SearchConfig:
+        """This config run by `method`: ORPS keeps it; SAMPLING draws K programs (fewer
+        when a call cap is lower)."""
+        if SearchMethod(method) is SearchMethod.ORPS:
+            return self
+        return self.sampling(min(self.samples, self.max_calls or self.samples))
 
     @classmethod
     def from_settings(cls, settings: Settings, **overrides: Any) -> SearchConfig:

@@ -131,6 +131,21 @@ def test_solve_keeps_to_a_fixed_call_budget(server: FakeOllama,
     assert stats["llm_calls"] == 4  # two nodes of 2 calls; a third would need 6
 
 
+def test_solve_by_sampling_draws_k_programs_and_says_so(
+        server: FakeOllama, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["solve", PROBLEM, "--model", f"ollama:{MODEL}", "--method", "sampling",
+                 "-k", "3", "-r", "2", "--json"])
+    assert code == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["stats"]["llm_calls"] == 3 and result["stats"]["nodes"] == 3
+    assert not any(r.is_critic for r in server.requests_to("/api/chat"))
+    session = load_session(result["session"])
+    assert session.config.method.value == "sampling" and session.config.rounds == 0
+    assert main(["solve", PROBLEM, "--method", "sampling", "-k", "1", "--model",
+                 f"ollama:{MODEL}"]) == 0
+    assert ": sampling: 1 program, 1 model call; session " in capsys.readouterr().err
+
+
 def test_compare_names_a_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"x": 1}\n')

@@ -84,6 +84,8 @@ def test_parse_takes_problem_model_and_budget() -> None:
                   "2", "--rounds", "0", "-c", "3"])
     assert (args.problem, args.model, args.samples, args.beam, args.rounds, args.concurrency) \
         == ("problems/fn-gcd-pair-sum.toml", "ollama:x", 4, 2, 0, 3)
+    assert args.method is None
+    assert parse(["fn-gcd-pair-sum", "--method", "sampling"]).method == "sampling"
 
 
 @pytest.mark.parametrize(("argv", "message"), [

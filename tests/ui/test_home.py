@@ -10,6 +10,7 @@ from orps_tui.app.screens.home import HomeScreen
 from orps_tui.app.screens.search import SearchScreen
 from orps_tui.app.widgets.model_picker import ModelPicker
 from orps_tui.app.widgets.problem_picker import ProblemPicker
+from orps_tui.app.widgets.status_header import StatusHeader
 from orps_tui.config import Settings
 from tests.support.fake_ollama import FakeOllama, Request
 from tests.support.scripted_model import code_reply, critic_json
@@ -268,3 +269,48 @@ async def test_enter_in_the_path_box_names_a_missing_file() -> None:
         assert app.screen is home and home.problem_ref != "no/such/problem.toml"
         assert any("no/such/problem.toml: no such problem file" in n.message
                    for n in app._notifications)
+
+
+async def test_sampling_picked_by_keys_runs_k_programs_with_no_critic() -> None:
+    """The method select, driven by keys: sampling greys out beam and rounds, says what K
+    calls buy, and the search it starts is K roots, no critic call, no round."""
+    from textual.widgets import Select
+
+    from orps_tui.search.search_config import SearchMethod
+
+    with FakeOllama(models=["qwen2.5-coder:7b"], reply=_answer) as server:
+        settings = Settings()
+        settings.model.ollama_host = server.url
+        settings.model.default = "ollama:qwen2.5-coder:7b"
+        app = OrpsApp(settings, frozen_clock=True)
+        async with app.run_test(size=SIZE) as pilot:
+            home = app.screen
+            assert isinstance(home, HomeScreen)
+            picker = home.query_one(ProblemPicker)
+            await wait_for(pilot, lambda: len(picker.rows) > 20)
+            await pilot.press(*"factorial", "enter", "enter")
+            method = home.query_one("#budget-method", Select)
+            method.focus()
+            await pilot.press("enter", "down", "enter")
+            await wait_for(pilot, lambda: method.value is SearchMethod.SAMPLING)
+            assert home.query_one("#budget-beam", Input).disabled
+            assert home.query_one("#budget-rounds", Input).disabled
+            home.query_one("#budget-samples", Input).value = "4"
+            await pilot.pause(0.05)
+            calls = str(home.query_one("#budget-calls").render())
+            assert calls == "4 calls: 4 programs, no critic"
+            await pilot.press("ctrl+s")
+            await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen), 30,
+                           "the search screen")
+            link = app.screen.link
+            config = link.engine.config
+            assert config.method is SearchMethod.SAMPLING
+            assert (config.samples, config.rounds, config.critic, config.budget) == (4, 0, False, 4)
+            await wait_for(pilot, lambda: link.engine.result is not None, 60, "the search")
+            assert len(link.tree.nodes) == 4 and all(n.parent_id is None
+                                                     for n in link.tree.nodes.values())
+            chats = server.requests_to("/api/chat")
+            assert len(chats) == 4 and not any(r.is_critic for r in chats)
+            await pilot.pause(0.1)
+            header = app.screen.query_one(StatusHeader).render()
+            assert " · sampling · " in getattr(header, "plain", str(header)).replace("  ", " ")

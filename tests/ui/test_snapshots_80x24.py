@@ -92,6 +92,31 @@ def test_home(snap_compare, starter) -> None:
                               "K samples", "concurrency")))
 
 
+def test_home_method_list_open(snap_compare, starter) -> None:
+    """The method select opened by keys: both methods in view, Start still on screen."""
+
+    async def open_methods(pilot: Pilot) -> None:
+        pilot.app.screen.query_one("#budget-method").focus()
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+
+    assert snap_compare(OrpsApp(_offline()), terminal_size=SIZE, run_before=_in_order(
+        _home_ready, open_methods, _showing("ORPS tree search", "sampling", "Start search")))
+
+
+def test_home_sampling_picked(snap_compare, starter) -> None:
+    """Sampling picked: beam and rounds greyed out, the calls line says what K buys."""
+
+    async def pick_sampling(pilot: Pilot) -> None:
+        pilot.app.screen.query_one("#budget-method").focus()
+        await pilot.press("enter", "down", "enter")
+        await pilot.pause(0.2)
+
+    assert snap_compare(OrpsApp(_offline()), terminal_size=SIZE, run_before=_in_order(
+        _home_ready, pick_sampling, _showing("method      sampling", "3 calls: 3 programs, no critic",
+                                             "Start search")))
+
+
 def test_first_run_offer(snap_compare, starter) -> None:
     from orps_tui.app.first_run import state_file
 

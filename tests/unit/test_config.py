@@ -88,6 +88,7 @@ def test_absent_file_gives_defaults(tmp_path: Path) -> None:
         (b"[search]\nsamples = 0\n", "`search.samples` must be at least 1, got 0"),
         (b"[search]\nbeam = 100000\n", "`search.beam` must be at most 1000"),
         (b'[search]\nranking = "best"\n', "`search.ranking` must be one of lexicographic"),
+        (b'[search]\nmethod = "mcts"\n', "`search.method` must be one of orps, sampling"),
         (b"[search]\nast_scale = nan\n", "`search.ast_scale` must be a finite number"),
         (b"[model]\ntimeout_s = -5\n", "`model.timeout_s` must be greater than 0"),
         (b"[judge]\njobs = -3\n", "`judge.jobs` must be at least 0"),

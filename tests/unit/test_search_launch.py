@@ -14,7 +14,7 @@ from orps_tui.problems.load import load_problem as load_problem_file
 from orps_tui.problems.model import Problem
 from orps_tui.problems.write import write_problem
 from orps_tui.search import launch
-from orps_tui.search.search_config import SearchConfig, StopReason
+from orps_tui.search.search_config import SearchConfig, SearchMethod, StopReason
 from tests.support.scripted_model import (
     FakeJudge,
     Fault,
@@ -83,3 +83,36 @@ def test_bad_input_is_a_launch_error_with_one_line(tmp_path: Path) -> None:
         launch.load_resumable(tmp_path / "nowhere")
     with pytest.raises(launch.LaunchError, match="unknown backend"):
         launch.open_model("bogus:x", Settings().model)
+
+
+def test_the_method_comes_from_the_setting_unless_asked_and_sampling_is_the_pool() -> None:
+    """One rule makes plain sampling: what a person starts with `--method sampling` is the
+    bench's sampling pool (the search it was measured as), at K programs."""
+    from orps_tui.search.baselines import Run, config_for
+
+    settings = Settings()
+    orps = launch.search_config(settings, samples=5)
+    assert orps.method is SearchMethod.ORPS and orps.critic and orps.rounds == 3
+    settings.search.method = "sampling"
+    sampled = launch.search_config(settings, samples=5)
+    assert sampled == config_for(Run.POOL, SearchConfig.from_settings(Settings()), 5)
+    assert sampled.method is SearchMethod.SAMPLING and sampled.budget == 5
+    assert sampled.shape() == "sampling: 5 programs, 5 model calls"
+    assert launch.search_config(settings, method="orps", samples=5) == orps
+    # a call cap lower than K draws that many programs; ORPS keeps its shape
+    assert launch.search_config(settings, samples=5, max_calls=3).samples == 3
+    assert orps.shape() == f"K=5 B=2 R=3, up to {orps.budget} model calls"
+    with pytest.raises(launch.LaunchError, match="budget: 'mcts' is not a valid SearchMethod"):
+        launch.search_config(settings, method="mcts")
+
+
+async def test_a_sampling_search_makes_k_roots_and_no_critic_call(tmp_path: Path) -> None:
+    problem = _problem(tmp_path)
+    config = SearchConfig(samples=3).with_method(SearchMethod.SAMPLING)
+    model = ScriptedModel(programmer=RIGHT, critic=critic_json(5))
+    engine = launch.new_search(problem, config, model=model, judge=FakeJudge(problem),
+                               save=False)
+    result = await engine.run()
+    assert result.reason is StopReason.BUDGET and len(engine.tree.nodes) == 3
+    assert all(n.parent_id is None for n in engine.tree.nodes.values())
+    assert len(model.calls) == 3 and result.answer is not None

@@ -1,13 +1,15 @@
-"""The search budget: K samples, B beam, R rounds, concurrency (defaults from the config)."""
+"""The search budget: method, K samples, B beam, R rounds, concurrency (defaults from the
+config). Sampling uses K alone: beam and rounds are greyed out."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Grid, Vertical
 from textual.validation import Integer
-from textual.widgets import Input, Label
+from textual.widgets import Input, Label, Select
 
 from orps_tui.app.launch import Budget
+from orps_tui.search.search_config import SearchConfig, SearchMethod
 
 FIELDS = (
     ("samples", "K samples", 1, 50),
@@ -15,10 +17,14 @@ FIELDS = (
     ("rounds", "R rounds", 0, 20),
     ("concurrency", "concurrency", 1, 64),
 )
+METHOD_LABELS = {SearchMethod.ORPS: "ORPS tree search",
+                 SearchMethod.SAMPLING: "sampling"}
+_ORPS_ONLY = ("beam", "rounds")
 
 
 class BudgetForm(Vertical):
-    HELP = "K children per expansion, B nodes kept per round, R rounds, calls in flight."
+    HELP = ("ORPS: K children per expansion, B nodes kept per round, R rounds. Sampling: K "
+            "independent programs, no critic. Concurrency: calls in flight.")
 
     def __init__(self, default: Budget, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -26,6 +32,11 @@ class BudgetForm(Vertical):
         self.default = default
 
     def compose(self) -> ComposeResult:
+        with Grid(id="budget-method-row"):
+            yield Label("method", classes="budget-label")
+            yield Select([(label, method) for method, label in METHOD_LABELS.items()],
+                         value=self.default.method, allow_blank=False, compact=True,
+                         id="budget-method")
         with Grid(id="budget-grid"):
             for name, label, low, high in FIELDS:
                 yield Label(label, classes="budget-label")
@@ -34,26 +45,51 @@ class BudgetForm(Vertical):
         yield Label("", id="budget-calls", classes="dialog-help")
 
     def on_mount(self) -> None:
-        self._explain()
+        self._apply_method()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self._explain()
 
+    def on_select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        self._apply_method()
+
+    def _apply_method(self) -> None:
+        for name in _ORPS_ONLY:
+            self.query_one(f"#budget-{name}", Input).disabled = \
+                self.method() is SearchMethod.SAMPLING
+        self._explain()
+
+    def method(self) -> SearchMethod:
+        value = self.query_one("#budget-method", Select).value
+        return value if isinstance(value, SearchMethod) else SearchMethod.ORPS
+
     def _explain(self) -> None:
         budget = self.budget()
-        text = budget if isinstance(budget, str) else (
-            f"up to {2 * budget.samples * (1 + budget.rounds * budget.beam)} model calls")
+        if isinstance(budget, str):
+            text = budget
+        else:
+            config = SearchConfig(samples=budget.samples, beam=budget.beam,
+                                  rounds=budget.rounds).with_method(budget.method)
+            text = (f"{config.budget} calls: {config.samples} programs, no critic"
+                    if budget.method is SearchMethod.SAMPLING
+                    else f"up to {config.budget} model calls")
         self.query_one("#budget-calls", Label).update(text)
 
     def budget(self) -> Budget | str:
-        """The budget, or one line saying which field is wrong."""
+        """The budget, or one line saying which field is wrong (beam and rounds are not
+        read for sampling, which does not use them)."""
+        method = self.method()
         values: dict[str, int] = {}
         for name, label, low, high in FIELDS:
+            if method is SearchMethod.SAMPLING and name in _ORPS_ONLY:
+                values[name] = getattr(self.default, name)
+                continue
             value = whole_number(self.query_one(f"#budget-{name}", Input).value, label, low, high)
             if isinstance(value, str):
                 return value
             values[name] = value
-        return Budget(**values)
+        return Budget(**values, method=method)
 
 
 def whole_number(raw: str, label: str, low: int, high: int) -> int | str:

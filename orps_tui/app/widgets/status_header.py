@@ -16,6 +16,8 @@ class HeaderInfo:
     model: str
     round: int = 0
     rounds: int = 0
+    method: str = ""
+    """Shown where the round would be, for a search without rounds (`sampling`)."""
     nodes: int = 0
     llm_calls: int = 0
     max_calls: int = 0
@@ -57,7 +59,7 @@ def header_text(info: HeaderInfo, palette: Palette = DEFAULT, width: int | None 
     parts: list[tuple[str, str, str]] = [  # (key, text, style)
         ("problem", info.problem, "bold"),
         ("model", info.model, ""),
-        ("round", f"round {info.round}/{info.rounds}" if info.rounds else "", ""),
+        ("round", f"round {info.round}/{info.rounds}" if info.rounds else info.method, ""),
         ("nodes", f"{info.nodes} nodes", ""),
         ("calls", f"{calls} calls", ""),
         ("tokens", f"{fmt_tokens(info.tokens)} tokens", ""),
