@@ -114,5 +114,8 @@ if __name__ == "__main__":
         for var, sub in (("ORPS_CONFIG", "config.toml"), ("ORPS_DATA_DIR", "data"),
                          ("ORPS_CACHE_DIR", "cache")):
             os.environ[var] = str(Path(home_dir) / sub)
+        # the first run's offer to fetch the coder model is answered, as in the tests
+        (Path(home_dir) / "data").mkdir()
+        (Path(home_dir) / "data" / "first-run.json").write_text('{"coder": "declined"}\n')
         asyncio.run(main())
     sys.exit(0)
