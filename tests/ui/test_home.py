@@ -3,6 +3,7 @@ budget, start; plain words when Ollama is not there. Uses the fake Ollama HTTP s
 
 from __future__ import annotations
 
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
 from orps_tui.app.app import OrpsApp
@@ -81,19 +82,23 @@ async def test_model_not_pulled_names_the_pull_command() -> None:
             assert "model not pulled: `ollama pull qwen2.5-coder:7b`" in models.ollama_status
 
 
+async def _pick_factorial_zeros(pilot: Pilot) -> HomeScreen:
+    """Typed into the filter, Enter to the table, Enter on the row: the home screen."""
+    home = pilot.app.screen
+    assert isinstance(home, HomeScreen)
+    picker = home.query_one(ProblemPicker)
+    await wait_for(pilot, lambda: len(picker.rows) > 20)
+    await pilot.press(*"factorial", "enter", "enter")
+    return home
+
+
 async def test_pick_problem_model_budget_and_start_a_search() -> None:
     with FakeOllama(models=["qwen2.5-coder:7b"], reply=_answer) as server:
         settings = Settings()
         settings.model.ollama_host = server.url
         app = OrpsApp(settings, frozen_clock=True)
         async with app.run_test(size=SIZE) as pilot:
-            home = app.screen
-            assert isinstance(home, HomeScreen)
-            picker = home.query_one(ProblemPicker)
-            await wait_for(pilot, lambda: len(picker.rows) > 20)
-            await pilot.press(*"factorial")
-            await pilot.press("enter")  # to the table
-            await pilot.press("enter")  # pick the row
+            home = await _pick_factorial_zeros(pilot)
             assert home.problem_ref is not None and "fn-factorial-zeros" in home.problem_ref
             models = home.query_one(ModelPicker)
             await wait_for(pilot, lambda: "ollama:qwen2.5-coder:7b" in models.uris, 15)
@@ -284,11 +289,7 @@ async def test_sampling_picked_by_keys_runs_k_programs_with_no_critic() -> None:
         settings.model.default = "ollama:qwen2.5-coder:7b"
         app = OrpsApp(settings, frozen_clock=True)
         async with app.run_test(size=SIZE) as pilot:
-            home = app.screen
-            assert isinstance(home, HomeScreen)
-            picker = home.query_one(ProblemPicker)
-            await wait_for(pilot, lambda: len(picker.rows) > 20)
-            await pilot.press(*"factorial", "enter", "enter")
+            home = await _pick_factorial_zeros(pilot)
             method = home.query_one("#budget-method", Select)
             method.focus()
             await pilot.press("enter", "down", "enter")
