@@ -158,6 +158,13 @@ class SearchConfig:
         return self.with_overrides(samples=programs, beam=1, rounds=0, critic=False,
                                    strategy_hints=False, max_calls=programs)
 
+    @property
+    def brief(self) -> str:
+        """`K3 B2 R3`, or `sampling K16`: the search's shape in a table cell."""
+        if self.method is SearchMethod.SAMPLING:
+            return f"sampling K{self.samples}"
+        return f"K{self.samples} B{self.beam} R{self.rounds}"
+
     def shape(self) -> str:
         """`K=3 B=2 R=3, up to 42 model calls`, or for sampling `sampling: 16 programs, 16
         model calls`."""

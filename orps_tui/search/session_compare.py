@@ -61,7 +61,7 @@ def session_facts(session: LoadedSession) -> SessionFacts:
     config = session.config
     return SessionFacts(
         session.directory.name, session.problem_id, session.model,
-        f"K{config.samples} B{config.beam} R{config.rounds}",
+        config.brief,
         str(finished.get("reason") or "-"), answer.id if answer is not None else None,
         counts(answer.report) if answer is not None else None, counts(hidden),
         stats.llm_calls, stats.prompt_tokens, stats.completion_tokens, session.elapsed_s,

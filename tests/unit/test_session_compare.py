@@ -39,3 +39,11 @@ def test_sessions_of_different_problems_are_named() -> None:
     a = session_facts(load_session(two_sessions()[0]))
     assert problem_mismatch([a, replace(a, problem_id="other")]) == \
         "these sessions are of different problems (add-two, other)"
+
+
+def test_a_sampling_session_says_so_where_the_shape_is() -> None:
+    from dataclasses import replace
+
+    session = load_session(two_sessions()[0])
+    header = {**session.header, "config": session.config.sampling(2).to_dict()}
+    assert session_facts(replace(session, header=header)).budget == "sampling K2"
