@@ -137,7 +137,7 @@ def main() -> int:
     done: list[dict[str, Any]] = []
     if args.out and args.out.exists():
         done = [json.loads(line) for line in args.out.read_text().splitlines() if line.strip()]
-    model = open_model_or_fail(args.model, settings)
+    model = open_model_or_fail(args.model, settings, base.concurrency)
 
     async def run_all() -> None:
         try:

@@ -184,7 +184,7 @@ def outcome(child: Node, parent: Node) -> str:
 
 async def measure(path: str, args: argparse.Namespace, settings: Any) -> list[dict[str, Any]]:
     problem = find_problem_or_fail(path)
-    model = open_model_or_fail(args.model, settings)
+    model = open_model_or_fail(args.model, settings, args.concurrency)
     judge = make_judge(problem, settings)
     rows: list[dict[str, Any]] = []
     try:

@@ -52,7 +52,7 @@ def main() -> int:
     # to the seed's children, which ExpandNow asks for once the seed is judged and critiqued.
     config = launch.search_config(settings, method="orps", samples=1, beam=1, rounds=0,
                                   seed=args.seed)
-    model = open_model_or_fail(args.model, settings)
+    model = open_model_or_fail(args.model, settings, config.concurrency)
     judge = make_judge(problem, settings)
     engine = launch.new_search(problem, config, model=model, judge=judge, model_uri=args.model,
                                sessions_root=args.sessions)

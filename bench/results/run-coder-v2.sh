@@ -21,9 +21,12 @@
 #
 # Concurrency (model calls in flight, one llama.cpp server slot each): 1 for the records
 # written before 2026-12-02 17:40 UTC, 4 after (each record's `concurrency` field; older
-# records lack it and ran at 1). Four calls in flight on one thread give about 1.9x the
-# tokens/s of one (bench/README.md); the pace changes nothing a run may do, and a run cut
-# short at one pace goes on at another (SearchConfig.same_search).
+# records lack it and ran at 1). Until commit "the search's concurrency reaches the model"
+# (2026-12-03) the model itself was opened with the setting's 2 (client semaphore and
+# server slots), so the records at "4" had 2 calls generating and 2 waiting; from then on
+# all 4 generate. Four calls in flight on one thread give about 1.7-1.9x the tokens/s of
+# one, two about 1.15x (bench/README.md); the pace changes nothing a run may do, and a run
+# cut short at one pace goes on at another (SearchConfig.same_search).
 #
 # ORPS and reflexion records made before the engine stopped repeated programs (commit
 # 6a140dd and earlier) were moved to coder-v2-seed1-engine-6a140dd.jsonl, their sessions

@@ -69,7 +69,7 @@ def build_link(problem: Problem, model_uri: str, budget: Budget, settings: Setti
                                   beam=budget.beam, rounds=budget.rounds,
                                   concurrency=budget.concurrency)
     if model is None:
-        model = launch.open_model(model_uri, settings.model)
+        model = launch.open_model(model_uri, settings.model, concurrency=config.concurrency)
     if judge is None:
         judge = launch.open_judge(problem, settings)
     try:
@@ -104,7 +104,8 @@ def open_session(path: Path | str, settings: Settings, *, resume: bool = True,
                           review_answer_id=(saved.finished or {}).get("answer_id"))
     if model is None:
         try:
-            model = launch.open_model(saved.model, settings.model)
+            model = launch.open_model(saved.model, settings.model,
+                                      concurrency=config.concurrency)
         except launch.LaunchError as exc:
             if not saved.resumable:  # reviewing needs no model; continuing would
                 link = open_session(path, settings, resume=False)

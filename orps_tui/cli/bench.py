@@ -192,7 +192,7 @@ def _run_plan(problems: list[Problem], plan: Any, uri: str, settings: Any, out: 
               done: set[Key], kept: list[dict[str, Any]], by_problem: bool) -> int:
     from orps_tui.search.bench_run import run_bench
 
-    model = open_model_or_fail(uri, settings)
+    model = open_model_or_fail(uri, settings, plan.base.concurrency)
     records: list[dict[str, Any]] = []
 
     def emit(record: dict[str, Any]) -> None:

@@ -82,11 +82,12 @@ def find_problem_or_fail(ref: str) -> Problem:
         raise CliError(str(exc)) from None
 
 
-def open_model_or_fail(uri: str, settings: Any) -> Any:
+def open_model_or_fail(uri: str, settings: Any, concurrency: int | None = None) -> Any:
+    """The model, sized for `concurrency` calls in flight (`launch.open_model`)."""
     from orps_tui.search.launch import LaunchError, open_model
 
     try:
-        return open_model(uri, settings.model)
+        return open_model(uri, settings.model, concurrency=concurrency)
     except LaunchError as exc:
         raise CliError(str(exc)) from None
 
@@ -315,7 +316,7 @@ def _launch(args: argparse.Namespace, settings: Any) -> tuple[Problem, str, Sear
         _warn_if_no_statement(problem)
         uri = args.model or saved.model
         config = launch.resume_config(saved, config_overrides(args))
-        model = open_model_or_fail(uri, settings)
+        model = open_model_or_fail(uri, settings, config.concurrency)
         engine = launch.resume_search(saved, problem, model=model,
                                       judge=make_judge(problem, settings), config=config,
                                       hold_final=True)
@@ -326,7 +327,7 @@ def _launch(args: argparse.Namespace, settings: Any) -> tuple[Problem, str, Sear
     _warn_if_no_statement(problem)
     uri = args.model or settings.model.default
     config = launch.search_config(settings, method=args.method, **config_overrides(args))
-    model = open_model_or_fail(uri, settings)
+    model = open_model_or_fail(uri, settings, config.concurrency)
     engine = launch.new_search(problem, config, model=model,
                                judge=make_judge(problem, settings), model_uri=uri)
     return problem, uri, engine

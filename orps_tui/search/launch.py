@@ -12,6 +12,7 @@ saved config unless the caller overrides parts of it.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -48,9 +49,15 @@ def load_problem(ref: str | Path) -> Problem:
         raise LaunchError(str(exc)) from None
 
 
-def open_model(uri: str, settings: ModelSettings) -> ChatModel:
+def open_model(uri: str, settings: ModelSettings, *,
+               concurrency: int | None = None) -> ChatModel:
+    """The model behind `uri`. `concurrency`, a search's calls in flight, sizes the model's
+    own limit to match (its client's semaphore; the embedded server's slots): without it a
+    search asking for 4 got the setting's 2, the other calls waiting their turn."""
     from orps_tui.llm.registry import open_model as open_registered
 
+    if concurrency is not None:
+        settings = replace(settings, concurrency=concurrency)
     try:
         return open_registered(uri, settings)
     except ModelError as exc:

@@ -146,6 +146,19 @@ def test_solve_by_sampling_draws_k_programs_and_says_so(
     assert ": sampling: 1 program, 1 model call; session " in capsys.readouterr().err
 
 
+def test_the_search_concurrency_reaches_the_model(monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """`-c 4` set the search's calls in flight, but the model was opened with the setting's
+    2 (its semaphore; the embedded server's slots): two calls waited their turn."""
+    reply = Script(find_problem(PROBLEM), chunk_delay_s=0.02)
+    with FakeOllama(models=[MODEL], reply=reply) as server:
+        monkeypatch.setenv("OLLAMA_HOST", server.url)
+        assert main(["solve", PROBLEM, "--model", f"ollama:{MODEL}", "--method", "sampling",
+                     "-k", "4", "-c", "4", "--json"]) in (0, 1)
+        assert server.stats.max_in_flight == 4
+    capsys.readouterr()
+
+
 def test_compare_names_a_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"x": 1}\n')

@@ -297,6 +297,7 @@ async def test_sampling_picked_by_keys_runs_k_programs_with_no_critic() -> None:
             assert home.query_one("#budget-beam", Input).disabled
             assert home.query_one("#budget-rounds", Input).disabled
             home.query_one("#budget-samples", Input).value = "4"
+            home.query_one("#budget-concurrency", Input).value = "3"
             await pilot.pause(0.05)
             calls = str(home.query_one("#budget-calls").render())
             assert calls == "4 calls: 4 programs, no critic"
@@ -307,6 +308,8 @@ async def test_sampling_picked_by_keys_runs_k_programs_with_no_critic() -> None:
             config = link.engine.config
             assert config.method is SearchMethod.SAMPLING
             assert (config.samples, config.rounds, config.critic, config.budget) == (4, 0, False, 4)
+            # the model is opened for the budget's calls in flight, not the setting's 2
+            assert config.concurrency == link.engine.model.settings.concurrency == 3
             await wait_for(pilot, lambda: link.engine.result is not None, 60, "the search")
             assert len(link.tree.nodes) == 4 and all(n.parent_id is None
                                                      for n in link.tree.nodes.values())

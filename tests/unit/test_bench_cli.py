@@ -56,7 +56,7 @@ def world(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
 
     monkeypatch.setattr("orps_tui.cli.bench.collect_problems", collect)
     monkeypatch.setattr("orps_tui.cli.bench.open_model_or_fail",
-                        lambda uri, settings: state["model"]())
+                        lambda uri, settings, concurrency=None: state["model"]())
     monkeypatch.setattr("orps_tui.cli.bench.make_judge", judge)
     monkeypatch.setattr("orps_tui.search.bench.engine_commit", lambda: "abc1234")
     return state

@@ -97,7 +97,7 @@ def world(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     monkeypatch.setattr("orps_tui.cli.bench.collect_problems",
                         lambda refs: [perf_problem(ref) for ref in refs])
     monkeypatch.setattr("orps_tui.cli.bench.open_model_or_fail",
-                        lambda uri, settings: state["model"]())
+                        lambda uri, settings, concurrency=None: state["model"]())
     monkeypatch.setattr("orps_tui.cli.bench.make_judge",
                         lambda problem, settings: PerfJudge(problem))
     monkeypatch.setattr("orps_tui.search.bench.engine_commit", lambda: "abc1234")
