@@ -51,6 +51,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
                        "`orps PROBLEM --help` for the app's options)")
     if args.resume is not None and args.problem:
         raise CliError("give either PROBLEM or --resume SESSION, not both")
+    if args.method and args.resume is not None:
+        raise CliError("--method starts a new search; a resumed session goes on by its own "
+                       "method")
     if args.review and args.resume is None:
         raise CliError("--review needs --resume SESSION")
     if args.resume == "":

@@ -310,6 +310,9 @@ def _launch(args: argparse.Namespace, settings: Any) -> tuple[Problem, str, Sear
     from orps_tui.search import launch
 
     if args.resume:
+        if args.method:
+            raise launch.LaunchError("--method starts a new search; a resumed session goes "
+                                     "on by its own method")
         saved, problem = launch.load_resumable(args.resume)
         if args.problem and args.problem not in (problem.id, str(saved.problem_file)):
             raise launch.LaunchError(f"--resume continues {problem.id!r}; leave PROBLEM out")

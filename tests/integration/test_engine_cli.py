@@ -78,6 +78,7 @@ def test_solve_text_output(server: FakeOllama, capsys: pytest.CaptureFixture[str
     (["solve", "no-such-problem-id"], "no problem with id"),
     (["solve", PROBLEM, "--model", "bogus:x"], "unknown backend"),
     (["solve", "--resume", "/nonexistent/session"], "no such session"),
+    (["solve", "--resume", "s", "--method", "sampling"], "a resumed session goes on by its"),
     (["bench"], "give PROBLEMS"),
     (["bench", PROBLEM, "--method", "magic"], "unknown method"),
 ])

@@ -92,6 +92,7 @@ def test_parse_takes_problem_model_and_budget() -> None:
     (["missing.toml"], "missing.toml: no such problem file"),
     (["--samples", "0"], "--samples must be at least 1"),
     (["x-id", "--resume", "s"], "either PROBLEM or --resume"),
+    (["--resume", "s", "--method", "sampling"], "a resumed session goes on by its own"),
     (["--resume", "nowhere"], "nowhere: no such session"),
     (["--bogus"], "unknown argument '--bogus'"),
 ])
