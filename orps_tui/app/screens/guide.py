@@ -25,6 +25,11 @@ GUIDE = """\
 6. After **R** rounds (or when nothing is active) the answer is the node with the best
    public pass rate (then lower time, then outcome score), graded once on hidden tests.
 
+**Sampling** (the budget box's other method): K independent programs, no critic, no
+refinement; the same answer rule picks one. With the small models a CPU runs, it has
+solved more problems than ORPS for the same number of model calls (README, "What to
+expect"): use it for answers, ORPS to study and steer the search.
+
 ## The panes
 
 - **Tree** (left): one line per node: state glyph, `#id`, pass rate on public tests,
@@ -42,10 +47,13 @@ GUIDE = """\
 
 ## Steering
 
-`p` prune (again: unprune) · `b` boost · `e` expand now · `h` hint · `E` edit into a
+`p` prune (again: unprune) · `b` boost · `e` expand now (`o`: with its own K, temperature
+and instruction) · `h` hint · `B` budget · `S` stop and grade · `E` edit into a
 person-written child (`ctrl+e`: in $EDITOR) · `space` pause/resume · `esc` cancel in-flight
 calls · `r` re-judge on all tests (`R`: every node) · `c` copy code · `x` export · `s` save · `?` keys.
-A finished or loaded session is **read-only**: keys that would change it say so.
+A finished search (or a finished session reopened) is **continued** by `e`, `o`, `h`, `E`
+and `B` (more rounds or calls), in the same session file. One opened with `--review` (or
+`v` on the home screen) is **read-only**: keys that would change it say so.
 """
 
 
