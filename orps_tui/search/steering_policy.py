@@ -32,6 +32,7 @@ it binds the plain one: none of these commands starts a model call.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -41,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 from orps_tui.sandbox.report import Verdict
 from orps_tui.search import events as ev
 from orps_tui.search.scoring import answer_key
-from orps_tui.search.tree import Node, NodeState, SearchTree
+from orps_tui.search.tree import Node, NodeFate, NodeState, SearchTree
 
 if TYPE_CHECKING:
     from orps_tui.search.engine import SearchEngine
@@ -53,6 +54,7 @@ INPUT_LIMITS_HINT = ("mind the input limits: the largest input must run well und
                      "time limit")
 
 _RANKED = (NodeState.ACTIVE, NodeState.BOOSTED)
+_RANKED_FATES = (NodeFate.KEPT_RANK, NodeFate.STOPPED_RANK)
 _FAILS = (Verdict.CE, Verdict.RE)
 
 _EFFICIENCY = re.compile(
@@ -138,6 +140,24 @@ def decide(tree: SearchTree, round_no: int) -> list[Action]:
             actions.append(Action(round_no, Rule.HINT_INPUT_LIMITS,
                                   ev.AddHint(node.id, INPUT_LIMITS_HINT)))
     return actions
+
+
+def first_actions(tree: SearchTree) -> list[Action]:
+    """What the policy would send on a saved *unsteered* search, in the first round where
+    it acts (after that a steered search's tree is not this one): each round but the last
+    one in the tree, as its nodes stood when the round settled (a node the beam ranked,
+    kept or stopped, was ACTIVE then). Empty: the policy never acts on this tree, so a
+    steered search with the same seeds grows it unchanged. Reads a copy of `tree`."""
+    rounds = sorted({n.round for n in tree.nodes.values()})
+    for round_no in rounds[:-1]:
+        settled = copy.deepcopy(tree)
+        for node in settled.nodes.values():
+            if node.round == round_no and node.fate in _RANKED_FATES:
+                node.state = NodeState.ACTIVE
+        actions = decide(settled, round_no)
+        if actions:
+            return actions
+    return []
 
 
 @dataclass

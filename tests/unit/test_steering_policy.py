@@ -26,6 +26,7 @@ from orps_tui.search.steering_policy import (
     SteeringPolicy,
     decide,
     fails_to_run,
+    first_actions,
     names_efficiency_problem,
 )
 from orps_tui.search.tree import NodeFate, NodeState, SearchTree, SteeringMark
@@ -114,6 +115,32 @@ def test_boost_picks_the_best_correct_but_slow_node_and_hints_every_perf_tle() -
     tree[1].state = NodeState.BOOSTED  # boosted already (by a person): not boosted again
     assert [a.command for a in decide(tree, 0)] == [ev.Boost(0),
                                                    ev.AddHint(2, INPUT_LIMITS_HINT)]
+
+
+def test_first_actions_reads_a_finished_unsteered_tree_as_each_round_settled() -> None:
+    """Kept and stopped nodes were ACTIVE when their round settled; the last round in the
+    tree is left out (nothing follows it to steer); the first acting round is the answer."""
+    tree = _tree((None, 0, _report(ce=True), ""),                 # 0 fails to run
+                 (None, 0, _report(AC, WA), ""),                  # 1 runs
+                 (0, 1, _report(RE, RE), ""),                     # 2 fails, parent failed
+                 (1, 1, _report(AC, AC, perf=TLE), ""),           # 3 perf TLE
+                 (3, 2, _report(RE, RE), ""))                     # 4 (last round)
+    fates = {0: NodeFate.KEPT_RANK, 1: NodeFate.KEPT_RANK, 2: NodeFate.STOPPED_RANK,
+             3: NodeFate.KEPT_RANK}
+    for node_id, fate in fates.items():
+        tree[node_id].fate = fate
+        tree[node_id].state = NodeState.STOPPED if fate is NodeFate.STOPPED_RANK \
+            else NodeState.KEPT
+    assert decide(tree, 1) == []  # as saved: nothing is ACTIVE any more
+    assert first_actions(tree) == [
+        Action(1, Rule.PRUNE_FAILS_TO_RUN_TWICE, ev.Prune(2)),
+        Action(1, Rule.BOOST_EFFICIENCY, ev.Boost(3)),
+        Action(1, Rule.HINT_INPUT_LIMITS, ev.AddHint(3, INPUT_LIMITS_HINT)),
+    ]
+    assert tree[2].state is NodeState.STOPPED  # the tree itself is not changed
+    tree[2].report, tree[3].report = _report(AC, WA), _report(RE, RE)
+    assert decide(tree, 2) == [Action(2, Rule.PRUNE_FAILS_TO_RUN_TWICE, ev.Prune(4))]
+    assert first_actions(tree) == []  # round 2, the last, is not read
 
 
 def test_a_pruned_node_gets_no_boost_or_hint() -> None:
