@@ -13,6 +13,8 @@
 #       bench/results/coder-v2-steered-seed1.jsonl)
 #   METHODS=orps,oneshot,bestofn bench/results/run-coder-v2.sh   only those methods (the
 #       others run later into the same file: records are keyed by problem, method, seed)
+#   ONLY="bus-sync lbpp-1" bench/results/run-coder-v2.sh steered   only those problems, each
+#       in its part's file (a later full run skips them: records are keyed)
 #   PART=2/2 bench/results/run-coder-v2.sh [before|steered] [OUT]   one of N parts, to run N at once
 #       (one llama.cpp thread each): the list below is cut into pairs (one LBPP task, one
 #       starter problem) and part I takes pairs I, I+N, ...; part 1 writes the default OUT,
@@ -73,6 +75,14 @@ for i in "${!problems[@]}"; do
   if [ $(( i / 2 % part_n )) -eq $(( part_i - 1 )) ]; then mine+=("${problems[$i]}"); fi
 done
 problems=("${mine[@]}")
+if [ -n "${ONLY:-}" ]; then
+  kept=()
+  for p in "${problems[@]}"; do
+    case " $ONLY " in *" $(basename "$p" .toml) "*) kept+=("$p") ;; esac
+  done
+  problems=("${kept[@]}")
+  if [ ${#problems[@]} -eq 0 ]; then echo "run-coder-v2: no problem of ONLY in part $part"; exit 0; fi
+fi
 sessions=${SESSIONS:-$here/../benchset/sessions-v2}
 # the sessions of runs cut short when a machine went away, committed at the end of a
 # session (bench/results/in-progress-sessions.tar.xz): `orps bench --sessions` resumes them
