@@ -9,8 +9,9 @@
 #       has no call cap), through bench/run_before.sh (default OUT:
 #       bench/results/coder-v2-before-seed1.jsonl)
 #   bench/results/run-coder-v2.sh steered [OUT]   ORPS steered by the scripted policy
-#       (issue 14), same problems, seed and budget (default OUT:
-#       bench/results/coder-v2-steered-seed1.jsonl)
+#       (issue 14), same problems, seed and budget, each forked from the finished `orps`
+#       session of its problem where the policy first acts (none: that search is the
+#       steered one; docs/bench.md) (default OUT: bench/results/coder-v2-steered-seed1.jsonl)
 #   METHODS=orps,oneshot,bestofn bench/results/run-coder-v2.sh   only those methods (the
 #       others run later into the same file: records are keyed by problem, method, seed)
 #   ONLY="bus-sync lbpp-1" bench/results/run-coder-v2.sh steered   only those problems, each

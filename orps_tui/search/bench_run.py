@@ -21,7 +21,8 @@ from orps_tui.search.baselines import Run, config_for
 from orps_tui.search.bench import Key, RunInfo, error_record, pool_record, search_record
 from orps_tui.search.engine import JudgeLike, SearchConfig, StopReason
 from orps_tui.search.launch import new_search, resume_search, saved_run
-from orps_tui.search.steering_policy import SteeringPolicy
+from orps_tui.search.session import LoadedSession, fork_session, load_session
+from orps_tui.search.steering_policy import SteeringPolicy, first_actions
 from orps_tui.search.tree import SearchTree
 
 Emit = Callable[[dict[str, Any]], None]
@@ -97,10 +98,13 @@ async def run_one(problem: Problem, model: ChatModel, judge: JudgeLike, plan: Be
     config = plan.config(run, seed)
     root = plan.sessions / str(run) / f"seed{seed}" if plan.sessions is not None else None
     # a run cut short (killed, the machine gone) goes on from its session, and one whose
-    # record was lost is concluded again from it; a steered run starts again, as its
-    # policy's actions are not in the session
-    saved = saved_run(root, problem.id, config) \
-        if root is not None and run is not Run.ORPS_STEERED else None
+    # record was lost is concluded again from it; a steered run forks from the plain one
+    # (`steered_start`), or starts again, as its policy's actions are not in the session
+    forked: dict[str, Any] | None = None
+    if run is Run.ORPS_STEERED:
+        saved, forked = steered_start(plan, problem.id, seed, root)
+    else:
+        saved = saved_run(root, problem.id, config) if root is not None else None
     if saved is not None:  # a finished one opens as it ended, and nothing is written to it
         engine = resume_search(saved, problem, model=model, judge=judge, config=config,
                                hold_final=True)
@@ -126,6 +130,8 @@ async def run_one(problem: Problem, model: ChatModel, judge: JudgeLike, plan: Be
     else:
         record = search_record(problem.id, str(run), seed, plan.info, result, engine.tree,
                                grades, reference)
+    if forked is not None:
+        record["forked_from"] = forked
     if policy is not None:
         record["policy"] = policy.name
         record["steering"] = [a.to_dict() for a in policy.actions]
@@ -135,6 +141,29 @@ async def run_one(problem: Problem, model: ChatModel, judge: JudgeLike, plan: Be
     elif saved is not None:
         record["session"] = str(saved.directory)
     return record
+
+
+def steered_start(plan: BenchPlan, problem_id: str, seed: int,
+                  root: Path | None) -> tuple[LoadedSession | None, dict[str, Any] | None]:
+    """Where a steered run starts: from the plain ORPS search of the same plan, problem and
+    seed, finished and saved under `plan.sessions`, so both share every call up to the
+    policy's first command and differ by the steering alone. The policy never acting on it
+    (`first_actions`): that search is the steered one too, concluded again (no model call).
+    It acting in round r: a fork of it as round r settled (`fork_session`, under `root`),
+    resumed with the policy attached. No such search, or nowhere to save: (None, None), and
+    the steered run starts from scratch. The second item is the record's `forked_from`."""
+    if plan.sessions is None or root is None:
+        return None, None
+    plain = saved_run(plan.sessions / str(Run.ORPS) / f"seed{seed}", problem_id,
+                      plan.config(Run.ORPS, seed))
+    if plain is None or plain.resumable:
+        return None, None
+    actions = first_actions(plain.tree)
+    forked = {"session": str(plain.directory), "round": actions[0].round if actions else None}
+    if not actions:
+        return plain, forked
+    root.mkdir(parents=True, exist_ok=True)
+    return load_session(fork_session(plain.directory, actions[0].round, root)), forked
 
 
 async def grade_nodes(judge: JudgeLike, tree: SearchTree,

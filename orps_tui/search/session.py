@@ -202,15 +202,7 @@ class SessionWriter:
     def create(cls, problem: Problem, model_uri: str, config: SearchConfig,
                root: Path | None = None) -> SessionWriter:
         """A new session folder under `root` (default: the sessions dir) with a header."""
-        root = root or locations.sessions_dir()
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        safe_id = "".join(c if c.isalnum() or c in "-_." else "_" for c in problem.id)[:60]
-        directory = root / f"{stamp}-{safe_id}"
-        n = 1
-        while directory.exists():
-            n += 1
-            directory = root / f"{stamp}-{safe_id}-{n}"
-        directory.mkdir(parents=True)
+        directory = _new_directory(root or locations.sessions_dir(), problem.id)
         copy = _copy_problem(problem, directory)
         writer = cls(directory)
         writer._write({
@@ -308,6 +300,19 @@ class SessionWriter:
         if self._lock_fd is not None:
             os.close(self._lock_fd)
             self._lock_fd = None
+
+
+def _new_directory(root: Path, problem_id: str) -> Path:
+    """A new, empty session folder under `root`: the time, then the problem's id."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    safe_id = "".join(c if c.isalnum() or c in "-_." else "_" for c in problem_id)[:60]
+    directory = root / f"{stamp}-{safe_id}"
+    n = 1
+    while directory.exists():
+        n += 1
+        directory = root / f"{stamp}-{safe_id}-{n}"
+    directory.mkdir(parents=True)
+    return directory
 
 
 def _copy_problem(problem: Problem, directory: Path) -> str | None:
@@ -534,6 +539,50 @@ def find_sessions(folder: Path) -> Iterator[tuple[Path, LoadedSession | SessionE
             yield log.parent, load_session(log.parent)
         except SessionError as exc:
             yield log.parent, exc
+
+
+def fork_session(source: Path, round_no: int, root: Path) -> Path:
+    """A new session folder under `root` holding `source`'s search as it stood when round
+    `round_no` had settled and its beam was not chosen yet: every record before the first
+    that chose that beam (a node of the round kept or stopped, or the round's `round`
+    record). Resumed, the search settles that round again, so what acts on `RoundSettled`
+    (a person, a steering policy) acts on that very tree; its header names the source
+    (`forked_from`, `fork_round`). SessionError when `source` never got that far."""
+    loaded = load_session(source)
+    records = _records(loaded.directory / LOG_NAME)
+    in_round = {n.id for n in loaded.tree.nodes.values() if n.round == round_no}
+    cut = next((i for i, r in enumerate(records)
+                if (r.get("type") == "round" and r.get("round") == round_no)
+                or (r.get("type") == "state" and r.get("node_id") in in_round
+                    and r.get("new") in (NodeState.KEPT, NodeState.STOPPED))), None)
+    if not in_round or cut is None or any(r.get("type") == "finished" for r in records[:cut]):
+        raise SessionError(f"{loaded.directory}: round {round_no} never settled in it")
+    directory = _new_directory(root, loaded.problem_id)
+    copy = loaded.header.get("problem", {}).get("copy")
+    if copy:
+        src = loaded.directory / copy
+        if src.name == "problem.toml" and src.parent != loaded.directory:
+            shutil.copytree(src.parent, directory / Path(copy).parent)
+        elif src.exists():
+            shutil.copy2(src, directory / copy)
+    header = {**records[0], "forked_from": str(loaded.directory), "fork_round": round_no}
+    lines = [header, *records[1:cut]]
+    (directory / LOG_NAME).write_text("".join(json.dumps(r) + "\n" for r in lines),
+                                      encoding="utf-8")
+    return directory
+
+
+def _records(log: Path) -> list[dict[str, Any]]:
+    """The log's records, lines that are not one (a torn last line) left out."""
+    records = []
+    for line in log.read_text(encoding="utf-8").splitlines():
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(record, dict):
+            records.append(record)
+    return records
 
 
 def list_sessions(root: Path | None = None) -> list[SessionSummary]:

@@ -150,3 +150,55 @@ def test_steered_sessions_are_saved_to_review(world: dict, tmp_path: Path) -> No
     loaded = load_session(record["session"])
     assert [type(c).__name__ for c in loaded.commands][:2] == ["Boost", "AddHint"]
     assert loaded.tree[1].fate is not None and loaded.tree[1].steered
+
+
+async def _plain_then_steered(tmp_path: Path, roots: list[str]) -> tuple[dict, dict, int, int]:
+    """ORPS, then steered ORPS, on one problem with sessions saved: both records, and the
+    model calls each run made."""
+    base = SearchConfig(samples=3, beam=1, rounds=1)
+    info = RunInfo(12, 3, 1, 1, "scripted:test", "abc1234")
+    sessions = tmp_path / "sessions"
+    model = world_model(roots)
+    records: list[dict[str, Any]] = []
+    plain_plan = BenchPlan([Run.ORPS], [1], base, info, sessions)
+    await run_bench([perf_problem()], model, plain_plan, PerfJudge, set(), records.append)
+    plain_calls = len(model.calls)
+    steered_plan = BenchPlan([Run.ORPS_STEERED], [1], base, info, sessions)
+    await run_bench([perf_problem()], model, steered_plan, PerfJudge, set(), records.append)
+    plain, steered = records
+    return plain, steered, plain_calls, len(model.calls) - plain_calls
+
+
+async def test_a_steered_run_forks_the_plain_search_where_the_policy_first_acts(
+        tmp_path: Path) -> None:
+    """Both share every call up to the policy's first command (round 0 here): the steered
+    run makes only the calls after it, and differs from the plain one by the steering."""
+    from orps_tui.search.session import load_session
+
+    plain, steered, _, steered_calls = await _plain_then_steered(tmp_path, ROOTS)
+    assert steered["forked_from"] == {"session": plain["session"], "round": 0}
+    assert steered["steering"][:2] == [
+        {"round": 0, "rule": "boost-efficiency", "command": "Boost", "node": 1},
+        {"round": 0, "rule": "hint-input-limits", "command": "AddHint", "node": 1}]
+    forked, original = load_session(steered["session"]), load_session(plain["session"])
+    assert forked.header["forked_from"] == plain["session"]
+    assert Path(steered["session"]).parent.name == "seed1"
+    assert Path(steered["session"]).parent.parent.name == "orps-steered"
+    roots = [n for n in original.tree.nodes.values() if n.round == 0]
+    prefix_calls = sum(len(n.calls) for n in roots)
+    for node in roots:
+        twin = forked.tree[node.id]
+        assert (twin.code, twin.calls, twin.report) == (node.code, node.calls, node.report)
+    assert steered_calls == steered["llm_calls"] - prefix_calls > 0
+    assert steered["llm_calls"] <= 12
+    assert steered["hidden"]["verdict"] == "AC" and plain["hidden"]["verdict"] == "TLE"
+
+
+async def test_a_steered_run_the_policy_never_steers_is_the_plain_search(
+        tmp_path: Path) -> None:
+    plain, steered, _, steered_calls = await _plain_then_steered(tmp_path, [WRONG] * 3)
+    assert steered["forked_from"] == {"session": plain["session"], "round": None}
+    assert steered_calls == 0 and steered["steering"] == []
+    assert steered["session"] == plain["session"]
+    same = ("llm_calls", "answer_node", "code", "public", "hidden", "reason")
+    assert {k: steered[k] for k in same} == {k: plain[k] for k in same}

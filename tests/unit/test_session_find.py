@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from orps_tui.search.session import LoadedSession, SessionError, find_sessions
 from tests.support.two_sessions import two_sessions
 
@@ -30,3 +32,15 @@ def test_a_session_file_that_cannot_be_read_is_an_error_that_names_it(tmp_path: 
     [(directory, error)] = list(find_sessions(tmp_path))
     assert directory == tmp_path / "odd" and isinstance(error, SessionError)
     assert str(error).startswith(f"{tmp_path / 'odd' / 'session.jsonl'}: cannot be read")
+
+
+def test_a_fork_needs_a_round_that_settled(tmp_path: Path) -> None:
+    from orps_tui.search.session import fork_session, load_session
+
+    first, _ = two_sessions()  # one round (0), chosen and finished
+    forked = load_session(fork_session(first, 0, tmp_path / "forks"))
+    assert forked.resumable and forked.rounds == [] and len(forked.tree) == 2
+    assert forked.header["forked_from"] == str(first) and forked.header["fork_round"] == 0
+    assert forked.problem_file is not None and forked.problem_file.exists()
+    with pytest.raises(SessionError, match="round 1 never settled"):
+        fork_session(first, 1, tmp_path / "forks")
