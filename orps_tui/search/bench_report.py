@@ -223,6 +223,9 @@ class Diagnostics:
     """Judged programs (repeats left out: they are their ancestor's program) that pass
     every hidden test, and all judged programs, by depth: does refining beat writing anew
     (the pool's per-sample rate is one-shot-mean's pass@1)?"""
+    forks: tuple[int, int] | None = None
+    """Steered runs forked from the plain search where the policy first acted, and those
+    it never steered (the plain search itself); None: no run says (`fork_round`)."""
 
 
 def _by_depth(diags: Iterable[Mapping[str, Any]]) -> dict[Depth, tuple[int, int]]:
@@ -265,8 +268,16 @@ def diagnose(rows: Iterable[Row]) -> list[Diagnostics]:
             sum(int(d.get("repeats", 0)) for d in diags),
             sum(int(d.get("children", 0)) for d in diags),
             len(found), sum(1 for r in found if not r.passed), auc(public), _by_depth(diags),
+            _forks(diags),
         ))
     return out
+
+
+def _forks(diags: Iterable[Mapping[str, Any]]) -> tuple[int, int] | None:
+    rounds = [d["fork_round"] for d in diags if "fork_round" in d]
+    if not rounds:
+        return None
+    return sum(r is not None for r in rounds), sum(r is None for r in rounds)
 
 
 def _sum_counts(counts: Iterable[Mapping[str, Any]]) -> dict[str, int]:
@@ -305,6 +316,9 @@ def diagnostics_table(diags: list[Diagnostics]) -> str:
                                           for d in diags)],
         ["answer has a hidden TLE", *(_ratio(d.hidden_tle, d.tle_known) for d in diags)],
     ]
+    if any(d.forks is not None for d in diags):
+        rows.append(["forked where steered / never", *(
+            "-" if d.forks is None else f"{d.forks[0]} / {d.forks[1]}" for d in diags)])
     rules = sorted({rule for d in diags for rule in (d.steering or {})})
     rows += [[f"policy: {rule}", *("-" if d.steering is None else str(d.steering.get(rule, 0))
                                    for d in diags)] for rule in rules]

@@ -152,6 +152,12 @@ def test_steered_sessions_are_saved_to_review(world: dict, tmp_path: Path) -> No
     assert loaded.tree[1].fate is not None and loaded.tree[1].steered
 
 
+def _fork_row(text: str) -> list[str]:
+    """The diagnostics row's cells for orps and orps-steered."""
+    row = next(line for line in text.splitlines() if line.startswith("forked where"))
+    return row.removeprefix("forked where steered / never").split()
+
+
 async def _plain_then_steered(tmp_path: Path, roots: list[str]) -> tuple[dict, dict, int, int]:
     """ORPS, then steered ORPS, on one problem with sessions saved: both records, and the
     model calls each run made."""
@@ -191,6 +197,7 @@ async def test_a_steered_run_forks_the_plain_search_where_the_policy_first_acts(
         assert (twin.code, twin.calls, twin.report) == (node.code, node.calls, node.report)
     assert steered_calls == steered["llm_calls"] - prefix_calls > 0
     assert steered["llm_calls"] <= 12
+    assert _fork_row(report([plain, steered])) == ["-", "1", "/", "0"]
     assert steered["hidden"]["verdict"] == "AC" and plain["hidden"]["verdict"] == "TLE"
 
 
@@ -199,6 +206,7 @@ async def test_a_steered_run_the_policy_never_steers_is_the_plain_search(
     plain, steered, _, steered_calls = await _plain_then_steered(tmp_path, [WRONG] * 3)
     assert steered["forked_from"] == {"session": plain["session"], "round": None}
     assert steered_calls == 0 and steered["steering"] == []
+    assert _fork_row(report([plain, steered])) == ["-", "0", "/", "1"]
     assert steered["session"] == plain["session"]
     same = ("llm_calls", "answer_node", "code", "public", "hidden", "reason")
     assert {k: steered[k] for k in same} == {k: plain[k] for k in same}
