@@ -96,9 +96,19 @@ def run_row(record: Mapping[str, Any]) -> Row:
         llm_calls=float(record["llm_calls"]), tokens=_tokens(record),
         cached_tokens=float(record.get("cached_tokens") or 0),
         programs=_optional_float(programs), wall_s=float(record["wall_s"]),
-        reason=record.get("reason"), diagnostics=record.get("diagnostics"),
+        reason=record.get("reason"), diagnostics=_diagnostics(record),
         found=_found(record.get("diagnostics")),
     )
+
+
+def _diagnostics(record: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The record's diagnostics; a forked steered run's also say where it forked
+    (`fork_round`, from `forked_from`: None when the policy never steered it)."""
+    diagnostics = record.get("diagnostics")
+    forked = record.get("forked_from")
+    if isinstance(forked, Mapping):
+        return {**(diagnostics or {}), "fork_round": forked.get("round")}
+    return diagnostics
 
 
 def _found(diagnostics: Mapping[str, Any] | None) -> float | None:

@@ -225,7 +225,7 @@ class Diagnostics:
     (the pool's per-sample rate is one-shot-mean's pass@1)?"""
     forks: tuple[int, int] | None = None
     """Steered runs forked from the plain search where the policy first acted, and those
-    it never steered (the plain search itself); None: no run says (`fork_round`)."""
+    it never steered (the plain search itself); None: no run was forked (`forked_from`)."""
 
 
 def _by_depth(diags: Iterable[Mapping[str, Any]]) -> dict[Depth, tuple[int, int]]:

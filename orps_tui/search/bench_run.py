@@ -132,7 +132,6 @@ async def run_one(problem: Problem, model: ChatModel, judge: JudgeLike, plan: Be
                                grades, reference)
     if forked is not None:
         record["forked_from"] = forked
-        record["diagnostics"]["fork_round"] = forked["round"]
     if policy is not None:
         record["policy"] = policy.name
         record["steering"] = [a.to_dict() for a in policy.actions]
