@@ -92,6 +92,12 @@ if [ ! -d "$sessions" ] && [ -f "$here/bench/results/in-progress-sessions.tar.xz
   tar -xJf "$here/bench/results/in-progress-sessions.tar.xz" -C "$sessions"
 fi
 export ORPS_CONFIG=${ORPS_CONFIG:-$here/bench/results/coder-bench.toml}
+if [ "$mode" = steered ] && [ ! -d "$sessions/orps" ]; then
+  # without them every steered run would start from scratch, unpaired with ORPS's
+  echo "run-coder-v2: steered runs fork ORPS's finished sessions, and $sessions/orps is" \
+    "missing (they are not in git: run ORPS on this machine first)" >&2
+  exit 2
+fi
 if [ "$mode" = before ]; then
   exec "$here/bench/run_before.sh" "$out" embedded:coder 2 2 2 1 "${problems[@]}"
 fi
