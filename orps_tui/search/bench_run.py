@@ -21,7 +21,13 @@ from orps_tui.search.baselines import Run, config_for
 from orps_tui.search.bench import Key, RunInfo, error_record, pool_record, search_record
 from orps_tui.search.engine import JudgeLike, SearchConfig, StopReason
 from orps_tui.search.launch import new_search, resume_search, saved_run
-from orps_tui.search.session import LoadedSession, fork_session, load_session
+from orps_tui.search.session import (
+    LoadedSession,
+    fork_session,
+    in_use,
+    load_session,
+    read_sessions,
+)
 from orps_tui.search.steering_policy import SteeringPolicy, first_actions
 from orps_tui.search.tree import SearchTree
 
@@ -150,8 +156,9 @@ def steered_start(plan: BenchPlan, problem_id: str, seed: int,
     policy's first command and differ by the steering alone. The policy never acting on it
     (`first_actions`): that search is the steered one too, concluded again (no model call).
     It acting in round r: a fork of it as round r settled (`fork_session`, under `root`),
-    resumed with the policy attached. No such search, or nowhere to save: (None, None), and
-    the steered run starts from scratch. The second item is the record's `forked_from`."""
+    resumed with the policy attached; a fork cut short (the machine gone) goes on. No such
+    search, or nowhere to save: (None, None), and the steered run starts from scratch. The
+    second item is the record's `forked_from`."""
     if plan.sessions is None or root is None:
         return None, None
     plain = saved_run(plan.sessions / str(Run.ORPS) / f"seed{seed}", problem_id,
@@ -162,6 +169,11 @@ def steered_start(plan: BenchPlan, problem_id: str, seed: int,
     forked = {"session": str(plain.directory), "round": actions[0].round if actions else None}
     if not actions:
         return plain, forked
+    earlier = next((s for s in read_sessions(root) if s.resumable
+                    and s.header.get("forked_from") == str(plain.directory)
+                    and not in_use(s.directory)), None)
+    if earlier is not None:
+        return earlier, forked
     root.mkdir(parents=True, exist_ok=True)
     return load_session(fork_session(plain.directory, actions[0].round, root)), forked
 

@@ -201,6 +201,24 @@ async def test_a_steered_run_forks_the_plain_search_where_the_policy_first_acts(
     assert steered["hidden"]["verdict"] == "AC" and plain["hidden"]["verdict"] == "TLE"
 
 
+async def test_a_fork_cut_short_goes_on_rather_than_forking_again(tmp_path: Path) -> None:
+    from orps_tui.search.bench_run import steered_start
+    from orps_tui.search.session import SessionWriter
+
+    plain, _, _, _ = await _plain_then_steered(tmp_path, ROOTS)
+    base = SearchConfig(samples=3, beam=1, rounds=1)
+    plan = BenchPlan([Run.ORPS_STEERED], [1], base, RunInfo(12, 3, 1, 1, "s", "abc1234"),
+                     tmp_path / "sessions")
+    root = tmp_path / "sessions" / "orps-steered" / "seed1"
+    cut, forked = steered_start(plan, "add-perf", 1, root)
+    assert cut is not None and forked == {"session": plain["session"], "round": 0}
+    assert cut.resumable and len(list(root.iterdir())) == 2  # the finished one, this fork
+    SessionWriter.append_to(cut.directory).close()  # left unfinished, as a kill leaves it
+    again, _ = steered_start(plan, "add-perf", 1, root)
+    assert again is not None and again.directory == cut.directory
+    assert len(list(root.iterdir())) == 2
+
+
 async def test_a_steered_run_the_policy_never_steers_is_the_plain_search(
         tmp_path: Path) -> None:
     plain, steered, _, steered_calls = await _plain_then_steered(tmp_path, [WRONG] * 3)
