@@ -116,6 +116,9 @@ def _show(ref: str) -> int:
 
     session = _load(ref)
     print(f"{session.problem_id} · {session.model} · {session.directory}")
+    if session.header.get("forked_from"):
+        print(f"forked from {session.header['forked_from']} as its round "
+              f"{session.header.get('fork_round')} settled (session.fork_session)")
     rows = fact_rows([session_facts(session)])
     label = max(len(name) for name, _ in rows)
     for name, value in rows:

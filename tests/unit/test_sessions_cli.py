@@ -59,6 +59,19 @@ def test_show_prints_the_facts_then_the_tree(capsys: pytest.CaptureFixture[str])
     assert "public 0/" in tree[0] and "p2.0" in tree[0]
 
 
+def test_show_says_a_session_is_a_fork(tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    from orps_tui.search.session import fork_session
+
+    _, second = two_sessions()
+    forked = fork_session(second, 1, tmp_path)
+    assert main(["sessions", "show", str(forked)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1] == f"forked from {second} as its round 1 settled (session.fork_session)"
+    assert [line.split()[0] for line in lines if line.lstrip().startswith("#")] == \
+        ["#0", "#2", "#3", "#1"]
+
+
 def test_show_node_prints_what_the_node_holds(capsys: pytest.CaptureFixture[str]) -> None:
     _, second = two_sessions()
     assert main(["sessions", "show", str(second), "--node", "2"]) == 0
