@@ -42,7 +42,9 @@ def test_practice_in_a_real_terminal(tmp_path: Path) -> None:
         term.keys("F6")
         screen = term.wait_for("first failing test:")
         assert "WA  10/12 passed on all tests" in screen
-        assert "line 1, token 1: expected" in screen and "expected line 1:" in screen
+        # the comparison below it may be drawn a frame later on a loaded machine
+        screen = term.wait_for("expected line 1:")
+        assert "line 1, token 1: expected" in screen
 
         term.keys("F7")
         term.wait_for("new custom test")
