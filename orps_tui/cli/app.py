@@ -11,6 +11,7 @@ import argparse
 from pathlib import Path
 
 from orps_tui.cli import CliError
+from orps_tui.search.search_config import METHOD_ON_RESUME, SearchMethod
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--rounds", "-r", type=int, metavar="R", help="rounds of expansion")
     parser.add_argument("--concurrency", "-c", type=int, metavar="C",
                         help="model calls in flight at once")
-    parser.add_argument("--method", choices=("orps", "sampling"),
+    parser.add_argument("--method", choices=tuple(SearchMethod),
                         help="orps: the tree search; sampling: K independent programs, no "
                              "critic, no refinement (default: config `search.method`)")
     parser.add_argument("--resume", metavar="SESSION", nargs="?", const="",
@@ -52,8 +53,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     if args.resume is not None and args.problem:
         raise CliError("give either PROBLEM or --resume SESSION, not both")
     if args.method and args.resume is not None:
-        raise CliError("--method starts a new search; a resumed session goes on by its own "
-                       "method")
+        raise CliError(METHOD_ON_RESUME)
     if args.review and args.resume is None:
         raise CliError("--review needs --resume SESSION")
     if args.resume == "":
@@ -111,7 +111,6 @@ def run_from_argv(argv: list[str]) -> int:
     require_terminal()
 
     from orps_tui.app.launch import Budget, Launch
-    from orps_tui.search.search_config import SearchMethod
 
     budget = None
     if args.problem:

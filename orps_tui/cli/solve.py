@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from orps_tui.cli import CliError
 from orps_tui.cli.arg_types import setting_number, whole_number
+from orps_tui.search.search_config import METHOD_ON_RESUME, SearchMethod
 
 if TYPE_CHECKING:
     from orps_tui.problems.model import Problem
@@ -29,7 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("problem", nargs="?", metavar="PROBLEM",
                         help="a problem file or folder, or a starter-set id")
     add_search_arguments(parser)
-    parser.add_argument("--method", choices=("orps", "sampling"),
+    parser.add_argument("--method", choices=tuple(SearchMethod),
                         help="orps: the tree search; sampling: K independent programs, no "
                              "critic, no refinement, the best on the public tests answers "
                              "(default: config `search.method`)")
@@ -311,8 +312,7 @@ def _launch(args: argparse.Namespace, settings: Any) -> tuple[Problem, str, Sear
 
     if args.resume:
         if args.method:
-            raise launch.LaunchError("--method starts a new search; a resumed session goes "
-                                     "on by its own method")
+            raise launch.LaunchError(METHOD_ON_RESUME)
         saved, problem = launch.load_resumable(args.resume)
         if args.problem and args.problem not in (problem.id, str(saved.problem_file)):
             raise launch.LaunchError(f"--resume continues {problem.id!r}; leave PROBLEM out")

@@ -42,16 +42,10 @@ class SearchMethod(StrEnum):
     rule picks among them (best-of-K). With a small model it beat ORPS at the same calls
     (bench/results/README.md)."""
 
-    @property
-    def explanation(self) -> str:
-        return _METHOD_TEXT[self]
 
-
-_METHOD_TEXT = {
-    SearchMethod.ORPS: "ORPS tree search: roots, then refinement of the best with critic reviews",
-    SearchMethod.SAMPLING: "sampling: K independent programs, no critic, no refinement; "
-                           "the best on the public tests is the answer",
-}
+METHOD_ON_RESUME = ("--method starts a new search; a resumed session goes on by its own "
+                    "method")
+"""What `orps` and `orps solve` say to `--method` with `--resume`."""
 
 
 def _count(n: int, what: str) -> str:

@@ -426,22 +426,7 @@ def load_session(path: Path | str) -> LoadedSession:
     log_path = directory / LOG_NAME
     if not log_path.exists():
         raise SessionError(f"{directory}: not a session (no {LOG_NAME})")
-    try:
-        lines = log_path.read_text(encoding="utf-8", errors="replace").split("\n")
-    except OSError as exc:
-        raise SessionError(f"{log_path}: cannot be read ({exc.strerror or exc})") from exc
-    records: list[dict[str, Any]] = []
-    skipped = 0
-    for line in lines:
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError:
-            skipped += 1
-            continue
-        if isinstance(record, dict):
-            records.append(record)
+    records, skipped = _read_records(log_path)
     if not records or records[0].get("type") != "header":
         raise SessionError(f"{log_path}: no header record")
     header = records[0]
@@ -549,7 +534,7 @@ def fork_session(source: Path, round_no: int, root: Path) -> Path:
     (a person, a steering policy) acts on that very tree; its header names the source
     (`forked_from`, `fork_round`). SessionError when `source` never got that far."""
     loaded = load_session(source)
-    records = _records(loaded.directory / LOG_NAME)
+    records, _ = _read_records(loaded.directory / LOG_NAME)
     in_round = {n.id for n in loaded.tree.nodes.values() if n.round == round_no}
     cut = next((i for i, r in enumerate(records)
                 if (r.get("type") == "round" and r.get("round") == round_no)
@@ -572,17 +557,25 @@ def fork_session(source: Path, round_no: int, root: Path) -> Path:
     return directory
 
 
-def _records(log: Path) -> list[dict[str, Any]]:
-    """The log's records, lines that are not one (a torn last line) left out."""
-    records = []
-    for line in log.read_text(encoding="utf-8").splitlines():
+def _read_records(log_path: Path) -> tuple[list[dict[str, Any]], int]:
+    """A session log's records, and how many lines were not JSON (a torn last line)."""
+    try:
+        lines = log_path.read_text(encoding="utf-8", errors="replace").split("\n")
+    except OSError as exc:
+        raise SessionError(f"{log_path}: cannot be read ({exc.strerror or exc})") from exc
+    records: list[dict[str, Any]] = []
+    skipped = 0
+    for line in lines:
+        if not line.strip():
+            continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError:
+            skipped += 1
             continue
         if isinstance(record, dict):
             records.append(record)
-    return records
+    return records, skipped
 
 
 def list_sessions(root: Path | None = None) -> list[SessionSummary]:

@@ -148,12 +148,12 @@ def first_actions(tree: SearchTree) -> list[Action]:
     one in the tree, as its nodes stood when the round settled (a node the beam ranked,
     kept or stopped, was ACTIVE then). Empty: the policy never acts on this tree, so a
     steered search with the same seeds grows it unchanged. Reads a copy of `tree`."""
+    settled = copy.deepcopy(tree)
+    for node in settled.nodes.values():  # `decide` reads one round's states at a time
+        if node.fate in _RANKED_FATES:
+            node.state = NodeState.ACTIVE
     rounds = sorted({n.round for n in tree.nodes.values()})
     for round_no in rounds[:-1]:
-        settled = copy.deepcopy(tree)
-        for node in settled.nodes.values():
-            if node.round == round_no and node.fate in _RANKED_FATES:
-                node.state = NodeState.ACTIVE
         actions = decide(settled, round_no)
         if actions:
             return actions

@@ -157,3 +157,12 @@ def test_a_malformed_ollama_host_is_one_clear_error(
     monkeypatch.delenv("OLLAMA_HOST")
     with pytest.raises(ConfigError, match="`model.ollama_host`"):
         load_settings(path)
+
+
+def test_the_method_setting_takes_exactly_the_search_methods() -> None:
+    """config.py cannot import the search package (it imports config): its list of
+    `search.method` values is checked against `SearchMethod` here."""
+    from orps_tui.config import SETTING_CHOICES
+    from orps_tui.search.search_config import SearchMethod
+
+    assert SETTING_CHOICES["search.method"] == tuple(m.value for m in SearchMethod)
