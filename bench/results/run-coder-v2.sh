@@ -85,17 +85,17 @@ if [ -n "${ONLY:-}" ]; then
   if [ ${#problems[@]} -eq 0 ]; then echo "run-coder-v2: no problem of ONLY in part $part"; exit 0; fi
 fi
 sessions=${SESSIONS:-$here/../benchset/sessions-v2}
-# the sessions of runs cut short when a machine went away, committed at the end of a
-# session (bench/results/in-progress-sessions.tar.xz): `orps bench --sessions` resumes them
-if [ ! -d "$sessions" ] && [ -f "$here/bench/results/in-progress-sessions.tar.xz" ]; then
-  mkdir -p "$sessions"
-  tar -xJf "$here/bench/results/in-progress-sessions.tar.xz" -C "$sessions"
-fi
+# the sessions committed at the end of a session (bench/results/save-run.sh): the runs cut
+# short when a machine went away (in-progress-sessions.tar.xz), which `orps bench
+# --sessions` resumes, and the finished ones (bench/results/sessions/), which steered runs
+# fork; each goes back only where this machine lacks it
+"$here/.venv/bin/python" "$here/bench/pack_sessions.py" --unpack "$sessions" \
+  "$here/bench/results/in-progress-sessions.tar.xz" --finished "$here/bench/results/sessions"
 export ORPS_CONFIG=${ORPS_CONFIG:-$here/bench/results/coder-bench.toml}
 if [ "$mode" = steered ] && [ ! -d "$sessions/orps" ]; then
   # without them every steered run would start from scratch, unpaired with ORPS's
   echo "run-coder-v2: steered runs fork ORPS's finished sessions, and $sessions/orps is" \
-    "missing (they are not in git: run ORPS on this machine first)" >&2
+    "missing (save-run.sh archives them in bench/results/sessions: run ORPS first)" >&2
   exit 2
 fi
 if [ "$mode" = before ]; then

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End a session's share of the main benchmark (run-coder-v2.sh) in one step: stop its
 # processes, copy the records a separate run checkout wrote into this checkout, and pack
-# the unfinished sessions so another machine can resume them. Committing stays yours.
+# the sessions (the unfinished ones into one archive, each finished one into its own, once)
+# so another machine can resume the runs and fork the steered ones. Committing stays yours.
 #
 #   bench/results/save-run.sh RUN_CHECKOUT [SESSIONS]
 #   bench/results/save-run.sh /work/benchrun            (SESSIONS: ../benchset/sessions-v2)
@@ -55,5 +56,5 @@ done
 
 if [ -d "$sessions" ]; then
   "$here/.venv/bin/python" "$here/bench/pack_sessions.py" "$sessions" \
-    "$here/bench/results/in-progress-sessions.tar.xz"
+    "$here/bench/results/in-progress-sessions.tar.xz" --finished "$here/bench/results/sessions"
 fi
