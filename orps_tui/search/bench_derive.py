@@ -102,12 +102,16 @@ def run_row(record: Mapping[str, Any]) -> Row:
 
 
 def _diagnostics(record: Mapping[str, Any]) -> Mapping[str, Any] | None:
-    """The record's diagnostics; a forked steered run's also say where it forked
-    (`fork_round`, from `forked_from`: None when the policy never steered it)."""
+    """The record's diagnostics; a steered run's also say whether it was forked from the
+    plain search (`forked`) and where (`fork_round`, from `forked_from`: None when the
+    policy never steered it). One not forked started from scratch: the plain search's
+    session was missing."""
     diagnostics = record.get("diagnostics")
     forked = record.get("forked_from")
     if isinstance(forked, Mapping):
-        return {**(diagnostics or {}), "fork_round": forked.get("round")}
+        return {**(diagnostics or {}), "forked": True, "fork_round": forked.get("round")}
+    if "policy" in record:
+        return {**(diagnostics or {}), "forked": False}
     return diagnostics
 
 

@@ -223,7 +223,7 @@ class Diagnostics:
     """Judged programs (repeats left out: they are their ancestor's program) that pass
     every hidden test, and all judged programs, by depth: does refining beat writing anew
     (the pool's per-sample rate is one-shot-mean's pass@1)?"""
-    forks: tuple[int, int] | None = None
+    forks: tuple[int, int, int] | None = None
     """Steered runs forked from the plain search where the policy first acted, and those
     it never steered (the plain search itself); None: no run was forked (`forked_from`)."""
 
@@ -273,11 +273,15 @@ def diagnose(rows: Iterable[Row]) -> list[Diagnostics]:
     return out
 
 
-def _forks(diags: Iterable[Mapping[str, Any]]) -> tuple[int, int] | None:
-    rounds = [d["fork_round"] for d in diags if "fork_round" in d]
-    if not rounds:
+def _forks(diags: Iterable[Mapping[str, Any]]) -> tuple[int, int, int] | None:
+    """Steered runs forked where the policy acted, never steered (the plain search
+    concluded again) and started from scratch (no plain session to fork)."""
+    steered = [d for d in diags if "forked" in d]
+    if not steered:
         return None
-    return sum(r is not None for r in rounds), sum(r is None for r in rounds)
+    rounds = [d.get("fork_round") for d in steered if d["forked"]]
+    return (sum(r is not None for r in rounds), sum(r is None for r in rounds),
+            len(steered) - len(rounds))
 
 
 def _sum_counts(counts: Iterable[Mapping[str, Any]]) -> dict[str, int]:
@@ -317,8 +321,8 @@ def diagnostics_table(diags: list[Diagnostics]) -> str:
         ["answer has a hidden TLE", *(_ratio(d.hidden_tle, d.tle_known) for d in diags)],
     ]
     if any(d.forks is not None for d in diags):
-        rows.append(["forked where steered / never", *(
-            "-" if d.forks is None else f"{d.forks[0]} / {d.forks[1]}" for d in diags)])
+        rows.append(["forked where steered / never / not", *(
+            "-" if d.forks is None else " / ".join(map(str, d.forks)) for d in diags)])
     rules = sorted({rule for d in diags for rule in (d.steering or {})})
     rows += [[f"policy: {rule}", *("-" if d.steering is None else str(d.steering.get(rule, 0))
                                    for d in diags)] for rule in rules]

@@ -155,7 +155,7 @@ def test_steered_sessions_are_saved_to_review(world: dict, tmp_path: Path) -> No
 def _fork_row(text: str) -> list[str]:
     """The diagnostics row's cells for orps and orps-steered."""
     row = next(line for line in text.splitlines() if line.startswith("forked where"))
-    return row.removeprefix("forked where steered / never").split()
+    return row.removeprefix("forked where steered / never / not").split()
 
 
 async def _plain_then_steered(tmp_path: Path, roots: list[str]) -> tuple[dict, dict, int, int]:
@@ -197,7 +197,7 @@ async def test_a_steered_run_forks_the_plain_search_where_the_policy_first_acts(
         assert (twin.code, twin.calls, twin.report) == (node.code, node.calls, node.report)
     assert steered_calls == steered["llm_calls"] - prefix_calls > 0
     assert steered["llm_calls"] <= 12
-    assert _fork_row(report([plain, steered])) == ["-", "1", "/", "0"]
+    assert _fork_row(report([plain, steered])) == ["-", "1", "/", "0", "/", "0"]
     assert steered["hidden"]["verdict"] == "AC" and plain["hidden"]["verdict"] == "TLE"
 
 
@@ -224,7 +224,27 @@ async def test_a_steered_run_the_policy_never_steers_is_the_plain_search(
     plain, steered, _, steered_calls = await _plain_then_steered(tmp_path, [WRONG] * 3)
     assert steered["forked_from"] == {"session": plain["session"], "round": None}
     assert steered_calls == 0 and steered["steering"] == []
-    assert _fork_row(report([plain, steered])) == ["-", "0", "/", "1"]
+    assert _fork_row(report([plain, steered])) == ["-", "0", "/", "1", "/", "0"]
     assert steered["session"] == plain["session"]
     same = ("llm_calls", "answer_node", "code", "public", "hidden", "reason")
     assert {k: steered[k] for k in same} == {k: plain[k] for k in same}
+
+
+async def test_a_steered_run_without_the_plain_session_starts_afresh_and_says_so(
+        tmp_path: Path) -> None:
+    """The plain search's session gone (another machine): the steered run starts from
+    scratch, its record has no `forked_from`, and the report counts it apart."""
+    base = SearchConfig(samples=3, beam=1, rounds=1)
+    info = RunInfo(12, 3, 1, 1, "scripted:test", "abc1234")
+    model = world_model(ROOTS)
+    records: list[dict[str, Any]] = []
+    await run_bench([perf_problem()], model, BenchPlan([Run.ORPS], [1], base, info),
+                    PerfJudge, set(), records.append)
+    plain_calls = len(model.calls)
+    await run_bench([perf_problem()], model,
+                    BenchPlan([Run.ORPS_STEERED], [1], base, info, tmp_path / "sessions"),
+                    PerfJudge, set(), records.append)
+    plain, steered = records
+    assert "forked_from" not in steered and steered["policy"] == "careful-1"
+    assert len(model.calls) - plain_calls == steered["llm_calls"] > 0  # all its own calls
+    assert _fork_row(report([plain, steered])) == ["-", "0", "/", "0", "/", "1"]
