@@ -28,7 +28,7 @@ from orps_tui.search.session import (
     load_session,
     read_sessions,
 )
-from orps_tui.search.steering_policy import SteeringPolicy, first_actions
+from orps_tui.search.steering_policy import SteeringPolicy, first_actions, sent_before
 from orps_tui.search.tree import SearchTree
 
 Emit = Callable[[dict[str, Any]], None]
@@ -117,8 +117,9 @@ async def run_one(problem: Problem, model: ChatModel, judge: JudgeLike, plan: Be
     else:
         engine = new_search(problem, config, model=model, judge=judge,
                             save=root is not None, sessions_root=root)
-    policy = SteeringPolicy(engine) if run is Run.ORPS_STEERED else None
-    if policy is not None:
+    policy = None
+    if run is Run.ORPS_STEERED:  # resumed: what it sent before is in the session's marks
+        policy = SteeringPolicy(engine, actions=sent_before(saved.tree) if saved else [])
         policy.attach()
     result = engine.concluded or await engine.run()
     if policy is not None and policy.failure is not None:
@@ -156,7 +157,8 @@ def steered_start(plan: BenchPlan, problem_id: str, seed: int,
     policy's first command and differ by the steering alone. The policy never acting on it
     (`first_actions`): that search is the steered one too, concluded again (no model call).
     It acting in round r: a fork of it as round r settled (`fork_session`, under `root`),
-    resumed with the policy attached; a fork cut short (the machine gone) goes on. No such
+    resumed with the policy attached; a fork cut short (the machine gone) goes on, and a
+    finished one whose record was lost is concluded again. No such
     search, or nowhere to save: (None, None), and the steered run starts from scratch. The
     second item is the record's `forked_from`."""
     if plan.sessions is None or root is None:
@@ -169,8 +171,8 @@ def steered_start(plan: BenchPlan, problem_id: str, seed: int,
     forked = {"session": str(plain.directory), "round": actions[0].round if actions else None}
     if not actions:
         return plain, forked
-    earlier = next((s for s in read_sessions(root) if s.resumable
-                    and s.header.get("forked_from") == str(plain.directory)
+    earlier = next((s for s in read_sessions(root)
+                    if s.header.get("forked_from") == str(plain.directory)
                     and not in_use(s.directory)), None)
     if earlier is not None:
         return earlier, forked

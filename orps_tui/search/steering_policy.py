@@ -160,6 +160,31 @@ def first_actions(tree: SearchTree) -> list[Action]:
     return []
 
 
+_RULE_OF = {"Prune": Rule.PRUNE_FAILS_TO_RUN_TWICE, "Boost": Rule.BOOST_EFFICIENCY,
+            "AddHint": Rule.HINT_INPUT_LIMITS}
+"""Each rule sends one kind of command, so a command names the rule that sent it."""
+
+
+def sent_before(tree: SearchTree) -> list[Action]:
+    """The commands this policy sent to a steered search before it was cut short, read
+    back from the marks they left on its nodes (a resumed steered search's session holds
+    them; its new process does not), in the order `decide` sends them: by round, then by
+    rule, then by node. Only for trees the policy alone steered (a bench run's)."""
+    order = list(Rule)
+    found: list[Action] = []
+    for node in tree.nodes.values():
+        for mark in node.steered:
+            rule = _RULE_OF.get(mark.command)
+            if rule is None:
+                continue
+            command: ev.Prune | ev.Boost | ev.AddHint = (
+                ev.Prune(node.id) if rule is Rule.PRUNE_FAILS_TO_RUN_TWICE
+                else ev.Boost(node.id) if rule is Rule.BOOST_EFFICIENCY
+                else ev.AddHint(node.id, INPUT_LIMITS_HINT))
+            found.append(Action(mark.round, rule, command))
+    return sorted(found, key=lambda a: (a.round, order.index(a.rule), a.command.node_id))
+
+
 @dataclass
 class SteeringPolicy:
     """Runs `decide` on every settled round of one engine and sends its commands.

@@ -202,21 +202,23 @@ async def test_a_steered_run_forks_the_plain_search_where_the_policy_first_acts(
 
 
 async def test_a_fork_cut_short_goes_on_rather_than_forking_again(tmp_path: Path) -> None:
-    from orps_tui.search.bench_run import steered_start
-    from orps_tui.search.session import SessionWriter
+    import json
 
-    plain, _, _, _ = await _plain_then_steered(tmp_path, ROOTS)
+    from orps_tui.search.bench_run import steered_start
+    from orps_tui.search.session import LOG_NAME
+
+    plain, steered, _, _ = await _plain_then_steered(tmp_path, ROOTS)
     base = SearchConfig(samples=3, beam=1, rounds=1)
     plan = BenchPlan([Run.ORPS_STEERED], [1], base, RunInfo(12, 3, 1, 1, "s", "abc1234"),
                      tmp_path / "sessions")
     root = tmp_path / "sessions" / "orps-steered" / "seed1"
+    log = Path(steered["session"]) / LOG_NAME
+    log.write_text("".join(line + "\n" for line in log.read_text().splitlines()
+                           if json.loads(line).get("type") != "finished"))  # as a kill leaves it
     cut, forked = steered_start(plan, "add-perf", 1, root)
     assert cut is not None and forked == {"session": plain["session"], "round": 0}
-    assert cut.resumable and len(list(root.iterdir())) == 2  # the finished one, this fork
-    SessionWriter.append_to(cut.directory).close()  # left unfinished, as a kill leaves it
-    again, _ = steered_start(plan, "add-perf", 1, root)
-    assert again is not None and again.directory == cut.directory
-    assert len(list(root.iterdir())) == 2
+    assert cut.resumable and str(cut.directory) == steered["session"]
+    assert len(list(root.iterdir())) == 1  # no second fork
 
 
 async def test_a_steered_run_the_policy_never_steers_is_the_plain_search(
@@ -248,3 +250,27 @@ async def test_a_steered_run_without_the_plain_session_starts_afresh_and_says_so
     assert "forked_from" not in steered and steered["policy"] == "careful-1"
     assert len(model.calls) - plain_calls == steered["llm_calls"] > 0  # all its own calls
     assert _fork_row(report([plain, steered])) == ["-", "0", "/", "0", "/", "1"]
+
+
+async def test_a_steered_run_concluded_again_keeps_every_command_it_sent(
+        tmp_path: Path) -> None:
+    """The record lost after the fork finished (or the fork resumed by a new process): the
+    run is concluded from the fork's session, with no model call and no new fork, and its
+    record lists the commands the earlier process sent, read back from the session."""
+    from orps_tui.search.session import load_session
+    from orps_tui.search.steering_policy import sent_before
+
+    plain, steered, _, _ = await _plain_then_steered(tmp_path, ROOTS)
+    assert [a.to_dict() for a in sent_before(load_session(steered["session"]).tree)] == \
+        steered["steering"]
+    base = SearchConfig(samples=3, beam=1, rounds=1)
+    info = RunInfo(12, 3, 1, 1, "scripted:test", "abc1234")
+    model = world_model(ROOTS)
+    again: list[dict[str, Any]] = []
+    await run_bench([perf_problem()], model,
+                    BenchPlan([Run.ORPS_STEERED], [1], base, info, tmp_path / "sessions"),
+                    PerfJudge, set(), again.append)
+    assert model.calls == [] and again[0]["session"] == steered["session"]
+    same = ("steering", "forked_from", "llm_calls", "code", "hidden", "diagnostics")
+    assert {k: again[0][k] for k in same} == {k: steered[k] for k in same}
+    assert len(list((tmp_path / "sessions" / "orps-steered" / "seed1").iterdir())) == 1
