@@ -158,15 +158,21 @@ def steered_start(plan: BenchPlan, problem_id: str, seed: int,
     (`first_actions`): that search is the steered one too, concluded again (no model call).
     It acting in round r: a fork of it as round r settled (`fork_session`, under `root`),
     resumed with the policy attached; a fork cut short (the machine gone) goes on, and a
-    finished one whose record was lost is concluded again. No such
-    search, or nowhere to save: (None, None), and the steered run starts from scratch. The
-    second item is the record's `forked_from`."""
+    finished one whose record was lost is concluded again. No such search (or one cut
+    short): the steered run's own session goes on (a fork, or one started from scratch);
+    none either, or nowhere to save: (None, None), and it starts from scratch. The second
+    item is the record's `forked_from`."""
     if plan.sessions is None or root is None:
         return None, None
     plain = saved_run(plan.sessions / str(Run.ORPS) / f"seed{seed}", problem_id,
                       plan.config(Run.ORPS, seed))
-    if plain is None or plain.resumable:
-        return None, None
+    if plain is None or plain.resumable:  # gone with another machine, or never finished
+        own = saved_run(root, problem_id, plan.config(Run.ORPS_STEERED, seed))
+        if own is None:
+            return None, None
+        source = own.header.get("forked_from")
+        return own, ({"session": str(source), "round": own.header.get("fork_round")}
+                     if source else None)
     actions = first_actions(plain.tree)
     forked = {"session": str(plain.directory), "round": actions[0].round if actions else None}
     if not actions:

@@ -274,3 +274,36 @@ async def test_a_steered_run_concluded_again_keeps_every_command_it_sent(
     same = ("steering", "forked_from", "llm_calls", "code", "hidden", "diagnostics")
     assert {k: again[0][k] for k in same} == {k: steered[k] for k in same}
     assert len(list((tmp_path / "sessions" / "orps-steered" / "seed1").iterdir())) == 1
+
+
+async def test_a_steered_run_goes_on_from_its_own_session_when_the_plain_one_is_gone(
+        tmp_path: Path) -> None:
+    """A fork cut short on a machine that is gone, put back without the plain session it
+    forked (bench/pack_sessions.py keeps unfinished sessions apart): it goes on from its
+    own session and keeps its `forked_from`; a steered run started from scratch and cut
+    short goes on too, rather than starting again."""
+    import json
+    import shutil
+
+    from orps_tui.search.bench_run import steered_start
+    from orps_tui.search.session import LOG_NAME
+
+    plain, steered, _, _ = await _plain_then_steered(tmp_path, ROOTS)
+    log = Path(steered["session"]) / LOG_NAME
+    log.write_text("".join(line + "\n" for line in log.read_text().splitlines()
+                           if json.loads(line).get("type") != "finished"))
+    shutil.rmtree(plain["session"])
+    base = SearchConfig(samples=3, beam=1, rounds=1)
+    plan = BenchPlan([Run.ORPS_STEERED], [1], base, RunInfo(12, 3, 1, 1, "s", "abc1234"),
+                     tmp_path / "sessions")
+    root = tmp_path / "sessions" / "orps-steered" / "seed1"
+    cut, forked = steered_start(plan, "add-perf", 1, root)
+    assert cut is not None and cut.resumable and str(cut.directory) == steered["session"]
+    assert forked == {"session": plain["session"], "round": 0}
+    del cut.header["forked_from"]  # as one started from scratch says
+    (Path(steered["session"]) / LOG_NAME).write_text(
+        "".join(json.dumps(r) + "\n" for r in [cut.header, *[
+            json.loads(line) for line in log.read_text().splitlines()[1:]]]))
+    again, forked = steered_start(plan, "add-perf", 1, root)
+    assert again is not None and str(again.directory) == steered["session"]
+    assert forked is None
