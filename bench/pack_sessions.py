@@ -15,18 +15,34 @@ be gone between sessions: on 2026-12-03 the finished ORPS sessions went with one
 
 `--unpack` puts back every archived session that DIR lacks (a session there is newer than
 any archive of it, so it is left alone).
+
+A session of a folder problem carries the whole folder (`problem/`, large test files
+included: megabytes for some starter problems). Where that folder is the starter
+problem's in this checkout (`problems/ID`, byte for byte), the archive holds a note of it
+instead (`problem.starter`: the id and a hash), and unpacking copies the folder back from
+the checkout, after checking the hash: a starter problem changed since refuses to unpack
+(its old version is in git's history).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import io
+import json
+import shutil
 import sys
 import tarfile
+import tomllib
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from orps_tui.search.session import LOCK_NAME, read_sessions  # noqa: E402
+
+STARTERS = Path(__file__).resolve().parent.parent / "problems"
+NOTE = "problem.starter"
+"""The note an archive holds in place of a starter problem's folder."""
 
 
 def sessions(root: Path, *, finished: bool) -> list[Path]:
@@ -40,13 +56,70 @@ def _without_lock(info: tarfile.TarInfo) -> tarfile.TarInfo | None:
     return None if info.name.endswith(LOCK_NAME) else info
 
 
-def pack(root: Path, out: Path, archives: Path | None) -> tuple[list[Path], list[Path]]:
+def folder_hash(folder: Path) -> str:
+    """A hash of a folder's files: their paths and bytes."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(folder)).encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def starter_of(session: Path, starters: Path = STARTERS) -> dict[str, str] | None:
+    """The starter problem whose folder the session's `problem/` is, byte for byte."""
+    copy = session / "problem"
+    if not (copy / "problem.toml").is_file():
+        return None
+    try:
+        problem_id = str(tomllib.loads((copy / "problem.toml").read_text())["id"])
+    except (tomllib.TOMLDecodeError, KeyError, UnicodeDecodeError):
+        return None
+    twin = starters / problem_id
+    digest = folder_hash(copy)
+    return {"id": problem_id, "sha256": digest} \
+        if twin.is_dir() and folder_hash(twin) == digest else None
+
+
+def _add_session(tar: tarfile.TarFile, folder: Path, name: Path, starters: Path) -> None:
+    """One session into `tar` as `name`, a starter problem's folder as a note."""
+    starter = starter_of(folder, starters)
+
+    def keep(info: tarfile.TarInfo) -> tarfile.TarInfo | None:
+        inside = Path(info.name).relative_to(name).parts
+        if starter is not None and inside[:1] == ("problem",):
+            return None
+        return _without_lock(info)
+
+    tar.add(folder, arcname=str(name), filter=keep)
+    if starter is not None:
+        data = json.dumps(starter).encode()
+        info = tarfile.TarInfo(str(name / NOTE))
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+
+
+def _restore_starter(session: Path, starters: Path) -> None:
+    note = session / NOTE
+    if not note.is_file():
+        return
+    starter = json.loads(note.read_text())
+    twin = starters / starter["id"]
+    if not twin.is_dir() or folder_hash(twin) != starter["sha256"]:
+        raise SystemExit(f"pack_sessions: {session} was searched on the starter problem "
+                         f"{starter['id']} as it was then, and {twin} differs now: check "
+                         f"out its old version (sha256 of the folder {starter['sha256']})")
+    shutil.copytree(twin, session / "problem")
+    note.unlink()
+
+
+def pack(root: Path, out: Path, archives: Path | None,
+         starters: Path = STARTERS) -> tuple[list[Path], list[Path]]:
     """Packs the unfinished sessions under `root` into `out` and the finished ones not yet
     archived into `archives`; returns both lists (relative to `root`)."""
     unfinished = sessions(root, finished=False)
     with tarfile.open(out, "w:xz") as tar:
         for folder in unfinished:
-            tar.add(folder, arcname=str(folder.relative_to(root)), filter=_without_lock)
+            _add_session(tar, folder, folder.relative_to(root), starters)
     added: list[Path] = []
     if archives is not None:
         for folder in sessions(root, finished=True):
@@ -57,7 +130,7 @@ def pack(root: Path, out: Path, archives: Path | None) -> tuple[list[Path], list
             target.parent.mkdir(parents=True, exist_ok=True)
             partial = target.with_suffix(".partial")
             with tarfile.open(partial, "w:xz") as tar:
-                tar.add(folder, arcname=str(name), filter=_without_lock)
+                _add_session(tar, folder, name, starters)
             partial.replace(target)
             added.append(name)
     return [f.relative_to(root) for f in unfinished], added
@@ -70,7 +143,8 @@ def _session_of(tar: tarfile.TarFile) -> Path | None:
     return tops.pop() if len(tops) == 1 else None
 
 
-def unpack(root: Path, out: Path, archives: Path | None) -> list[Path]:
+def unpack(root: Path, out: Path, archives: Path | None,
+           starters: Path = STARTERS) -> list[Path]:
     """Puts back under `root` every archived session it lacks; returns them."""
     restored: list[Path] = []
     paths = sorted(archives.glob("*/seed*/*.tar.xz")) if archives is not None else []
@@ -92,6 +166,8 @@ def unpack(root: Path, out: Path, archives: Path | None) -> list[Path]:
                                               or m.name.startswith(prefix)],
                                filter="data")
                 restored.append(name)
+    for name in restored:
+        _restore_starter(root / name, starters)
     return restored
 
 

@@ -9,6 +9,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from orps_tui.search.baselines import Run
 from orps_tui.search.bench import RunInfo
 from orps_tui.search.bench_run import BenchPlan, run_bench
@@ -73,3 +75,46 @@ async def test_sessions_are_packed_and_put_back_where_missing(tmp_path: Path) ->
     (steered,) = await _bench([Run.ORPS_STEERED], root)
     assert steered["forked_from"]["session"] == str(finished)
     assert steered["hidden"]["verdict"] == "AC" and plain["hidden"]["verdict"] == "TLE"
+
+
+def test_a_starter_problem_folder_is_archived_as_a_note_and_copied_back(
+        tmp_path: Path) -> None:
+    starters, root = tmp_path / "problems", tmp_path / "sessions"
+    problem = starters / "big-one"
+    (problem / "tests").mkdir(parents=True)
+    (problem / "problem.toml").write_text('id = "big-one"\n')
+    (problem / "tests" / "large.in").write_text("7 " * 5000)
+    session = root / "orps" / "seed1" / "20990101T000000Z-big-one"
+    session.mkdir(parents=True)
+    shutil.copytree(problem, session / "problem")
+    (session / LOG_NAME).write_text("")  # unreadable as a session: packed by hand below
+    out = tmp_path / "one.tar.xz"
+    import tarfile
+
+    with tarfile.open(out, "w:xz") as tar:
+        pack._add_session(tar, session, session.relative_to(root), starters)
+    with tarfile.open(out, "r:xz") as tar:
+        names = tar.getnames()
+    assert f"{session.relative_to(root)}/{pack.NOTE}" in names
+    assert not any("/problem/" in n or n.endswith("/problem") for n in names)
+    shutil.rmtree(root)
+    assert pack.unpack(root, out, None, starters) == [session.relative_to(root)]
+    assert pack.folder_hash(session / "problem") == pack.folder_hash(problem)
+    assert not (session / pack.NOTE).exists()
+
+    shutil.rmtree(root)
+    (problem / "tests" / "large.in").write_text("8")  # the starter changed since
+    with pytest.raises(SystemExit, match="differs now"):
+        pack.unpack(root, out, None, starters)
+
+
+def test_a_problem_that_is_not_a_starter_travels_whole(tmp_path: Path) -> None:
+    starters = tmp_path / "problems"
+    starters.mkdir()
+    session = tmp_path / "s"
+    (session / "problem").mkdir(parents=True)
+    (session / "problem" / "problem.toml").write_text('id = "mine"\n')
+    assert pack.starter_of(session, starters) is None
+    (starters / "mine").mkdir()
+    (starters / "mine" / "problem.toml").write_text('id = "mine"\nextra = 1\n')
+    assert pack.starter_of(session, starters) is None
