@@ -45,11 +45,15 @@ NOTE = "problem.starter"
 """The note an archive holds in place of a starter problem's folder."""
 
 
-def sessions(root: Path, *, finished: bool) -> list[Path]:
-    """The finished (or the resumable) sessions of every method and seed
+def sessions(root: Path) -> tuple[list[Path], list[Path]]:
+    """The unfinished (resumable) and the finished sessions of every method and seed
     (`root/RUN/seedS/SESSION`)."""
-    return [saved.directory for seeds in sorted(root.glob("*/seed*"))
-            for saved in read_sessions(seeds) if saved.resumable is not finished]
+    unfinished: list[Path] = []
+    finished: list[Path] = []
+    for seeds in sorted(root.glob("*/seed*")):
+        for saved in read_sessions(seeds):
+            (unfinished if saved.resumable else finished).append(saved.directory)
+    return unfinished, finished
 
 
 def _without_lock(info: tarfile.TarInfo) -> tarfile.TarInfo | None:
@@ -75,9 +79,10 @@ def starter_of(session: Path, starters: Path = STARTERS) -> dict[str, str] | Non
     except (tomllib.TOMLDecodeError, KeyError, UnicodeDecodeError):
         return None
     twin = starters / problem_id
+    if not twin.is_dir():
+        return None
     digest = folder_hash(copy)
-    return {"id": problem_id, "sha256": digest} \
-        if twin.is_dir() and folder_hash(twin) == digest else None
+    return {"id": problem_id, "sha256": digest} if folder_hash(twin) == digest else None
 
 
 def _add_session(tar: tarfile.TarFile, folder: Path, name: Path, starters: Path) -> None:
@@ -116,13 +121,13 @@ def pack(root: Path, out: Path, archives: Path | None,
          starters: Path = STARTERS) -> tuple[list[Path], list[Path]]:
     """Packs the unfinished sessions under `root` into `out` and the finished ones not yet
     archived into `archives`; returns both lists (relative to `root`)."""
-    unfinished = sessions(root, finished=False)
+    unfinished, finished = sessions(root)
     with tarfile.open(out, "w:xz") as tar:
         for folder in unfinished:
             _add_session(tar, folder, folder.relative_to(root), starters)
     added: list[Path] = []
     if archives is not None:
-        for folder in sessions(root, finished=True):
+        for folder in finished:
             name = folder.relative_to(root)
             target = archives / f"{name}.tar.xz"
             if target.exists():
@@ -136,36 +141,28 @@ def pack(root: Path, out: Path, archives: Path | None,
     return [f.relative_to(root) for f in unfinished], added
 
 
-def _session_of(tar: tarfile.TarFile) -> Path | None:
-    """The one session folder (`RUN/seedS/SESSION`) an archive holds."""
-    tops = {Path(*Path(m.name).parts[:3]) for m in tar.getmembers()
-            if len(Path(m.name).parts) >= 3}
-    return tops.pop() if len(tops) == 1 else None
+def _extract_missing(tar: tarfile.TarFile, root: Path) -> list[Path]:
+    """Extracts the sessions (`RUN/seedS/SESSION`) of `tar` that `root` lacks."""
+    members = tar.getmembers()
+    names = {Path(*Path(m.name).parts[:3]) for m in members if len(Path(m.name).parts) >= 3}
+    missing = sorted(n for n in names if not (root / n).exists())
+    for name in missing:
+        prefix = f"{name}/"
+        tar.extractall(root, members=[m for m in members
+                                      if m.name == str(name) or m.name.startswith(prefix)],
+                       filter="data")
+    return missing
 
 
 def unpack(root: Path, out: Path, archives: Path | None,
            starters: Path = STARTERS) -> list[Path]:
-    """Puts back under `root` every archived session it lacks; returns them."""
-    restored: list[Path] = []
+    """Puts back under `root` every archived session it lacks (the finished ones' archives
+    first, then the unfinished ones'); returns them."""
     paths = sorted(archives.glob("*/seed*/*.tar.xz")) if archives is not None else []
-    for path in paths:
+    restored: list[Path] = []
+    for path in [*paths, *([out] if out.is_file() else [])]:
         with tarfile.open(path, "r:xz") as tar:
-            name = _session_of(tar)
-            if name is None or (root / name).exists():
-                continue
-            tar.extractall(root, filter="data")
-            restored.append(name)
-    if out.is_file():
-        with tarfile.open(out, "r:xz") as tar:
-            members = tar.getmembers()
-            names = {Path(*Path(m.name).parts[:3]) for m in members
-                     if len(Path(m.name).parts) >= 3}
-            for name in sorted(n for n in names if not (root / n).exists()):
-                prefix = f"{name}/"
-                tar.extractall(root, members=[m for m in members if m.name == str(name)
-                                              or m.name.startswith(prefix)],
-                               filter="data")
-                restored.append(name)
+            restored += _extract_missing(tar, root)
     for name in restored:
         _restore_starter(root / name, starters)
     return restored

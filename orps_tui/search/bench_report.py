@@ -224,8 +224,9 @@ class Diagnostics:
     every hidden test, and all judged programs, by depth: does refining beat writing anew
     (the pool's per-sample rate is one-shot-mean's pass@1)?"""
     forks: tuple[int, int, int] | None = None
-    """Steered runs forked from the plain search where the policy first acted, and those
-    it never steered (the plain search itself); None: no run was forked (`forked_from`)."""
+    """Steered runs forked from the plain search where the policy first acted, those it
+    never steered (the plain search itself) and those not forked (started from scratch:
+    no plain session); None: no steered run."""
 
 
 def _by_depth(diags: Iterable[Mapping[str, Any]]) -> dict[Depth, tuple[int, int]]:

@@ -160,9 +160,13 @@ def first_actions(tree: SearchTree) -> list[Action]:
     return []
 
 
-_RULE_OF = {"Prune": Rule.PRUNE_FAILS_TO_RUN_TWICE, "Boost": Rule.BOOST_EFFICIENCY,
-            "AddHint": Rule.HINT_INPUT_LIMITS}
-"""Each rule sends one kind of command, so a command names the rule that sent it."""
+_SENT_BY: dict[str, tuple[Rule, Callable[[int], ev.Prune | ev.Boost | ev.AddHint]]] = {
+    "Prune": (Rule.PRUNE_FAILS_TO_RUN_TWICE, ev.Prune),
+    "Boost": (Rule.BOOST_EFFICIENCY, ev.Boost),
+    "AddHint": (Rule.HINT_INPUT_LIMITS, lambda node_id: ev.AddHint(node_id, INPUT_LIMITS_HINT)),
+}
+"""Each rule sends one kind of command, so a command's mark names the rule that sent it
+and the command itself."""
 
 
 def sent_before(tree: SearchTree) -> list[Action]:
@@ -174,14 +178,9 @@ def sent_before(tree: SearchTree) -> list[Action]:
     found: list[Action] = []
     for node in tree.nodes.values():
         for mark in node.steered:
-            rule = _RULE_OF.get(mark.command)
-            if rule is None:
-                continue
-            command: ev.Prune | ev.Boost | ev.AddHint = (
-                ev.Prune(node.id) if rule is Rule.PRUNE_FAILS_TO_RUN_TWICE
-                else ev.Boost(node.id) if rule is Rule.BOOST_EFFICIENCY
-                else ev.AddHint(node.id, INPUT_LIMITS_HINT))
-            found.append(Action(mark.round, rule, command))
+            if mark.command in _SENT_BY:
+                rule, make = _SENT_BY[mark.command]
+                found.append(Action(mark.round, rule, make(node.id)))
     return sorted(found, key=lambda a: (a.round, order.index(a.rule), a.command.node_id))
 
 
