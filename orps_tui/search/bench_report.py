@@ -7,7 +7,7 @@ from __future__ import annotations
 import textwrap
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -158,6 +158,24 @@ def comparisons(rows: Iterable[Row], reference: str = REFERENCE_METHOD,
                               [(ref[p].passed, by[method][p].passed) for p in pairs],
                               problems=[problem for problem, _ in pairs]))
     return out
+
+
+SAME_START = f"{REFERENCE_METHOD}, same start"
+
+
+def same_start(rows: Sequence[Row]) -> list[PairedComparison]:
+    """Steered ORPS against ORPS over the steered runs forked from ORPS's own search (or
+    that search itself, where the policy never acted), named `SAME_START`: pairs that
+    differ only by what the policy did. A steered run started from scratch differs from
+    ORPS by chance as well (sampling does not repeat across runs), so it is left out here.
+    Empty when every steered run was forked (the row would repeat the one above)."""
+    steered = [r for r in rows if r.method == STEERED_METHOD]
+    kept = [r for r in steered if (r.diagnostics or {}).get("forked")]
+    if len(kept) == len(steered):
+        return []
+    chosen = [r for r in rows if r.method != STEERED_METHOD] + kept
+    return [replace(c, b=SAME_START)
+            for c in comparisons(chosen, STEERED_METHOD, against=[REFERENCE_METHOD])]
 
 
 def stats_table(results: list[PairedComparison], reference: str = REFERENCE_METHOD,
@@ -379,7 +397,14 @@ def report(records: Iterable[Mapping[str, Any]], by_problem: bool = False) -> st
         parts.append(stats_table(stats))
     steered = comparisons(data.rows, STEERED_METHOD, against=[REFERENCE_METHOD])
     if steered:
-        parts.append(stats_table(steered, STEERED_METHOD, "steered"))
+        same = same_start(data.rows)
+        table = stats_table([*steered, *same], STEERED_METHOD, "steered")
+        if same:
+            table += "\n" + textwrap.fill(
+                f"{SAME_START}: only the steered runs forked from ORPS's own search (or that "
+                "search, never steered); one started from scratch differs from ORPS by chance "
+                "too.", WIDTH)
+        parts.append(table)
     diags = diagnose(data.rows)
     if diags:
         parts.append(diagnostics_table(diags))

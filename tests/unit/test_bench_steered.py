@@ -307,3 +307,24 @@ async def test_a_steered_run_goes_on_from_its_own_session_when_the_plain_one_is_
     again, forked = steered_start(plan, "add-perf", 1, root)
     assert again is not None and str(again.directory) == steered["session"]
     assert forked is None
+
+
+async def test_the_same_start_row_leaves_out_steered_runs_started_from_scratch(
+        tmp_path: Path) -> None:
+    """A steered run started from scratch (no plain session to fork) differs from ORPS by
+    chance too, so the report adds a row over the forked pairs alone; with every steered
+    run forked the row would repeat the one above and is left out."""
+    plain, steered, _, _ = await _plain_then_steered(tmp_path, ROOTS)
+    scratch_plain = {**plain, "problem": "other"}
+    scratch = {k: v for k, v in steered.items() if k != "forked_from"} | {"problem": "other"}
+
+    def row(text: str, name: str) -> list[str] | None:
+        """The cells of `name`'s row in the steered-vs-ORPS table."""
+        table = text.split("orps-steered vs", 1)[1].split("\n\n", 1)[0]
+        line = next((ln for ln in table.splitlines() if ln.startswith(name + " ")), None)
+        return None if line is None else line.removeprefix(name).split()
+
+    both = report([plain, steered, scratch_plain, scratch])
+    assert row(both, "orps")[0] == "2"  # type: ignore[index]
+    assert row(both, "orps, same start")[0] == "1"  # type: ignore[index]
+    assert row(report([plain, steered]), "orps, same start") is None
