@@ -936,10 +936,8 @@ class SearchEngine(SteeringMixin):
 
     def _rebuild(self, saved: LoadedSession) -> None:
         self.tree = saved.tree
+        self._count_calls()
         for node in self.tree.nodes.values():
-            for call in node.calls:
-                self.stats.llm_calls += 1
-                self.stats.add_call(call)
             if node.state is NodeState.BOOSTED:
                 self._boosted.append(node.id)
         self.stats.nodes = len(self.tree)
@@ -985,10 +983,18 @@ class SearchEngine(SteeringMixin):
                             if self.tree[c].round == current])
                 if have < self.config.samples:
                     self._spawn_children(parent_id, self.config.samples - have, first_index=have)
-        for node in in_round:
-            if node.state.busy or node.state is NodeState.CANCELLED:
-                self._requeue(node)
+        cut = [n for n in in_round if n.state.busy or n.state is NodeState.CANCELLED]
+        for node in cut:
+            # written again from the start: the calls cut short with the process that made
+            # them are not counted twice (a resumed search spends one run's budget)
+            node.calls = []
+        self._count_calls()
+        for node in cut:
+            self._requeue(node)
         return True
+
+    def _count_calls(self) -> None:
+        self.stats.count_calls(call for node in self.tree.nodes.values() for call in node.calls)
 
     def _requeue(self, node: Node) -> None:
         node.state = NodeState.PENDING

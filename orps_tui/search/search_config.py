@@ -4,6 +4,7 @@ outcome (`SearchResult`). Re-exported by `orps_tui.search.engine`."""
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -255,6 +256,14 @@ class SearchStats:
     """The most LLM calls the configured K/B/R can take (see SearchConfig.budget)."""
     started_at: float | None = None
     ended_at: float | None = None
+
+    def count_calls(self, calls: Iterable[CallStats]) -> None:
+        """Set the call count and token totals to those of `calls` (a restored tree's)."""
+        self.llm_calls = self.prompt_tokens = self.completion_tokens = 0
+        self.cached_tokens = self.evaluated_tokens = self.reported_prompt_tokens = 0
+        for call in calls:
+            self.llm_calls += 1
+            self.add_call(call)
 
     def add_call(self, call: CallStats) -> None:
         """Count one finished call's tokens (the one place the totals are summed; what is

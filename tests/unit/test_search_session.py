@@ -216,3 +216,29 @@ async def test_a_resumed_search_counts_the_rewrites_its_round_already_had() -> N
     result = await resumed.run()
     assert result.reason == "nothing-active"
     assert len(resumed.tree) == 1 + ROUND_REWRITES == len(load_session(directory).tree)
+
+
+async def test_a_resumed_search_spends_the_calls_of_one_run() -> None:
+    """A node cut short when the process ended is written again on resume: its cut calls
+    are dropped, so the resumed search counts (and spends) the calls one run would, and
+    the tree's calls still add up to the count."""
+    settings = {"samples": 2, "beam": 1, "rounds": 3, "max_calls": 9, "concurrency": 1}
+    whole = _engine(ScriptedModel(programmer=WRONG, critic=critic_json(3)), None, **settings)
+    once = await whole.run()
+
+    model = ScriptedModel(programmer=WRONG, critic=critic_json(3), chunk_delay_s=0.002)
+    engine = _engine(model, None, **settings)
+    await _cut_when_streaming(engine, lambda node: node.round == 1)
+    directory = engine.session.directory
+    engine.session.close()
+    loaded = load_session(directory)
+    cut = [n for n in loaded.tree.nodes.values() if n.state is NodeState.CANCELLED]
+    assert cut and any(c.outcome == "cancelled" for n in cut for c in n.calls)
+
+    resumed = _engine(ScriptedModel(programmer=WRONG, critic=critic_json(3)),
+                      SessionWriter.append_to(directory), restore=loaded, **settings)
+    result = await resumed.run()
+    assert result.stats.llm_calls == once.stats.llm_calls <= 9
+    assert sum(len(n.calls) for n in resumed.tree.nodes.values()) == once.stats.llm_calls
+    assert all(c.outcome == "ok" for n in resumed.tree.nodes.values() for c in n.calls)
+    assert len(resumed.tree) == len(whole.tree)
