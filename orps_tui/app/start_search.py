@@ -5,7 +5,6 @@ so the first frame of the app never waits for them. Building and resuming is
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,29 +33,6 @@ def default_budget(settings: Settings) -> Budget:
     s = settings.search
     return Budget(s.samples, s.beam, s.rounds, settings.model.concurrency,
                   SearchMethod(s.method))
-
-
-@dataclass
-class HealthReport:
-    ok: bool
-    message: str
-    fix: str = ""
-
-
-async def check_model(uri: str, settings: Settings) -> HealthReport:
-    """Open the model (cheap) and ask it whether it can answer."""
-    from orps_tui.llm.base import ModelError
-    from orps_tui.llm.registry import open_model
-
-    try:
-        model = open_model(uri, settings.model)
-    except ModelError as exc:
-        return HealthReport(False, exc.message, exc.fix)
-    try:
-        health = await model.health()
-    finally:
-        await model.aclose()
-    return HealthReport(health.ok, health.message, health.fix)
 
 
 def build_link(problem: Problem, model_uri: str, budget: Budget, settings: Settings, *,

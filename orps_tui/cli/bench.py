@@ -29,6 +29,7 @@ from orps_tui.cli.solve import (
     find_problem_or_fail,
     load_settings_or_fail,
     make_judge,
+    model_ready_or_fail,
     open_model_or_fail,
 )
 
@@ -185,6 +186,8 @@ def run(args: argparse.Namespace) -> int:
     if Run.ORPS in runs or Run.ORPS_STEERED in runs:
         print(f"  ORPS: K={base.samples} B={base.beam} R={base.rounds}, capped at {calls} calls",
               file=sys.stderr)
+    if todo:
+        model_ready_or_fail(uri, settings)
     return _run_plan(problems, plan, uri, settings, args.out, done, kept, args.by_problem)
 
 

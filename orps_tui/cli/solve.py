@@ -83,6 +83,17 @@ def find_problem_or_fail(ref: str) -> Problem:
         raise CliError(str(exc)) from None
 
 
+def model_ready_or_fail(uri: str, settings: Any) -> None:
+    """One clear line when the model cannot answer (its server down, the model not
+    pulled), before a search starts or writes a session: not a search of failed calls."""
+    from orps_tui.search.launch import model_answers
+
+    health = asyncio.run(model_answers(uri, settings.model))
+    if not health.ok:
+        fix = f" ({health.fix})" if health.fix else ""
+        raise CliError(f"{uri} cannot answer: {health.message}{fix}")
+
+
 def open_model_or_fail(uri: str, settings: Any, concurrency: int | None = None) -> Any:
     """The model, sized for `concurrency` calls in flight (`launch.open_model`)."""
     from orps_tui.search.launch import LaunchError, open_model
@@ -319,6 +330,8 @@ def _launch(args: argparse.Namespace, settings: Any) -> tuple[Problem, str, Sear
         _warn_if_no_statement(problem)
         uri = args.model or saved.model
         config = launch.resume_config(saved, config_overrides(args))
+        if saved.resumable:  # a finished one only reports its answer again
+            model_ready_or_fail(uri, settings)
         model = open_model_or_fail(uri, settings, config.concurrency)
         engine = launch.resume_search(saved, problem, model=model,
                                       judge=make_judge(problem, settings), config=config,
@@ -330,6 +343,7 @@ def _launch(args: argparse.Namespace, settings: Any) -> tuple[Problem, str, Sear
     _warn_if_no_statement(problem)
     uri = args.model or settings.model.default
     config = launch.search_config(settings, method=args.method, **config_overrides(args))
+    model_ready_or_fail(uri, settings)
     model = open_model_or_fail(uri, settings, config.concurrency)
     engine = launch.new_search(problem, config, model=model,
                                judge=make_judge(problem, settings), model_uri=uri)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from orps_tui.config import ModelSettings, Settings
-from orps_tui.llm.base import ChatModel, ModelError
+from orps_tui.llm.base import ChatModel, Health, HealthState, ModelError
 from orps_tui.problems.model import Problem
 
 if TYPE_CHECKING:  # imported on demand, so the app can import LaunchError at start-up
@@ -62,6 +62,22 @@ def open_model(uri: str, settings: ModelSettings, *,
         return open_registered(uri, settings)
     except ModelError as exc:
         raise LaunchError(exc.message, exc.fix) from None
+
+
+async def model_answers(uri: str, settings: ModelSettings) -> Health:
+    """Whether the model behind `uri` can answer, asked of one opened for the purpose
+    (cheap) and closed again: what a front end checks before a new search writes its
+    session. A URI that cannot be opened is an ERROR health that says why."""
+    from orps_tui.llm.registry import open_model as open_registered
+
+    try:
+        model = open_registered(uri, settings)
+    except ModelError as exc:
+        return Health(HealthState.ERROR, exc.message, exc.fix)
+    try:
+        return await model.health()
+    finally:
+        await model.aclose()
 
 
 def open_judge(problem: Problem, settings: Settings) -> Any:

@@ -248,3 +248,23 @@ def test_solve_exits_1_when_the_answer_fails_its_tests(
     result = json.loads(capsys.readouterr().out)
     assert result["answer"] is not None and result["answer"]["public"]["passed"] == 0
     assert code == 1
+
+
+def test_a_model_that_cannot_answer_stops_solve_and_bench_before_any_search(
+        server: FakeOllama, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Ollama down, or the model not pulled: one line saying so and how to fix it, before a
+    session is written or a bench record made (it was a search of failed calls, a session
+    and an error record per problem)."""
+    out = tmp_path / "r.jsonl"
+    assert main(["solve", PROBLEM, "--model", "ollama:not-pulled:1b"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "ollama:not-pulled:1b cannot answer" in err and "ollama pull" in err
+    assert len(err.splitlines()) == 1
+    monkeypatch.setenv("OLLAMA_HOST", "http://127.0.0.1:9")  # nothing listens there
+    for argv in (["solve", PROBLEM], ["bench", PROBLEM, "--out", str(out)]):
+        assert main([*argv, "--model", f"ollama:{MODEL}"]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert "cannot answer" in err[-1] and "not running" in err[-1]
+    assert list_sessions() == [] and (out.read_text() if out.exists() else "") == ""
+    assert server.requests_to("/api/chat") == []

@@ -55,6 +55,7 @@ def world(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
         return ClosingJudge(problem)
 
     monkeypatch.setattr("orps_tui.cli.bench.collect_problems", collect)
+    monkeypatch.setattr("orps_tui.cli.bench.model_ready_or_fail", lambda uri, settings: None)
     monkeypatch.setattr("orps_tui.cli.bench.open_model_or_fail",
                         lambda uri, settings, concurrency=None: state["model"]())
     monkeypatch.setattr("orps_tui.cli.bench.make_judge", judge)

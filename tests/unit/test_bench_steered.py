@@ -96,6 +96,7 @@ def world(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     state: dict[str, Any] = {"model": lambda: world_model(ROOTS)}
     monkeypatch.setattr("orps_tui.cli.bench.collect_problems",
                         lambda refs: [perf_problem(ref) for ref in refs])
+    monkeypatch.setattr("orps_tui.cli.bench.model_ready_or_fail", lambda uri, settings: None)
     monkeypatch.setattr("orps_tui.cli.bench.open_model_or_fail",
                         lambda uri, settings, concurrency=None: state["model"]())
     monkeypatch.setattr("orps_tui.cli.bench.make_judge",

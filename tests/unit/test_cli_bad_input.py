@@ -152,7 +152,8 @@ def test_a_data_dir_that_is_a_file_is_one_line_naming_it(
     data = tmp_path / "data"
     data.write_text("not a folder")
     monkeypatch.setenv("ORPS_DATA_DIR", str(data))
-    monkeypatch.setenv("OLLAMA_HOST", "127.0.0.1:1")  # nothing is called before the session
+    monkeypatch.setenv("OLLAMA_HOST", "127.0.0.1:1")  # no model call before the session
+    monkeypatch.setattr("orps_tui.cli.solve.model_ready_or_fail", lambda uri, settings: None)
     assert main(["solve", "fn-factorial-zeros", "--model", "ollama:absent", "-k", "1", "-r", "0"]) == 1
     err = capsys.readouterr().err.splitlines()[-1]
     assert err.startswith(f"orps: error: {data}/sessions/") and "Not a directory" in err

@@ -15,12 +15,12 @@ from orps_tui.app.launch import Budget, Launch
 from orps_tui.app.start_search import (
     StartError,
     build_link,
-    check_model,
     default_budget,
     load_problem_ref,
     open_session,
 )
 from orps_tui.problems.statement import missing_statement_note
+from orps_tui.search.launch import model_answers
 
 
 class StartingScreen(Screen[None]):
@@ -90,7 +90,7 @@ class StartingScreen(Screen[None]):
                     self.notify(note, severity="warning", timeout=10)
                 uri = launch.model or settings.model.default
                 self._say(f"Checking {uri}…")
-                health = await check_model(uri, settings)
+                health = await model_answers(uri, settings.model)
                 if not health.ok:
                     fix = f"\n\nFix: {health.fix}" if health.fix else ""
                     self._fail(f"{uri} cannot answer", f"{health.message}{fix}",
