@@ -20,7 +20,8 @@ run=$(cd "$1" && pwd -P)
 sessions=${2:-$here/../benchset/sessions-v2}
 
 # The benchmark's processes started from RUN_CHECKOUT (those of other checkouts are left
-# alone): the run-coder-v2.sh shells and the `orps bench` each one started.
+# alone): the run-coder-v2.sh shells (`run-coder-v2.sh before` becomes bench/run_before.sh
+# by exec) and the `orps bench` each one started.
 ours() {
   for pid in $(pgrep -f "$1" || true); do
     [ "$(readlink "/proc/$pid/cwd" 2>/dev/null)" = "$run" ] && echo "$pid"
@@ -28,7 +29,7 @@ ours() {
   return 0
 }
 # Each run was started with setsid, so its process group is its own.
-for pid in $(ours "bench/results/run-coder-v2.sh"); do
+for pid in $(ours "bench/results/run-coder-v2.sh"; ours "bench/run_before.sh"); do
   kill -- "-$(ps -o pgid= "$pid" | tr -d ' ')" 2>/dev/null || true
 done
 for _ in $(seq 1 30); do
