@@ -18,9 +18,14 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
                                 reason="the script reads /proc to find its processes")
 
 
-def _fake_run(cwd: Path) -> subprocess.Popen[bytes]:
-    """A process that looks like run-coder-v2.sh to pgrep, in its own session."""
-    return subprocess.Popen(["bash", "-c", 'exec -a bench/results/run-coder-v2.sh sleep 60'],
+RUNNERS = ["bench/results/run-coder-v2.sh",
+           # what `run-coder-v2.sh before` becomes: it execs the old engine's runner
+           "bench/run_before.sh"]
+
+
+def _fake_run(cwd: Path, name: str) -> subprocess.Popen[bytes]:
+    """A process that looks like a benchmark runner to pgrep, in its own session."""
+    return subprocess.Popen(["bash", "-c", f"exec -a {name} sleep 60"],
                             cwd=cwd, start_new_session=True)
 
 
@@ -29,7 +34,8 @@ def _lines(path: Path, n: int) -> None:
     path.write_text("".join(f'{{"n": {i}}}\n' for i in range(n)))
 
 
-def test_save_run_stops_its_runs_and_copies_what_grew(tmp_path: Path) -> None:
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_save_run_stops_its_runs_and_copies_what_grew(tmp_path: Path, runner: str) -> None:
     repo, run, other = tmp_path / "repo", tmp_path / "run", tmp_path / "other"
     (repo / "bench" / "results").mkdir(parents=True)
     shutil.copy(SCRIPT, repo / "bench" / "results" / "save-run.sh")
@@ -38,7 +44,7 @@ def test_save_run_stops_its_runs_and_copies_what_grew(tmp_path: Path) -> None:
     _lines(run / "bench" / "results" / "coder-v2-seed1-part2.jsonl", 2)
     _lines(repo / "bench" / "results" / "coder-v2-seed1-part2.jsonl", 4)
     other.mkdir()
-    mine, theirs = _fake_run(run), _fake_run(other)
+    mine, theirs = _fake_run(run, runner), _fake_run(other, runner)
     try:
         time.sleep(0.3)
         done = subprocess.run(["bash", str(repo / "bench" / "results" / "save-run.sh"),
